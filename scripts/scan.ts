@@ -1,0 +1,286 @@
+/**
+ * Security and quality scan: PMD (Code Analyzer's recommended Apex rules plus the AppExchange
+ * security rules) over Apex and metadata XML, and Lightning Flow Scanner over flows.
+ *
+ * Severities follow Salesforce Code Analyzer. The scan fails on any finding rated High or worse, or
+ * on a file that could not be scanned; every finding goes to the report file.
+ *
+ * Usage: tsx scripts/scan.ts [--project DIR] [--report FILE]
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import {
+  getRules,
+  parse as parseFlows,
+  scan as scanFlows
+} from "@flow-scanner/lightning-flow-scanner-core";
+import type { IRulesConfig } from "@flow-scanner/lightning-flow-scanner-core";
+import {
+  byLocation,
+  type Finding,
+  formatFinding,
+  relative,
+  Severity
+} from "./lib/findings";
+import { run } from "./lib/process";
+import { listFiles, packageDirectories, parseArgs } from "./lib/project";
+
+const require = createRequire(__filename);
+const pmdEngineDir = path.dirname(
+  require.resolve("@salesforce/code-analyzer-pmd-engine/package.json")
+);
+const pmdClasspath = path.join(pmdEngineDir, "dist", "java-lib", "*");
+const PMD_WRAPPER = "com.salesforce.sfca.pmdwrapper.PmdWrapper";
+const APPEXCHANGE_RULESETS = [
+  "sfca/rulesets/AppExchange_apex.xml",
+  "sfca/rulesets/AppExchange_xml.xml"
+];
+
+interface RuleMapping {
+  severity: Severity;
+  tags: string[];
+}
+const { RULE_MAPPINGS } =
+  require("@salesforce/code-analyzer-pmd-engine/dist/pmd-rule-mappings.js") as {
+    RULE_MAPPINGS: Record<string, RuleMapping>;
+  };
+
+interface PmdRuleInfo {
+  name: string;
+  languageId: string;
+  ruleSetFile: string;
+}
+interface PmdResults {
+  violations: {
+    rule: string;
+    message: string;
+    codeLocation: { file: string; startLine: number; startCol: number };
+  }[];
+  processingErrors: { file: string; message: string; detail?: string }[];
+}
+
+/** The rules Code Analyzer runs by default ("Recommended") plus every AppExchange security rule. */
+function selectRules(described: PmdRuleInfo[]): PmdRuleInfo[] {
+  return described.filter((rule) => {
+    const tags = RULE_MAPPINGS[rule.name]?.tags ?? [];
+    return tags.includes("Recommended") || tags.includes("AppExchange");
+  });
+}
+
+async function java(args: string[], workDir: string): Promise<void> {
+  const result = await run("java", ["-cp", pmdClasspath, ...args], {
+    cwd: workDir
+  });
+  const error = result.stdout
+    .split("\n")
+    .find((line) => line.startsWith("[Error] "));
+  if (result.code !== 0 || error) {
+    throw new Error(
+      `PMD failed (exit ${result.code}): ${error ?? result.stderr.trim().split("\n").slice(-5).join("\n")}`
+    );
+  }
+}
+
+async function runPmd(files: {
+  apex: string[];
+  xml: string[];
+}): Promise<Finding[]> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "stigg-scan-"));
+  try {
+    const rulesetList = path.join(workDir, "rulesets.txt");
+    fs.writeFileSync(rulesetList, APPEXCHANGE_RULESETS.join("\n"));
+    const describeFile = path.join(workDir, "rules.json");
+    await java(
+      [PMD_WRAPPER, "describe", describeFile, rulesetList, "apex,xml"],
+      workDir
+    );
+    const rules = selectRules(
+      JSON.parse(fs.readFileSync(describeFile, "utf8")) as PmdRuleInfo[]
+    );
+
+    const rulesetFile = path.join(workDir, "ruleset.xml");
+    fs.writeFileSync(
+      rulesetFile,
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<ruleset name="Stigg for Salesforce scan" xmlns="http://pmd.sourceforge.net/ruleset/2.0.0">',
+        "  <description>Code Analyzer recommended rules and AppExchange security rules</description>",
+        ...rules.map(
+          (rule) => `  <rule ref="${rule.ruleSetFile}/${rule.name}" />`
+        ),
+        "</ruleset>"
+      ].join("\n")
+    );
+    const runDataPerLanguage: Record<string, { filesToScan: string[] }> = {};
+    if (files.apex.length > 0)
+      runDataPerLanguage.apex = { filesToScan: files.apex };
+    if (files.xml.length > 0)
+      runDataPerLanguage.xml = { filesToScan: files.xml };
+    if (Object.keys(runDataPerLanguage).length === 0) return [];
+
+    const inputFile = path.join(workDir, "input.json");
+    fs.writeFileSync(
+      inputFile,
+      JSON.stringify({ ruleSetInputFile: rulesetFile, runDataPerLanguage })
+    );
+    const resultsFile = path.join(workDir, "results.json");
+    await java([PMD_WRAPPER, "run", inputFile, resultsFile], workDir);
+    const results = JSON.parse(
+      fs.readFileSync(resultsFile, "utf8")
+    ) as PmdResults;
+
+    const findings: Finding[] = results.violations.map((violation) => ({
+      file: violation.codeLocation.file,
+      line: violation.codeLocation.startLine,
+      column: violation.codeLocation.startCol,
+      rule: `pmd:${violation.rule}`,
+      severity: RULE_MAPPINGS[violation.rule]?.severity ?? Severity.Moderate,
+      message: violation.message.trim()
+    }));
+    // A file PMD could not read was not scanned at all: that must not pass as clean.
+    for (const error of results.processingErrors) {
+      findings.push({
+        file: error.file,
+        line: lineOf(error.message),
+        rule: "pmd:ProcessingError",
+        severity: Severity.High,
+        message: error.message.split("\n")[0]
+      });
+    }
+    return findings;
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function lineOf(message: string): number {
+  const match = /line (\d+)/i.exec(message);
+  return match ? Number(match[1]) : 1;
+}
+
+const FLOW_SEVERITY: Record<string, Severity> = {
+  error: Severity.High,
+  warning: Severity.Moderate,
+  note: Severity.Low
+};
+
+async function runFlowScanner(
+  flowFiles: string[],
+  configFile: string
+): Promise<Finding[]> {
+  if (flowFiles.length === 0) return [];
+  const config = JSON.parse(
+    fs.readFileSync(configFile, "utf8")
+  ) as IRulesConfig;
+  // The scanner only logs a rule name it does not know and goes on without it: refuse instead.
+  const configured = Object.keys(config.rules ?? {});
+  const known = new Set(getRules(undefined, config).map((rule) => rule.name));
+  const unknown = configured.filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    throw new Error(
+      `${relative(configFile)}: unknown flow rule(s) ${unknown.join(", ")}`
+    );
+  const parsed = await parseFlows(flowFiles);
+  const findings: Finding[] = [];
+  for (const flow of parsed) {
+    // The scanner reports a truncated or malformed flow as clean, so a parse failure fails the scan.
+    if (flow.errorMessage || !flow.flow) {
+      findings.push({
+        file: flow.uri,
+        line: 1,
+        rule: "flow:ParseError",
+        severity: Severity.High,
+        message: `flow could not be read: ${flow.errorMessage ?? "no flow in file"}`
+      });
+    }
+  }
+  const readable = parsed.filter((flow) => flow.flow && !flow.errorMessage);
+  for (const result of scanFlows(readable, config)) {
+    const file =
+      result.flow.fsPath ?? result.flow.uri ?? String(result.flow.name);
+    for (const ruleResult of result.ruleResults) {
+      if (ruleResult.errorMessage) {
+        findings.push({
+          file,
+          line: 1,
+          rule: `flow:${ruleResult.ruleName}`,
+          severity: Severity.High,
+          message: `rule could not run: ${ruleResult.errorMessage}`
+        });
+      }
+      if (!ruleResult.occurs) continue;
+      for (const detail of ruleResult.details) {
+        findings.push({
+          file,
+          line: detail.lineNumber || 1,
+          column: detail.columnNumber || undefined,
+          rule: `flow:${ruleResult.ruleName}`,
+          severity: FLOW_SEVERITY[ruleResult.severity] ?? Severity.Moderate,
+          message: `${ruleResult.ruleDefinition.label}: ${detail.name} (${detail.type})`
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+async function main(): Promise<number> {
+  const { options } = parseArgs(process.argv.slice(2));
+  const projectDir = path.resolve(options.get("project")?.[0] ?? ".");
+  const reportFile = path.resolve(
+    options.get("report")?.[0] ?? path.join(projectDir, "reports", "scan.txt")
+  );
+  const configFile = path.join(projectDir, "config", "flow-scanner.json");
+  const scanConfig = fs.existsSync(configFile)
+    ? configFile
+    : path.resolve(__dirname, "..", "config", "flow-scanner.json");
+
+  const dirs = packageDirectories(projectDir);
+  const apex = dirs.flatMap((dir) =>
+    listFiles(dir, (name) => /\.(cls|trigger)$/.test(name))
+  );
+  const xml = dirs.flatMap((dir) =>
+    listFiles(dir, (name) => name.endsWith("-meta.xml"))
+  );
+  const flows = xml.filter((file) => file.endsWith(".flow-meta.xml"));
+
+  const findings = [
+    ...(await runPmd({ apex, xml })),
+    ...(await runFlowScanner(flows, scanConfig))
+  ].sort(byLocation);
+  const blocking = findings.filter(
+    (finding) => (finding.severity ?? Severity.Moderate) <= Severity.High
+  );
+
+  fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+  fs.writeFileSync(
+    reportFile,
+    [
+      `Scanned ${apex.length} Apex files, ${xml.length} metadata files, ${flows.length} flows.`,
+      `${findings.length} findings, ${blocking.length} High or worse.`,
+      "",
+      ...findings.map(formatFinding),
+      ""
+    ].join("\n")
+  );
+  for (const finding of blocking) console.error(formatFinding(finding));
+  const summary = `scan: ${apex.length} Apex files, ${xml.length} metadata files, ${flows.length} flows; ${blocking.length} findings High or worse, ${findings.length - blocking.length} lower (report: ${relative(reportFile)})`;
+  if (blocking.length > 0) {
+    console.error(summary);
+    return 1;
+  }
+  console.log(summary);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(
+      `scan: ${error instanceof Error ? error.message : String(error)}`
+    );
+    process.exit(2);
+  }
+);

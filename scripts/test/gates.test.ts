@@ -1,0 +1,207 @@
+/**
+ * Each quality gate, fed a planted defect of its kind, must fail and name the file and line.
+ * The fixtures live under scripts/test/fixtures/<gate>/ and are excluded from the project's own runs.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { run } from "../lib/process";
+
+const root = path.resolve(__dirname, "..", "..");
+const fixtures = path.join("scripts", "test", "fixtures");
+const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
+
+function gate(script: string, ...args: string[]) {
+  return run(process.execPath, [tsx, path.join("scripts", script), ...args], {
+    cwd: root
+  });
+}
+
+describe("format:check", () => {
+  it("names the first unformatted line and an Apex syntax error", async () => {
+    const result = await gate(
+      "format-check.ts",
+      "--project",
+      path.join(fixtures, "format-check")
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /format-check\/force-app\/main\/default\/classes\/CustomerNamer\.cls:3: prettier: not formatted/
+    );
+    assert.match(
+      result.stderr,
+      /format-check\/force-app\/main\/default\/classes\/BrokenAction\.cls:4(:\d+)?: prettier: cannot be parsed/
+    );
+    assert.match(result.stderr, /2 not formatted/);
+  });
+});
+
+describe("lint", () => {
+  it("reports an LWC platform rule and a TypeScript rule with file and line", async () => {
+    const result = await gate(
+      "lint.ts",
+      "--project",
+      path.join(fixtures, "lint")
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /lwc\/customerBanner\/customerBanner\.ts:9:20: @lwc\/lwc\/no-inner-html:/
+    );
+    assert.match(
+      result.stderr,
+      /scripts\/report-counts\.ts:2:11: @typescript-eslint\/no-unused-vars:/
+    );
+    assert.match(result.stderr, /scripts\/report-counts\.ts:3:49: eqeqeq:/);
+  });
+});
+
+describe("typecheck", () => {
+  it("fails on a type error with file, line and column", async () => {
+    const result = await gate(
+      "typecheck.ts",
+      "--project",
+      path.join(fixtures, "typecheck")
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /typecheck\/scripts\/retry-delay\.ts\(2,9\): error TS2322/
+    );
+  });
+});
+
+describe("build", () => {
+  it("fails when the LWC compiler refuses the compiled component, pointing at the TypeScript line", async () => {
+    const result = await gate(
+      "build-lwc.ts",
+      "--project",
+      path.join(fixtures, "build"),
+      "--check"
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /lwc\/planBadge\/planBadge\.ts:11:\d+: lwc-compiler: LWC1093: @api method or property cannot be used with @track/
+    );
+  });
+
+  it("writes the deployable .js next to the TypeScript source", async () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "stigg-build-"));
+    try {
+      const bundle = path.join(
+        project,
+        "force-app",
+        "main",
+        "default",
+        "lwc",
+        "planBadge"
+      );
+      fs.mkdirSync(bundle, { recursive: true });
+      fs.copyFileSync(
+        path.join(root, "sfdx-project.json"),
+        path.join(project, "sfdx-project.json")
+      );
+      fs.writeFileSync(
+        path.join(bundle, "planBadge.ts"),
+        'import { LightningElement, api } from "lwc";\ntype Name = string;\nexport default class PlanBadge extends LightningElement {\n  @api planName: Name = "";\n}\n'
+      );
+      const result = await gate("build-lwc.ts", "--project", project);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const js = fs.readFileSync(path.join(bundle, "planBadge.js"), "utf8");
+      assert.match(js, /@api\s+planName = "";/);
+      assert.doesNotMatch(js, /type Name|: Name/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("check:apex", () => {
+  it("reports an unknown custom field and an unknown class with file and line", async () => {
+    const result = await gate(
+      "check-apex.ts",
+      "--project",
+      path.join(fixtures, "check-apex", "unknown-field")
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /classes\/CustomerLinker\.cls:4:9: apexlink:Missing: Unknown field 'Stigg_Customer_Idd__c' on SObject 'Schema\.Account'/
+    );
+    assert.match(
+      result.stderr,
+      /classes\/CustomerLinker\.cls:5:9: apexlink:Missing: No variable or type found for 'StiggMissingClient'/
+    );
+    // The correctly spelt field on the line above comes from the fixture's own object metadata.
+    assert.doesNotMatch(result.stderr, /CustomerLinker\.cls:3:/);
+  });
+});
+
+describe("scan", () => {
+  it("fails on SOQL injection and unchecked DML in Apex", async () => {
+    const report = path.join(os.tmpdir(), `stigg-scan-${process.pid}-apex.txt`);
+    const result = await gate(
+      "scan.ts",
+      "--project",
+      path.join(fixtures, "scan", "apex-defects"),
+      "--report",
+      report
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /classes\/AccountFinder\.cls:3:\d+: \[High\] pmd:ApexSOQLInjection:/
+    );
+    assert.match(
+      result.stderr,
+      /classes\/AccountFinder\.cls:7:\d+: \[High\] pmd:ApexCRUDViolation:/
+    );
+    // Lower findings are not blocking but go to the report.
+    assert.match(
+      fs.readFileSync(report, "utf8"),
+      /AccountFinder\.cls:1:1: \[Moderate\] pmd:ApexSharingViolations:/
+    );
+    fs.rmSync(report, { force: true });
+  });
+
+  it("fails on a flow element without a fault path", async () => {
+    const report = path.join(os.tmpdir(), `stigg-scan-${process.pid}-flow.txt`);
+    const result = await gate(
+      "scan.ts",
+      "--project",
+      path.join(fixtures, "scan", "flow-defects"),
+      "--report",
+      report
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /flows\/Close_Won_Update\.flow-meta\.xml:7:\d+: \[High\] flow:MissingFaultPath: Missing Fault Path: Update_Account/
+    );
+    fs.rmSync(report, { force: true });
+  });
+});
+
+describe("test:lwc", () => {
+  it("fails when a component test fails, naming the test file and line", async () => {
+    const jest = path.join(
+      root,
+      "node_modules",
+      "@salesforce",
+      "sfdx-lwc-jest",
+      "bin",
+      "sfdx-lwc-jest"
+    );
+    const result = await run(process.execPath, [jest], {
+      cwd: path.join(root, fixtures, "test-lwc")
+    });
+    assert.notEqual(result.code, 0);
+    const output = result.stdout + result.stderr;
+    assert.match(output, /Expected: "Plan: Pro"\s+Received: "PRO"/);
+    assert.match(output, /planBadge\/__tests__\/planBadge\.test\.ts:10:\d+/);
+  });
+});
