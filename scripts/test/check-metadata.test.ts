@@ -1,0 +1,283 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, it } from "node:test";
+import { main } from "../check-metadata";
+import { IgnorePatterns } from "../lib/ignore-patterns";
+import { MetadataSchema } from "../lib/metadata-schema";
+import { classify, KNOWN_TYPES } from "../lib/metadata-types";
+import { parseXml, XmlSyntaxError } from "../lib/xml";
+
+const repoRoot = resolve(__dirname, "../..");
+const FIXTURES = "scripts/test/fixtures/check-metadata";
+const FIELD = "force-app/main/default/objects/Account/fields/Tier__c.field-meta.xml";
+const TIMEOUT = { timeout: 120_000 };
+
+/** Runs the gate in-process from the repository root, as `npm run check:metadata` would. */
+async function check(project: string): Promise<{ code: number; findings: string[]; summary: string }> {
+  const lines: string[] = [];
+  const code = await main(["--project", project], repoRoot, (line) => lines.push(line));
+  return {
+    code,
+    findings: lines.slice(0, -1),
+    summary: lines[lines.length - 1] ?? ""
+  };
+}
+
+async function expectFindings(fixture: string, expected: readonly string[]): Promise<void> {
+  const result = await check(`${FIXTURES}/${fixture}`);
+  assert.deepEqual(
+    result.findings,
+    expected.map((line) => `${FIXTURES}/${fixture}/${line}`)
+  );
+  assert.equal(result.code, 1);
+  assert.match(result.summary, new RegExp(`^check:metadata: ${expected.length} problems? in \\d+ files?$`));
+}
+
+describe("check:metadata on fixture projects", () => {
+  it(
+    "passes a clean project (custom setting, flow, picklist, TypeScript LWC not built yet, ignored tests)",
+    TIMEOUT,
+    async () => {
+      const result = await check(`${FIXTURES}/clean`);
+      assert.deepEqual(result.findings, []);
+      assert.equal(result.code, 0);
+    }
+  );
+
+  it("reports malformed XML at the line of the broken tag", TIMEOUT, async () => {
+    await expectFindings("malformed-xml", [
+      `${FIELD}:5: malformed XML: Expected closing tag 'label' (opened in line 5, col 5) instead of closing tag 'labl'.`
+    ]);
+  });
+
+  it("reports an unknown element in a CustomField", TIMEOUT, async () => {
+    await expectFindings("unknown-element", [
+      `${FIELD}:6: unknown element <lenght> in CustomField (did you mean <length>?)`
+    ]);
+  });
+
+  it("reports misspelt enum values in a field type and a flow trigger type", TIMEOUT, async () => {
+    await expectFindings("bad-enum", [
+      `force-app/main/default/flows/Tier_Default.flow-meta.xml:43: <triggerType> value "RecordBeforeSav" is not a valid FlowTriggerType (did you mean "RecordBeforeSave"?)`,
+      `${FIELD}:8: <type> value "Picklst" is not a valid FieldType (did you mean "Picklist"?)`
+    ]);
+  });
+
+  it("reports a boolean that is not true or false", TIMEOUT, async () => {
+    await expectFindings("bad-boolean", [
+      `${FIELD}:6: <required> value "yes" is not a boolean (expected true or false)`
+    ]);
+  });
+
+  it("reports a .cls without its -meta.xml, which convert silently drops", TIMEOUT, async () => {
+    await expectFindings("cls-without-meta", [
+      "force-app/main/default/classes/Orphan.cls:1: ApexClass Orphan is missing from the converted package",
+      "force-app/main/default/classes/Orphan.cls:1: has no Orphan.cls-meta.xml, so sf project convert source leaves it out of the package"
+    ]);
+  });
+
+  it("reports TypeScript, tests and test classes that .forceignore lets into the package", TIMEOUT, async () => {
+    const why = "reaches the package although it is not shippable (exclude it in .forceignore)";
+    await expectFindings("non-shippable", [
+      `force-app/main/default/lwc/greeting/__tests__/greeting.test.js:1: lwc/greeting/__tests__/greeting.test.js ${why}`,
+      `force-app/main/default/lwc/greeting/greeting.ts:1: lwc/greeting/greeting.ts ${why}`,
+      `force-app/test/classes/GreeterTest.cls-meta.xml:1: ApexClass GreeterTest ${why}`
+    ]);
+  });
+
+  it("reports a metadata suffix it cannot map to a type", TIMEOUT, async () => {
+    await expectFindings("unknown-suffix", [
+      "force-app/main/default/widgets/Spinner.widget-meta.xml:1: unknown metadata suffix .widget-meta.xml",
+      "sfdx-project.json:1: sf project convert source failed for force-app: force-app/main/default/widgets/Spinner.widget-meta.xml: Could not infer a metadata type"
+    ]);
+  });
+
+  it("reports an sfdx-project.json that breaks the schema", TIMEOUT, async () => {
+    await expectFindings("bad-project-json", [
+      "sfdx-project.json:3: /packageDirectories/0 matches none of the accepted forms",
+      "sfdx-project.json:5: /packageDirectories/0/default must be boolean",
+      "sfdx-project.json:9: /namespaces is not an allowed property"
+    ]);
+  });
+
+  it("reports a scratch org definition that breaks the schema or misspells a setting", TIMEOUT, async () => {
+    await expectFindings("bad-scratch-def", [
+      "config/project-scratch-def.json:3: /edition must be one of: Developer, Enterprise, Group, Partner Developer, Partner Enterprise, Partner Group, Partner Professional, Professional",
+      'config/project-scratch-def.json:4: /features/1 matches none of the accepted forms ("MultiCurrencyy")',
+      "config/project-scratch-def.json:7: unknown element <enableS1DesktopEnabld> in LightningExperienceSettings (did you mean <enableS1DesktopEnabled>?)"
+    ]);
+  });
+});
+
+describe("check:metadata on this project", () => {
+  it("passes force-app, sfdx-project.json and the scratch org definition", TIMEOUT, async () => {
+    const result = await check(".");
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.code, 0);
+  });
+});
+
+describe("check:metadata command line", () => {
+  const run = (project: string): Promise<{ code: number; stdout: string }> =>
+    new Promise((done) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "scripts/check-metadata.ts", "--project", project],
+        { cwd: repoRoot },
+        (error, stdout) => done({ code: error ? Number(error.code) : 0, stdout })
+      );
+    });
+
+  it("exits 0 on a clean project and 1 with file:line findings on a defect", TIMEOUT, async () => {
+    const clean = await run(`${FIXTURES}/clean`);
+    assert.equal(clean.code, 0, clean.stdout);
+    assert.equal(clean.stdout, "check:metadata: metadata is valid and converts to exactly the shippable components\n");
+
+    const broken = await run(`${FIXTURES}/bad-boolean`);
+    assert.equal(broken.code, 1, broken.stdout);
+    assert.equal(
+      broken.stdout,
+      `${FIXTURES}/bad-boolean/${FIELD}:6: <required> value "yes" is not a boolean (expected true or false)\n` +
+        "check:metadata: 1 problem in 1 file\n"
+    );
+  });
+});
+
+describe("metadata type check", () => {
+  const schema = new MetadataSchema();
+  const problems = (xml: string, type: string) =>
+    schema.validate(parseXml(xml), type).map((p) => `${p.line}: ${p.message}`);
+
+  it("knows every type the suffix table maps to", () => {
+    assert.deepEqual(
+      KNOWN_TYPES.filter((t) => !schema.has(t)),
+      []
+    );
+  });
+
+  it("accepts repeated list elements but not a repeated single element", () => {
+    const xml = [
+      "<CustomApplication>",
+      "<tabs>a</tabs>",
+      "<tabs>b</tabs>",
+      "<label>A</label>",
+      "<label>B</label>",
+      "</CustomApplication>"
+    ].join("\n");
+    assert.deepEqual(problems(xml, "CustomApplication"), ["5: <label> may appear only once in CustomApplication"]);
+  });
+
+  it("checks numbers and the text/child-element shape of each element", () => {
+    const xml = [
+      "<CustomField>",
+      "<precision>18.5</precision>",
+      "<scale>two</scale>",
+      "<label><en>Tier</en></label>",
+      "<valueSet>restricted</valueSet>",
+      "</CustomField>"
+    ].join("\n");
+    assert.deepEqual(problems(xml, "CustomField"), [
+      '3: <scale> value "two" is not a number',
+      "4: <label> takes a value, not child elements",
+      '5: <valueSet> takes child elements, not the text "restricted"'
+    ]);
+  });
+});
+
+describe("XML reader", () => {
+  it("keeps the line of each element across comments, CDATA and entities", () => {
+    const root = parseXml(
+      '<?xml version="1.0"?>\n<!-- a\ncomment -->\n<A>\n  <b><![CDATA[x\ny]]></b>\n  <c>&lt;&#65;&amp;</c>\n</A>\n'
+    );
+    assert.deepEqual(
+      root.children.map((c) => [c.name, c.line, c.text]),
+      [
+        ["b", 5, "x\ny"],
+        ["c", 7, "<A&"]
+      ]
+    );
+    assert.equal(root.line, 4);
+  });
+
+  it("rejects what the validator lets through: a second root and unknown entities", () => {
+    const lineOf = (xml: string): number => {
+      try {
+        parseXml(xml);
+      } catch (error) {
+        if (error instanceof XmlSyntaxError) return error.line;
+        throw error;
+      }
+      return 0;
+    };
+    assert.equal(lineOf("<a/>\n<b/>"), 2);
+    assert.equal(lineOf("<a>\n\n&nbsp;</a>"), 3);
+  });
+});
+
+describe(".forceignore patterns", () => {
+  const forceIgnore = new IgnorePatterns([
+    "**/*.ts",
+    "**/__tests__/**",
+    "force-app/test/**",
+    "tmp/",
+    "*.log",
+    "!keep.log"
+  ]);
+
+  it("ignores like gitignore: any depth, anchored paths, directories, negation", () => {
+    const ignored = [
+      "force-app/main/default/lwc/a/a.ts",
+      "force-app/main/default/lwc/a/__tests__/a.test.js",
+      "force-app/test/classes/ATest.cls",
+      "tmp/x/y.xml",
+      "force-app/debug.log"
+    ];
+    const kept = [
+      "force-app/main/default/lwc/a/a.js",
+      "force-app/main/default/classes/test/A.cls",
+      "force-app/keep.log",
+      "force-app/tmp.xml"
+    ];
+    assert.deepEqual(
+      ignored.filter((p) => !forceIgnore.ignores(p)),
+      []
+    );
+    assert.deepEqual(
+      kept.filter((p) => forceIgnore.ignores(p)),
+      []
+    );
+  });
+});
+
+describe("source file classification", () => {
+  const none = (): boolean => false;
+
+  it("names components the way package.xml does", () => {
+    assert.deepEqual(classify("main/default/objects/Account/fields/Tier__c.field-meta.xml", none), {
+      kind: "definition",
+      type: "CustomField",
+      fullName: "Account.Tier__c",
+      xmlType: "CustomField"
+    });
+    assert.deepEqual(classify("main/default/lwc/greeting/__tests__/greeting.test.js", none), {
+      kind: "member",
+      type: "LightningComponentBundle",
+      fullName: "greeting"
+    });
+    assert.deepEqual(classify("main/default/customMetadata/Plan_Map.Gold.md-meta.xml", none), {
+      kind: "definition",
+      type: "CustomMetadata",
+      fullName: "Plan_Map.Gold",
+      xmlType: "CustomMetadata"
+    });
+    assert.deepEqual(
+      classify("main/default/classes/A.cls", (p) => p === "main/default/classes/A.cls-meta.xml"),
+      {
+        kind: "member",
+        type: "ApexClass",
+        fullName: "A"
+      }
+    );
+  });
+});
