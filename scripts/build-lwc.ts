@@ -27,10 +27,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 /** The component sources: `lwc/<bundle>/*.ts`, without tests, mocks and declaration files. */
 export function componentSources(projectDir: string): string[] {
   return packageDirectories(projectDir).flatMap((dir) =>
-    listFiles(
-      dir,
-      (name) => name.endsWith(".ts") && !name.endsWith(".d.ts")
-    ).filter((file) => {
+    listFiles(dir, (name) => name.endsWith(".ts") && !name.endsWith(".d.ts")).filter((file) => {
       const parts = file.split(path.sep);
       const lwc = parts.lastIndexOf("lwc");
       // Exactly lwc/<bundle>/<file>.ts: deeper paths are __tests__, __mocks__ and the like.
@@ -67,9 +64,7 @@ function compile(file: string, write: boolean): Finding[] {
   try {
     transformSync(js, path.basename(jsFile), { namespace: "c", name: bundle });
   } catch (error: unknown) {
-    const location = (
-      error as { location?: { line?: number; column?: number } }
-    ).location;
+    const location = (error as { location?: { line?: number; column?: number } }).location;
     const map = new TraceMap(output.sourceMapText ?? "");
     const original =
       location?.line !== undefined
@@ -83,10 +78,7 @@ function compile(file: string, write: boolean): Finding[] {
       {
         file,
         line: original?.line ?? location?.line ?? 1,
-        column:
-          original?.column !== undefined && original.column !== null
-            ? original.column + 1
-            : undefined,
+        column: original?.column !== undefined && original.column !== null ? original.column + 1 : undefined,
         rule: "lwc-compiler",
         // The compiler prefixes the message with the file it was given; the finding names the source.
         message: message.split("\n")[0].replace(/^.*?\.js: /, "")
@@ -97,17 +89,42 @@ function compile(file: string, write: boolean): Finding[] {
   return [];
 }
 
+/** Templates go through the LWC compiler too: a template error is as fatal at deploy as a script error. */
+function compileTemplate(file: string): Finding[] {
+  const bundle = path.basename(path.dirname(file));
+  try {
+    transformSync(fs.readFileSync(file, "utf8"), path.basename(file), { namespace: "c", name: bundle });
+    return [];
+  } catch (error: unknown) {
+    const location = (error as { location?: { line?: number; column?: number } }).location;
+    const message = error instanceof Error ? error.message : String(error);
+    return [
+      {
+        file,
+        line: location?.line ?? 1,
+        column: location?.column !== undefined ? location.column + 1 : undefined,
+        rule: "lwc-compiler",
+        message: message.split("\n")[0].replace(/^.*?\.html: /, "")
+      }
+    ];
+  }
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const projectIndex = args.indexOf("--project");
-  const projectDir = path.resolve(
-    projectIndex >= 0 ? args[projectIndex + 1] : "."
-  );
+  const projectDir = path.resolve(projectIndex >= 0 ? args[projectIndex + 1] : ".");
   const write = !args.includes("--check");
   const sources = componentSources(projectDir);
-  const findings = sources.flatMap((file) => compile(file, write));
+  const templates = [...new Set(sources.map((file) => path.dirname(file)))].flatMap((bundle) =>
+    fs
+      .readdirSync(bundle)
+      .filter((name) => name.endsWith(".html"))
+      .map((name) => path.join(bundle, name))
+  );
+  const findings = [...sources.flatMap((file) => compile(file, write)), ...templates.flatMap(compileTemplate)];
   findings.forEach((finding) => console.error(formatFinding(finding)));
-  const summary = `build: ${sources.length} component source file(s), ${findings.length} error(s)`;
+  const summary = `build: ${sources.length} component source file(s), ${templates.length} template(s), ${findings.length} error(s)`;
   if (findings.length > 0) {
     console.error(summary);
     return 1;
@@ -120,9 +137,7 @@ if (require.main === module) {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      console.error(
-        `build: ${error instanceof Error ? error.message : String(error)}`
-      );
+      console.error(`build: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(2);
     }
   );

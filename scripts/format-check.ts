@@ -12,8 +12,7 @@ import { firstApexSyntaxError } from "./lib/apex-syntax";
 import { type Finding, formatFinding } from "./lib/findings";
 import { listFiles } from "./lib/project";
 
-const FORMATTED =
-  /\.(cls|trigger|apex|xml|ts|js|mjs|cjs|json|md|html|css|ya?ml)$/;
+const FORMATTED = /\.(cls|trigger|apex|xml|ts|js|mjs|cjs|json|md|html|css|ya?ml)$/;
 
 function firstDifferentLine(actual: string, expected: string): number {
   const a = actual.split("\n");
@@ -24,10 +23,7 @@ function firstDifferentLine(actual: string, expected: string): number {
   return 1;
 }
 
-async function checkFile(
-  file: string,
-  write: boolean
-): Promise<Finding | undefined> {
+async function checkFile(file: string, write: boolean): Promise<Finding | undefined> {
   const source = fs.readFileSync(file, "utf8");
   const options = (await prettier.resolveConfig(file)) ?? {};
   try {
@@ -49,11 +45,8 @@ async function checkFile(
       message: `not formatted; Prettier writes this line as: ${expected.trim()}`
     };
   } catch (error: unknown) {
-    const message =
-      error instanceof Error ? error.message.split(/\r?\n/)[0] : String(error);
-    let loc = (
-      error as { loc?: { start?: { line?: number; column?: number } } }
-    ).loc?.start;
+    const message = error instanceof Error ? error.message.split(/\r?\n/)[0] : String(error);
+    let loc = (error as { loc?: { start?: { line?: number; column?: number } } }).loc?.start;
     if (!loc && /\.(cls|trigger)$/.test(file)) {
       const syntax = firstApexSyntaxError(source, file.endsWith(".trigger"));
       if (syntax) loc = { line: syntax.line, column: syntax.column + 1 };
@@ -72,12 +65,8 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const write = args.includes("--write");
   const projectIndex = args.indexOf("--project");
-  const projectDir = path.resolve(
-    projectIndex >= 0 ? args[projectIndex + 1] : "."
-  );
-  const ignorePath = [".gitignore", ".prettierignore"].map((name) =>
-    path.join(projectDir, name)
-  );
+  const projectDir = path.resolve(projectIndex >= 0 ? args[projectIndex + 1] : ".");
+  const ignorePath = [".gitignore", ".prettierignore"].map((name) => path.join(projectDir, name));
 
   const candidates = listFiles(projectDir, (name) => FORMATTED.test(name));
   const files: string[] = [];
@@ -106,9 +95,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(
-      `format:check: ${error instanceof Error ? error.message : String(error)}`
-    );
+    console.error(`format:check: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   }
 );

@@ -11,9 +11,7 @@ import { type Finding, formatFinding } from "./lib/findings";
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const projectIndex = args.indexOf("--project");
-  const projectDir = path.resolve(
-    projectIndex >= 0 ? args[projectIndex + 1] : "."
-  );
+  const projectDir = path.resolve(projectIndex >= 0 ? args[projectIndex + 1] : ".");
   const eslint = new ESLint({
     cwd: projectDir,
     overrideConfigFile: path.resolve(__dirname, "..", "eslint.config.js"),
@@ -33,10 +31,7 @@ async function main(): Promise<number> {
     }))
   );
   const errors = results.reduce((sum, result) => sum + result.errorCount, 0);
-  const warnings = results.reduce(
-    (sum, result) => sum + result.warningCount,
-    0
-  );
+  const warnings = results.reduce((sum, result) => sum + result.warningCount, 0);
   findings.forEach((finding) => console.error(formatFinding(finding)));
   const summary = `lint: ${results.length} files, ${errors} errors, ${warnings} warnings`;
   // Warnings count as failures too: a rule worth enabling is worth keeping clean.
@@ -51,9 +46,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(
-      `lint: ${error instanceof Error ? error.message : String(error)}`
-    );
+    console.error(`lint: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   }
 );

@@ -30,13 +30,9 @@ function runGate(gate: string): Promise<number> {
 
 async function main(): Promise<number> {
   const requested = process.argv.slice(2);
-  const unknown = requested.filter(
-    (gate) => !(GATES as readonly string[]).includes(gate)
-  );
+  const unknown = requested.filter((gate) => !(GATES as readonly string[]).includes(gate));
   if (unknown.length > 0) {
-    console.error(
-      `Unknown gate(s): ${unknown.join(", ")}. Gates: ${GATES.join(", ")}`
-    );
+    console.error(`Unknown gate(s): ${unknown.join(", ")}. Gates: ${GATES.join(", ")}`);
     return 2;
   }
   const gates = requested.length > 0 ? requested : [...GATES];
@@ -53,9 +49,7 @@ async function main(): Promise<number> {
   }
   console.log("\n=== summary ===");
   for (const result of results) {
-    console.log(
-      `${result.ok ? "PASS" : "FAIL"}  ${result.gate.padEnd(16)} ${result.seconds.toFixed(1)} s`
-    );
+    console.log(`${result.ok ? "PASS" : "FAIL"}  ${result.gate.padEnd(16)} ${result.seconds.toFixed(1)} s`);
   }
   const failed = results.filter((result) => !result.ok).length;
   console.log(`gates: ${results.length - failed} passed, ${failed} failed`);

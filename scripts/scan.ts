@@ -11,41 +11,25 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import {
-  getRules,
-  parse as parseFlows,
-  scan as scanFlows
-} from "@flow-scanner/lightning-flow-scanner-core";
+import { getRules, parse as parseFlows, scan as scanFlows } from "@flow-scanner/lightning-flow-scanner-core";
 import type { IRulesConfig } from "@flow-scanner/lightning-flow-scanner-core";
-import {
-  byLocation,
-  type Finding,
-  formatFinding,
-  relative,
-  Severity
-} from "./lib/findings";
+import { byLocation, type Finding, formatFinding, relative, Severity } from "./lib/findings";
 import { run } from "./lib/process";
 import { listFiles, packageDirectories, parseArgs } from "./lib/project";
 
 const require = createRequire(__filename);
-const pmdEngineDir = path.dirname(
-  require.resolve("@salesforce/code-analyzer-pmd-engine/package.json")
-);
+const pmdEngineDir = path.dirname(require.resolve("@salesforce/code-analyzer-pmd-engine/package.json"));
 const pmdClasspath = path.join(pmdEngineDir, "dist", "java-lib", "*");
 const PMD_WRAPPER = "com.salesforce.sfca.pmdwrapper.PmdWrapper";
-const APPEXCHANGE_RULESETS = [
-  "sfca/rulesets/AppExchange_apex.xml",
-  "sfca/rulesets/AppExchange_xml.xml"
-];
+const APPEXCHANGE_RULESETS = ["sfca/rulesets/AppExchange_apex.xml", "sfca/rulesets/AppExchange_xml.xml"];
 
 interface RuleMapping {
   severity: Severity;
   tags: string[];
 }
-const { RULE_MAPPINGS } =
-  require("@salesforce/code-analyzer-pmd-engine/dist/pmd-rule-mappings.js") as {
-    RULE_MAPPINGS: Record<string, RuleMapping>;
-  };
+const { RULE_MAPPINGS } = require("@salesforce/code-analyzer-pmd-engine/dist/pmd-rule-mappings.js") as {
+  RULE_MAPPINGS: Record<string, RuleMapping>;
+};
 
 interface PmdRuleInfo {
   name: string;
@@ -73,9 +57,7 @@ async function java(args: string[], workDir: string): Promise<void> {
   const result = await run("java", ["-cp", pmdClasspath, ...args], {
     cwd: workDir
   });
-  const error = result.stdout
-    .split("\n")
-    .find((line) => line.startsWith("[Error] "));
+  const error = result.stdout.split("\n").find((line) => line.startsWith("[Error] "));
   if (result.code !== 0 || error) {
     throw new Error(
       `PMD failed (exit ${result.code}): ${error ?? result.stderr.trim().split("\n").slice(-5).join("\n")}`
@@ -83,22 +65,14 @@ async function java(args: string[], workDir: string): Promise<void> {
   }
 }
 
-async function runPmd(files: {
-  apex: string[];
-  xml: string[];
-}): Promise<Finding[]> {
+async function runPmd(files: { apex: string[]; xml: string[] }): Promise<Finding[]> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "stigg-scan-"));
   try {
     const rulesetList = path.join(workDir, "rulesets.txt");
     fs.writeFileSync(rulesetList, APPEXCHANGE_RULESETS.join("\n"));
     const describeFile = path.join(workDir, "rules.json");
-    await java(
-      [PMD_WRAPPER, "describe", describeFile, rulesetList, "apex,xml"],
-      workDir
-    );
-    const rules = selectRules(
-      JSON.parse(fs.readFileSync(describeFile, "utf8")) as PmdRuleInfo[]
-    );
+    await java([PMD_WRAPPER, "describe", describeFile, rulesetList, "apex,xml"], workDir);
+    const rules = selectRules(JSON.parse(fs.readFileSync(describeFile, "utf8")) as PmdRuleInfo[]);
 
     const rulesetFile = path.join(workDir, "ruleset.xml");
     fs.writeFileSync(
@@ -107,29 +81,20 @@ async function runPmd(files: {
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<ruleset name="Stigg for Salesforce scan" xmlns="http://pmd.sourceforge.net/ruleset/2.0.0">',
         "  <description>Code Analyzer recommended rules and AppExchange security rules</description>",
-        ...rules.map(
-          (rule) => `  <rule ref="${rule.ruleSetFile}/${rule.name}" />`
-        ),
+        ...rules.map((rule) => `  <rule ref="${rule.ruleSetFile}/${rule.name}" />`),
         "</ruleset>"
       ].join("\n")
     );
     const runDataPerLanguage: Record<string, { filesToScan: string[] }> = {};
-    if (files.apex.length > 0)
-      runDataPerLanguage.apex = { filesToScan: files.apex };
-    if (files.xml.length > 0)
-      runDataPerLanguage.xml = { filesToScan: files.xml };
+    if (files.apex.length > 0) runDataPerLanguage.apex = { filesToScan: files.apex };
+    if (files.xml.length > 0) runDataPerLanguage.xml = { filesToScan: files.xml };
     if (Object.keys(runDataPerLanguage).length === 0) return [];
 
     const inputFile = path.join(workDir, "input.json");
-    fs.writeFileSync(
-      inputFile,
-      JSON.stringify({ ruleSetInputFile: rulesetFile, runDataPerLanguage })
-    );
+    fs.writeFileSync(inputFile, JSON.stringify({ ruleSetInputFile: rulesetFile, runDataPerLanguage }));
     const resultsFile = path.join(workDir, "results.json");
     await java([PMD_WRAPPER, "run", inputFile, resultsFile], workDir);
-    const results = JSON.parse(
-      fs.readFileSync(resultsFile, "utf8")
-    ) as PmdResults;
+    const results = JSON.parse(fs.readFileSync(resultsFile, "utf8")) as PmdResults;
 
     const findings: Finding[] = results.violations.map((violation) => ({
       file: violation.codeLocation.file,
@@ -166,22 +131,14 @@ const FLOW_SEVERITY: Record<string, Severity> = {
   note: Severity.Low
 };
 
-async function runFlowScanner(
-  flowFiles: string[],
-  configFile: string
-): Promise<Finding[]> {
+async function runFlowScanner(flowFiles: string[], configFile: string): Promise<Finding[]> {
   if (flowFiles.length === 0) return [];
-  const config = JSON.parse(
-    fs.readFileSync(configFile, "utf8")
-  ) as IRulesConfig;
+  const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as IRulesConfig;
   // The scanner only logs a rule name it does not know and goes on without it: refuse instead.
   const configured = Object.keys(config.rules ?? {});
   const known = new Set(getRules(undefined, config).map((rule) => rule.name));
   const unknown = configured.filter((name) => !known.has(name));
-  if (unknown.length > 0)
-    throw new Error(
-      `${relative(configFile)}: unknown flow rule(s) ${unknown.join(", ")}`
-    );
+  if (unknown.length > 0) throw new Error(`${relative(configFile)}: unknown flow rule(s) ${unknown.join(", ")}`);
   const parsed = await parseFlows(flowFiles);
   const findings: Finding[] = [];
   for (const flow of parsed) {
@@ -198,8 +155,7 @@ async function runFlowScanner(
   }
   const readable = parsed.filter((flow) => flow.flow && !flow.errorMessage);
   for (const result of scanFlows(readable, config)) {
-    const file =
-      result.flow.fsPath ?? result.flow.uri ?? String(result.flow.name);
+    const file = result.flow.fsPath ?? result.flow.uri ?? String(result.flow.name);
     for (const ruleResult of result.ruleResults) {
       if (ruleResult.errorMessage) {
         findings.push({
@@ -229,30 +185,19 @@ async function runFlowScanner(
 async function main(): Promise<number> {
   const { options } = parseArgs(process.argv.slice(2));
   const projectDir = path.resolve(options.get("project")?.[0] ?? ".");
-  const reportFile = path.resolve(
-    options.get("report")?.[0] ?? path.join(projectDir, "reports", "scan.txt")
-  );
+  const reportFile = path.resolve(options.get("report")?.[0] ?? path.join(projectDir, "reports", "scan.txt"));
   const configFile = path.join(projectDir, "config", "flow-scanner.json");
   const scanConfig = fs.existsSync(configFile)
     ? configFile
     : path.resolve(__dirname, "..", "config", "flow-scanner.json");
 
   const dirs = packageDirectories(projectDir);
-  const apex = dirs.flatMap((dir) =>
-    listFiles(dir, (name) => /\.(cls|trigger)$/.test(name))
-  );
-  const xml = dirs.flatMap((dir) =>
-    listFiles(dir, (name) => name.endsWith("-meta.xml"))
-  );
+  const apex = dirs.flatMap((dir) => listFiles(dir, (name) => /\.(cls|trigger)$/.test(name)));
+  const xml = dirs.flatMap((dir) => listFiles(dir, (name) => name.endsWith("-meta.xml")));
   const flows = xml.filter((file) => file.endsWith(".flow-meta.xml"));
 
-  const findings = [
-    ...(await runPmd({ apex, xml })),
-    ...(await runFlowScanner(flows, scanConfig))
-  ].sort(byLocation);
-  const blocking = findings.filter(
-    (finding) => (finding.severity ?? Severity.Moderate) <= Severity.High
-  );
+  const findings = [...(await runPmd({ apex, xml })), ...(await runFlowScanner(flows, scanConfig))].sort(byLocation);
+  const blocking = findings.filter((finding) => (finding.severity ?? Severity.Moderate) <= Severity.High);
 
   fs.mkdirSync(path.dirname(reportFile), { recursive: true });
   fs.writeFileSync(
@@ -278,9 +223,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(
-      `scan: ${error instanceof Error ? error.message : String(error)}`
-    );
+    console.error(`scan: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   }
 );

@@ -9,15 +9,7 @@ import path from "node:path";
 import { sfEnv } from "./lib/process";
 
 // The CLI's package exports no subpaths, so its entry point is found through the project's node_modules.
-const sfBin = path.resolve(
-  __dirname,
-  "..",
-  "node_modules",
-  "@salesforce",
-  "cli",
-  "bin",
-  "run.js"
-);
+const sfBin = path.resolve(__dirname, "..", "node_modules", "@salesforce", "cli", "bin", "run.js");
 
 const result = spawnSync(process.execPath, [sfBin, ...process.argv.slice(2)], {
   stdio: "inherit",

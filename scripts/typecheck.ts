@@ -18,33 +18,19 @@ const NO_INPUTS = "TS18003";
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const projectIndex = args.indexOf("--project");
-  const projectDir = path.resolve(
-    projectIndex >= 0 ? args[projectIndex + 1] : "."
-  );
+  const projectDir = path.resolve(projectIndex >= 0 ? args[projectIndex + 1] : ".");
   let failed = false;
-  for (const config of CONFIGS.filter((name) =>
-    fs.existsSync(path.join(projectDir, name))
-  )) {
-    const result = await run(
-      process.execPath,
-      [tsc, "--noEmit", "--pretty", "false", "-p", config],
-      { cwd: projectDir }
-    );
+  for (const config of CONFIGS.filter((name) => fs.existsSync(path.join(projectDir, name)))) {
+    const result = await run(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", config], {
+      cwd: projectDir
+    });
     const output = (result.stdout + result.stderr).trim();
     // A component folder with no TypeScript yet is not an error; anything else tsc says is.
-    if (
-      result.code !== 0 &&
-      !(output.includes(NO_INPUTS) && !output.includes("): error"))
-    ) {
+    if (result.code !== 0 && !(output.includes(NO_INPUTS) && !output.includes("): error"))) {
       failed = true;
       const prefix = path.relative(process.cwd(), projectDir);
       console.error(
-        prefix
-          ? output.replace(
-              /^(\S[^(\n]*)\(/gm,
-              (_m, file: string) => `${path.join(prefix, file)}(`
-            )
-          : output
+        prefix ? output.replace(/^(\S[^(\n]*)\(/gm, (_m, file: string) => `${path.join(prefix, file)}(`) : output
       );
       console.error(`typecheck: ${config} has type errors`);
     } else {
@@ -57,9 +43,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(
-      `typecheck: ${error instanceof Error ? error.message : String(error)}`
-    );
+    console.error(`typecheck: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   }
 );

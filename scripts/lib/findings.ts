@@ -20,11 +20,8 @@ export interface Finding {
 
 /** `file:line[:column]: [Severity] rule: message`, with the path relative to the working directory. */
 export function formatFinding(finding: Finding): string {
-  const where = [relative(finding.file), finding.line, finding.column]
-    .filter((part) => part !== undefined)
-    .join(":");
-  const severity =
-    finding.severity === undefined ? "" : `[${Severity[finding.severity]}] `;
+  const where = [relative(finding.file), finding.line, finding.column].filter((part) => part !== undefined).join(":");
+  const severity = finding.severity === undefined ? "" : `[${Severity[finding.severity]}] `;
   const rule = finding.rule === undefined ? "" : `${finding.rule}: `;
   return `${where}: ${severity}${rule}${finding.message}`;
 }
@@ -35,9 +32,5 @@ export function relative(file: string): string {
 }
 
 export function byLocation(a: Finding, b: Finding): number {
-  return (
-    a.file.localeCompare(b.file) ||
-    a.line - b.line ||
-    (a.column ?? 0) - (b.column ?? 0)
-  );
+  return a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0);
 }

@@ -20,12 +20,8 @@ export function run(
     });
     let stdout = "";
     let stderr = "";
-    child.stdout
-      .setEncoding("utf8")
-      .on("data", (chunk: string) => (stdout += chunk));
-    child.stderr
-      .setEncoding("utf8")
-      .on("data", (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });

@@ -13,16 +13,11 @@ export function readSfdxProject(projectDir: string): SfdxProject {
 
 /** Absolute paths of the project's package directories. */
 export function packageDirectories(projectDir: string): string[] {
-  return readSfdxProject(projectDir).packageDirectories.map((dir) =>
-    path.resolve(projectDir, dir.path)
-  );
+  return readSfdxProject(projectDir).packageDirectories.map((dir) => path.resolve(projectDir, dir.path));
 }
 
 /** Every file below `dir` whose name passes `accept`, sorted; node_modules and dot-folders are skipped. */
-export function listFiles(
-  dir: string,
-  accept: (name: string) => boolean
-): string[] {
+export function listFiles(dir: string, accept: (name: string) => boolean): string[] {
   const found: string[] = [];
   const walk = (current: string): void => {
     for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
@@ -47,8 +42,7 @@ export function parseArgs(argv: readonly string[]): {
     const arg = argv[i];
     if (arg.startsWith("--")) {
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith("--"))
-        throw new Error(`Option ${arg} needs a value`);
+      if (value === undefined || value.startsWith("--")) throw new Error(`Option ${arg} needs a value`);
       options.set(arg.slice(2), [...(options.get(arg.slice(2)) ?? []), value]);
       i++;
     } else {

@@ -21,11 +21,7 @@ function gate(script: string, ...args: string[]) {
 
 describe("format:check", () => {
   it("names the first unformatted line and an Apex syntax error", async () => {
-    const result = await gate(
-      "format-check.ts",
-      "--project",
-      path.join(fixtures, "format-check")
-    );
+    const result = await gate("format-check.ts", "--project", path.join(fixtures, "format-check"));
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stderr,
@@ -41,47 +37,25 @@ describe("format:check", () => {
 
 describe("lint", () => {
   it("reports an LWC platform rule and a TypeScript rule with file and line", async () => {
-    const result = await gate(
-      "lint.ts",
-      "--project",
-      path.join(fixtures, "lint")
-    );
+    const result = await gate("lint.ts", "--project", path.join(fixtures, "lint"));
     assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(
-      result.stderr,
-      /lwc\/customerBanner\/customerBanner\.ts:9:20: @lwc\/lwc\/no-inner-html:/
-    );
-    assert.match(
-      result.stderr,
-      /scripts\/report-counts\.ts:2:11: @typescript-eslint\/no-unused-vars:/
-    );
+    assert.match(result.stderr, /lwc\/customerBanner\/customerBanner\.ts:9:20: @lwc\/lwc\/no-inner-html:/);
+    assert.match(result.stderr, /scripts\/report-counts\.ts:2:11: @typescript-eslint\/no-unused-vars:/);
     assert.match(result.stderr, /scripts\/report-counts\.ts:3:49: eqeqeq:/);
   });
 });
 
 describe("typecheck", () => {
   it("fails on a type error with file, line and column", async () => {
-    const result = await gate(
-      "typecheck.ts",
-      "--project",
-      path.join(fixtures, "typecheck")
-    );
+    const result = await gate("typecheck.ts", "--project", path.join(fixtures, "typecheck"));
     assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(
-      result.stderr,
-      /typecheck\/scripts\/retry-delay\.ts\(2,9\): error TS2322/
-    );
+    assert.match(result.stderr, /typecheck\/scripts\/retry-delay\.ts\(2,9\): error TS2322/);
   });
 });
 
 describe("build", () => {
   it("fails when the LWC compiler refuses the compiled component, pointing at the TypeScript line", async () => {
-    const result = await gate(
-      "build-lwc.ts",
-      "--project",
-      path.join(fixtures, "build"),
-      "--check"
-    );
+    const result = await gate("build-lwc.ts", "--project", path.join(fixtures, "build"), "--check");
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stderr,
@@ -89,22 +63,20 @@ describe("build", () => {
     );
   });
 
+  it("fails on a template the LWC compiler refuses, with the template line", async () => {
+    const result = await gate("build-lwc.ts", "--project", path.join(fixtures, "build"), "--check");
+    assert.match(
+      result.stderr,
+      /lwc\/planBadge\/planBadge\.html:5:\d+: lwc-compiler: LWC1071: Missing key for element <li>/
+    );
+  });
+
   it("writes the deployable .js next to the TypeScript source", async () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "stigg-build-"));
     try {
-      const bundle = path.join(
-        project,
-        "force-app",
-        "main",
-        "default",
-        "lwc",
-        "planBadge"
-      );
+      const bundle = path.join(project, "force-app", "main", "default", "lwc", "planBadge");
       fs.mkdirSync(bundle, { recursive: true });
-      fs.copyFileSync(
-        path.join(root, "sfdx-project.json"),
-        path.join(project, "sfdx-project.json")
-      );
+      fs.copyFileSync(path.join(root, "sfdx-project.json"), path.join(project, "sfdx-project.json"));
       fs.writeFileSync(
         path.join(bundle, "planBadge.ts"),
         'import { LightningElement, api } from "lwc";\ntype Name = string;\nexport default class PlanBadge extends LightningElement {\n  @api planName: Name = "";\n}\n'
@@ -122,11 +94,7 @@ describe("build", () => {
 
 describe("check:apex", () => {
   it("reports an unknown custom field and an unknown class with file and line", async () => {
-    const result = await gate(
-      "check-apex.ts",
-      "--project",
-      path.join(fixtures, "check-apex", "unknown-field")
-    );
+    const result = await gate("check-apex.ts", "--project", path.join(fixtures, "check-apex", "unknown-field"));
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stderr,
@@ -141,42 +109,32 @@ describe("check:apex", () => {
   });
 });
 
-describe("scan", () => {
-  it("fails on SOQL injection and unchecked DML in Apex", async () => {
-    const report = path.join(os.tmpdir(), `stigg-scan-${process.pid}-apex.txt`);
-    const result = await gate(
-      "scan.ts",
-      "--project",
-      path.join(fixtures, "scan", "apex-defects"),
-      "--report",
-      report
-    );
+describe("check:apex known gaps", () => {
+  it("fails on a listed platform-stub gap that nothing reports any more", async () => {
+    const result = await gate("check-apex.ts", "--project", path.join(fixtures, "check-apex", "stale-gap"));
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stderr,
-      /classes\/AccountFinder\.cls:3:\d+: \[High\] pmd:ApexSOQLInjection:/
+      /config\/apexlink-known-gaps\.json:1: apexlink:StaleKnownGap: no longer reported, remove it: \^No variable or type found for 'AccessLevel'/
     );
-    assert.match(
-      result.stderr,
-      /classes\/AccountFinder\.cls:7:\d+: \[High\] pmd:ApexCRUDViolation:/
-    );
+  });
+});
+
+describe("scan", () => {
+  it("fails on SOQL injection and unchecked DML in Apex", async () => {
+    const report = path.join(os.tmpdir(), `stigg-scan-${process.pid}-apex.txt`);
+    const result = await gate("scan.ts", "--project", path.join(fixtures, "scan", "apex-defects"), "--report", report);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /classes\/AccountFinder\.cls:3:\d+: \[High\] pmd:ApexSOQLInjection:/);
+    assert.match(result.stderr, /classes\/AccountFinder\.cls:7:\d+: \[High\] pmd:ApexCRUDViolation:/);
     // Lower findings are not blocking but go to the report.
-    assert.match(
-      fs.readFileSync(report, "utf8"),
-      /AccountFinder\.cls:1:1: \[Moderate\] pmd:ApexSharingViolations:/
-    );
+    assert.match(fs.readFileSync(report, "utf8"), /AccountFinder\.cls:1:1: \[Moderate\] pmd:ApexSharingViolations:/);
     fs.rmSync(report, { force: true });
   });
 
   it("fails on a flow element without a fault path", async () => {
     const report = path.join(os.tmpdir(), `stigg-scan-${process.pid}-flow.txt`);
-    const result = await gate(
-      "scan.ts",
-      "--project",
-      path.join(fixtures, "scan", "flow-defects"),
-      "--report",
-      report
-    );
+    const result = await gate("scan.ts", "--project", path.join(fixtures, "scan", "flow-defects"), "--report", report);
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stderr,
@@ -188,14 +146,7 @@ describe("scan", () => {
 
 describe("test:lwc", () => {
   it("fails when a component test fails, naming the test file and line", async () => {
-    const jest = path.join(
-      root,
-      "node_modules",
-      "@salesforce",
-      "sfdx-lwc-jest",
-      "bin",
-      "sfdx-lwc-jest"
-    );
+    const jest = path.join(root, "node_modules", "@salesforce", "sfdx-lwc-jest", "bin", "sfdx-lwc-jest");
     const result = await run(process.execPath, [jest], {
       cwd: path.join(root, fixtures, "test-lwc")
     });
