@@ -1,0 +1,44 @@
+// What StiggConfigurationController sends to this component. Apex serializes null fields as absent.
+
+/** One line of the setup checklist. */
+interface StiggChecklistItem {
+  key: "apiKey" | "connection" | "products" | "flow" | "users";
+  label: string;
+  state: "done" | "todo" | "warning" | "unknown";
+  detail: string;
+  nextStep?: string;
+  linkUrl?: string;
+  linkLabel?: string;
+}
+
+interface StiggConfigurationStatus {
+  apiKeySet: boolean;
+  apiKeySavedAt?: string;
+  apiKeySavedBy?: string;
+  customerUrlPattern: string;
+  defaultCustomerUrlPattern: string;
+  checklist: StiggChecklistItem[];
+}
+
+interface StiggConnectionResult {
+  success: boolean;
+  code?: string;
+  message: string;
+  environment?: string;
+}
+
+declare module "@salesforce/apex/StiggConfigurationController.getStatus" {
+  export default function getStatus(): Promise<StiggConfigurationStatus>;
+}
+
+declare module "@salesforce/apex/StiggConfigurationController.saveApiKey" {
+  export default function saveApiKey(params: { apiKey: string }): Promise<StiggConfigurationStatus>;
+}
+
+declare module "@salesforce/apex/StiggConfigurationController.testConnection" {
+  export default function testConnection(): Promise<StiggConnectionResult>;
+}
+
+declare module "@salesforce/apex/StiggConfigurationController.saveCustomerUrlPattern" {
+  export default function saveCustomerUrlPattern(params: { pattern: string }): Promise<StiggConfigurationStatus>;
+}

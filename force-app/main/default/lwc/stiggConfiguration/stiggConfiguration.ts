@@ -1,0 +1,216 @@
+import { LightningElement } from "lwc";
+import { ShowToastEvent } from "lightning/platformShowToastEvent";
+import getStatus from "@salesforce/apex/StiggConfigurationController.getStatus";
+import saveApiKey from "@salesforce/apex/StiggConfigurationController.saveApiKey";
+import testConnection from "@salesforce/apex/StiggConfigurationController.testConnection";
+import saveCustomerUrlPattern from "@salesforce/apex/StiggConfigurationController.saveCustomerUrlPattern";
+
+type ViewState = "loading" | "ready" | "loadFailed";
+
+interface ChecklistRow extends StiggChecklistItem {
+  iconName: string;
+  iconVariant: string;
+  stateLabel: string;
+}
+
+const STATE_ICONS: Record<StiggChecklistItem["state"], { iconName: string; iconVariant: string; stateLabel: string }> =
+  {
+    done: { iconName: "utility:success", iconVariant: "success", stateLabel: "Done" },
+    todo: { iconName: "utility:error", iconVariant: "error", stateLabel: "To do" },
+    warning: { iconName: "utility:warning", iconVariant: "warning", stateLabel: "Needs attention" },
+    unknown: { iconName: "utility:question", iconVariant: "", stateLabel: "Not checked yet" }
+  };
+
+/** The message a person should read from an Apex or JavaScript error. */
+export function errorMessage(error: unknown): string {
+  const body = (error as { body?: { message?: string } | { message?: string }[] } | undefined)?.body;
+  if (Array.isArray(body)) return body.map((entry) => entry.message ?? "").join(", ");
+  if (body?.message) return body.message;
+  if (error instanceof Error) return error.message;
+  return "Something went wrong. Reload the page and try again.";
+}
+
+/**
+ * The Stigg Configuration tab: the admin saves the Stigg API key (sent once to Apex, never shown
+ * again), tests the connection, sets the customer deep-link pattern and follows the setup checklist.
+ */
+export default class StiggConfiguration extends LightningElement {
+  viewState: ViewState = "loading";
+  loadError = "";
+  status?: StiggConfigurationStatus;
+
+  replacingKey = false;
+  savingKey = false;
+  keyError = "";
+
+  testing = false;
+  connection?: StiggConnectionResult;
+
+  urlPatternDraft = "";
+  savingPattern = false;
+  patternError = "";
+
+  override connectedCallback(): void {
+    this.load();
+  }
+
+  async load(): Promise<void> {
+    this.viewState = "loading";
+    try {
+      this.applyStatus(await getStatus());
+      this.viewState = "ready";
+    } catch (error) {
+      this.loadError = errorMessage(error);
+      this.viewState = "loadFailed";
+    }
+  }
+
+  applyStatus(status: StiggConfigurationStatus): void {
+    this.status = status;
+    this.urlPatternDraft = status.customerUrlPattern;
+  }
+
+  get isLoading(): boolean {
+    return this.viewState === "loading";
+  }
+
+  get isLoadFailed(): boolean {
+    return this.viewState === "loadFailed";
+  }
+
+  get isReady(): boolean {
+    return this.viewState === "ready";
+  }
+
+  get showKeyForm(): boolean {
+    return !this.status?.apiKeySet || this.replacingKey;
+  }
+
+  get keySavedSummary(): string {
+    const status = this.status;
+    if (!status?.apiKeySet) return "";
+    if (!status.apiKeySavedAt) return "An API key is saved.";
+    const when = new Date(status.apiKeySavedAt).toLocaleString();
+    return `An API key is saved. Saved ${when}${status.apiKeySavedBy ? ` by ${status.apiKeySavedBy}` : ""}.`;
+  }
+
+  get keyInputLabel(): string {
+    return this.replacingKey ? "New Stigg server API key" : "Stigg server API key";
+  }
+
+  get saveKeyLabel(): string {
+    return this.savingKey ? "Saving…" : "Save key";
+  }
+
+  get testLabel(): string {
+    return this.testing ? "Testing…" : "Test connection";
+  }
+
+  get testDisabled(): boolean {
+    return this.testing || !this.status?.apiKeySet;
+  }
+
+  get urlPatternHelp(): string {
+    return "Written to Stigg Customer URL on Accounts. {customerId} and {environmentSlug} are filled in for each customer.";
+  }
+
+  get savePatternLabel(): string {
+    return this.savingPattern ? "Saving…" : "Save link pattern";
+  }
+
+  get connectionClass(): string {
+    return `slds-box slds-box_x-small slds-m-top_small slds-theme_${this.connection?.success ? "success" : "error"}`;
+  }
+
+  get connectionText(): string {
+    const result = this.connection;
+    if (!result) return "";
+    if (result.success) return `Connected to Stigg${result.environment ? ` (environment ${result.environment})` : ""}.`;
+    return result.code ? `${result.message} (${result.code})` : result.message;
+  }
+
+  get checklist(): ChecklistRow[] {
+    return (this.status?.checklist ?? []).map((item) => {
+      // The connection line reflects the last test run on this page, which the server cannot know.
+      const current = item.key === "connection" && this.connection ? this.connectionItem(item, this.connection) : item;
+      return { ...current, ...STATE_ICONS[current.state] };
+    });
+  }
+
+  connectionItem(item: StiggChecklistItem, result: StiggConnectionResult): StiggChecklistItem {
+    return result.success
+      ? { ...item, state: "done", detail: this.connectionText, nextStep: undefined }
+      : {
+          ...item,
+          state: "todo",
+          detail: this.connectionText,
+          nextStep: "Fix the problem above, then test the connection again."
+        };
+  }
+
+  handleReplaceKey(): void {
+    this.replacingKey = true;
+    this.keyError = "";
+  }
+
+  handleCancelReplace(): void {
+    this.replacingKey = false;
+    this.keyError = "";
+  }
+
+  async handleSaveKey(): Promise<void> {
+    const input = this.template?.querySelector<HTMLInputElement>("lightning-input[data-id='apiKey']");
+    const apiKey = input?.value ?? "";
+    this.keyError = "";
+    this.savingKey = true;
+    try {
+      const status = await saveApiKey({ apiKey });
+      // The key leaves the page with the request: nothing keeps it afterwards.
+      if (input) input.value = "";
+      this.applyStatus(status);
+      this.replacingKey = false;
+      this.connection = undefined;
+      this.toast("Stigg API key saved", "Test the connection to check it.", "success");
+    } catch (error) {
+      this.keyError = errorMessage(error);
+      this.toast("Stigg API key not saved", this.keyError, "error");
+    } finally {
+      this.savingKey = false;
+    }
+  }
+
+  async handleTestConnection(): Promise<void> {
+    this.testing = true;
+    try {
+      this.connection = await testConnection();
+    } catch (error) {
+      this.connection = { success: false, message: errorMessage(error) };
+    } finally {
+      this.testing = false;
+    }
+    if (this.connection.success) this.toast("Connected to Stigg", this.connectionText, "success");
+    else this.toast("Stigg connection failed", this.connectionText, "error");
+  }
+
+  handlePatternChange(event: CustomEvent<{ value: string }>): void {
+    this.urlPatternDraft = event.detail.value;
+  }
+
+  async handleSavePattern(): Promise<void> {
+    this.patternError = "";
+    this.savingPattern = true;
+    try {
+      this.applyStatus(await saveCustomerUrlPattern({ pattern: this.urlPatternDraft }));
+      this.toast("Customer link pattern saved", "New Stigg customer links on Accounts use it.", "success");
+    } catch (error) {
+      this.patternError = errorMessage(error);
+      this.toast("Customer link pattern not saved", this.patternError, "error");
+    } finally {
+      this.savingPattern = false;
+    }
+  }
+
+  toast(title: string, message: string, variant: "success" | "error"): void {
+    this.dispatchEvent(new ShowToastEvent({ title, message, variant }));
+  }
+}
