@@ -13,7 +13,8 @@ import path from "node:path";
 import ts from "typescript";
 import { transformSync } from "@lwc/compiler";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
-import { type Finding, formatFinding } from "./lib/findings";
+import { type Finding } from "./lib/findings";
+import { type GateOutcome, runGate } from "./lib/gate";
 import { listFiles, packageDirectories } from "./lib/project";
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -25,7 +26,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 };
 
 /** The component sources: `lwc/<bundle>/*.ts`, without tests, mocks and declaration files. */
-export function componentSources(projectDir: string): string[] {
+function componentSources(projectDir: string): string[] {
   return packageDirectories(projectDir).flatMap((dir) =>
     listFiles(dir, (name) => name.endsWith(".ts") && !name.endsWith(".d.ts")).filter((file) => {
       const parts = file.split(path.sep);
@@ -110,7 +111,7 @@ function compileTemplate(file: string): Finding[] {
   }
 }
 
-async function main(): Promise<number> {
+async function main(): Promise<GateOutcome> {
   const args = process.argv.slice(2);
   const projectIndex = args.indexOf("--project");
   const projectDir = path.resolve(projectIndex >= 0 ? args[projectIndex + 1] : ".");
@@ -123,22 +124,10 @@ async function main(): Promise<number> {
       .map((name) => path.join(bundle, name))
   );
   const findings = [...sources.flatMap((file) => compile(file, write)), ...templates.flatMap(compileTemplate)];
-  findings.forEach((finding) => console.error(formatFinding(finding)));
-  const summary = `build: ${sources.length} component source file(s), ${templates.length} template(s), ${findings.length} error(s)`;
-  if (findings.length > 0) {
-    console.error(summary);
-    return 1;
-  }
-  console.log(summary);
-  return 0;
+  return {
+    findings,
+    summary: `${sources.length} component source file(s), ${templates.length} template(s), ${findings.length} error(s)`
+  };
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`build: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(2);
-    }
-  );
-}
+runGate("build", main);

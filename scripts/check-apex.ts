@@ -12,7 +12,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { byLocation, type Finding, formatFinding, relative } from "./lib/findings";
+import { byLocation, type Finding, relative } from "./lib/findings";
+import { type GateOutcome, runGate } from "./lib/gate";
 import { run } from "./lib/process";
 import { parseArgs } from "./lib/project";
 
@@ -40,7 +41,7 @@ interface KnownGap {
   reason: string;
 }
 
-async function main(): Promise<number> {
+async function main(): Promise<GateOutcome> {
   const { options } = parseArgs(process.argv.slice(2));
   const projectDir = path.resolve(options.get("project")?.[0] ?? ".");
 
@@ -88,20 +89,10 @@ async function main(): Promise<number> {
     });
   }
 
-  findings.sort(byLocation).forEach((finding) => console.error(formatFinding(finding)));
-  const summary = `check:apex: ${findings.length} problem(s) in ${relative(projectDir) || "."} (${skipped} report(s) of ${usedGaps.size} known platform-stub gap(s) skipped: config/apexlink-known-gaps.json)`;
-  if (findings.length > 0) {
-    console.error(summary);
-    return 1;
-  }
-  console.log(summary);
-  return 0;
+  return {
+    findings: findings.sort(byLocation),
+    summary: `${findings.length} problem(s) in ${relative(projectDir) || "."} (${skipped} report(s) of ${usedGaps.size} known platform-stub gap(s) skipped: config/apexlink-known-gaps.json)`
+  };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`check:apex: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
-  }
-);
+runGate("check:apex", main);

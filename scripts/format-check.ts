@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import * as prettier from "prettier";
 import { firstApexSyntaxError } from "./lib/apex-syntax";
-import { type Finding, formatFinding } from "./lib/findings";
+import { type Finding } from "./lib/findings";
+import { type GateOutcome, runGate } from "./lib/gate";
 import { listFiles } from "./lib/project";
 
 const FORMATTED = /\.(cls|trigger|apex|xml|ts|js|mjs|cjs|json|md|html|css|ya?ml)$/;
@@ -61,7 +62,7 @@ async function checkFile(file: string, write: boolean): Promise<Finding | undefi
   }
 }
 
-async function main(): Promise<number> {
+async function main(): Promise<GateOutcome> {
   const args = process.argv.slice(2);
   const write = args.includes("--write");
   const projectIndex = args.indexOf("--project");
@@ -82,20 +83,10 @@ async function main(): Promise<number> {
     const finding = await checkFile(file, write);
     if (finding) findings.push(finding);
   }
-  findings.forEach((finding) => console.error(formatFinding(finding)));
-  const summary = `format:check: ${files.length} files, ${findings.length} not formatted${findings.length > 0 ? " (fix: npm run format)" : ""}`;
-  if (findings.length > 0) {
-    console.error(summary);
-    return 1;
-  }
-  console.log(summary);
-  return 0;
+  return {
+    findings,
+    summary: `${files.length} files, ${findings.length} not formatted${findings.length > 0 ? " (fix: npm run format)" : ""}`
+  };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`format:check: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
-  }
-);
+runGate("format:check", main);

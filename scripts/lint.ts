@@ -6,9 +6,10 @@
  */
 import path from "node:path";
 import { ESLint } from "eslint";
-import { type Finding, formatFinding } from "./lib/findings";
+import { type Finding } from "./lib/findings";
+import { type GateOutcome, runGate } from "./lib/gate";
 
-async function main(): Promise<number> {
+async function main(): Promise<GateOutcome> {
   const args = process.argv.slice(2);
   const projectIndex = args.indexOf("--project");
   const projectDir = path.resolve(projectIndex >= 0 ? args[projectIndex + 1] : ".");
@@ -32,21 +33,8 @@ async function main(): Promise<number> {
   );
   const errors = results.reduce((sum, result) => sum + result.errorCount, 0);
   const warnings = results.reduce((sum, result) => sum + result.warningCount, 0);
-  findings.forEach((finding) => console.error(formatFinding(finding)));
-  const summary = `lint: ${results.length} files, ${errors} errors, ${warnings} warnings`;
   // Warnings count as failures too: a rule worth enabling is worth keeping clean.
-  if (errors + warnings > 0) {
-    console.error(summary);
-    return 1;
-  }
-  console.log(summary);
-  return 0;
+  return { findings, summary: `${results.length} files, ${errors} errors, ${warnings} warnings` };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`lint: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
-  }
-);
+runGate("lint", main);

@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { getRules, parse as parseFlows, scan as scanFlows } from "@flow-scanner/lightning-flow-scanner-core";
 import type { IRulesConfig } from "@flow-scanner/lightning-flow-scanner-core";
 import { byLocation, type Finding, formatFinding, relative, Severity } from "./lib/findings";
+import { type GateOutcome, runGate } from "./lib/gate";
 import { run } from "./lib/process";
 import { listFiles, packageDirectories, parseArgs } from "./lib/project";
 
@@ -182,7 +183,7 @@ async function runFlowScanner(flowFiles: string[], configFile: string): Promise<
   return findings;
 }
 
-async function main(): Promise<number> {
+async function main(): Promise<GateOutcome> {
   const { options } = parseArgs(process.argv.slice(2));
   const projectDir = path.resolve(options.get("project")?.[0] ?? ".");
   const reportFile = path.resolve(options.get("report")?.[0] ?? path.join(projectDir, "reports", "scan.txt"));
@@ -210,20 +211,10 @@ async function main(): Promise<number> {
       ""
     ].join("\n")
   );
-  for (const finding of blocking) console.error(formatFinding(finding));
-  const summary = `scan: ${apex.length} Apex files, ${xml.length} metadata files, ${flows.length} flows; ${blocking.length} findings High or worse, ${findings.length - blocking.length} lower (report: ${relative(reportFile)})`;
-  if (blocking.length > 0) {
-    console.error(summary);
-    return 1;
-  }
-  console.log(summary);
-  return 0;
+  return {
+    findings: blocking,
+    summary: `${apex.length} Apex files, ${xml.length} metadata files, ${flows.length} flows; ${blocking.length} findings High or worse, ${findings.length - blocking.length} lower (report: ${relative(reportFile)})`
+  };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`scan: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
-  }
-);
+runGate("scan", main);
