@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { getRules, parse as parseFlows, scan as scanFlows } from "@flow-scanner/lightning-flow-scanner-core";
 import type { IRulesConfig } from "@flow-scanner/lightning-flow-scanner-core";
 import { byLocation, type Finding, formatFinding, relative, Severity } from "./lib/findings";
+import { pathVariants } from "./lib/flow-paths";
 import { type GateOutcome, runGate } from "./lib/gate";
 import { run } from "./lib/process";
 import { listFiles, packageDirectories, parseArgs } from "./lib/project";
@@ -140,47 +141,69 @@ async function runFlowScanner(flowFiles: string[], configFile: string): Promise<
   const known = new Set(getRules(undefined, config).map((rule) => rule.name));
   const unknown = configured.filter((name) => !known.has(name));
   if (unknown.length > 0) throw new Error(`${relative(configFile)}: unknown flow rule(s) ${unknown.join(", ")}`);
-  const parsed = await parseFlows(flowFiles);
-  const findings: Finding[] = [];
-  for (const flow of parsed) {
-    // The scanner reports a truncated or malformed flow as clean, so a parse failure fails the scan.
-    if (flow.errorMessage || !flow.flow) {
-      findings.push({
-        file: flow.uri,
-        line: 1,
-        rule: "flow:ParseError",
-        severity: Severity.High,
-        message: `flow could not be read: ${flow.errorMessage ?? "no flow in file"}`
-      });
-    }
-  }
-  const readable = parsed.filter((flow) => flow.flow && !flow.errorMessage);
-  for (const result of scanFlows(readable, config)) {
-    const file = result.flow.fsPath ?? result.flow.uri ?? String(result.flow.name);
-    for (const ruleResult of result.ruleResults) {
-      if (ruleResult.errorMessage) {
-        findings.push({
-          file,
+
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "stigg-flows-"));
+  const originalOf = new Map<string, string>();
+  const scanned: string[] = [];
+  flowFiles.forEach((file, fileIndex) => {
+    pathVariants(fs.readFileSync(file, "utf8")).forEach((variant, variantIndex) => {
+      const copy = path.join(workDir, `${fileIndex}-${variantIndex}`, path.basename(file));
+      fs.mkdirSync(path.dirname(copy), { recursive: true });
+      fs.writeFileSync(copy, variant);
+      originalOf.set(path.resolve(copy), file);
+      scanned.push(copy);
+    });
+  });
+  try {
+    const parsed = await parseFlows(scanned);
+    const findings = new Map<string, Finding>();
+    const add = (finding: Finding): void => {
+      // A finding outside the rewired path appears once per variant: keep one.
+      findings.set(`${finding.file}:${finding.line}:${finding.column}:${finding.rule}:${finding.message}`, finding);
+    };
+    const original = (uri: string): string => originalOf.get(path.resolve(uri)) ?? uri;
+    for (const flow of parsed) {
+      // The scanner reports a truncated or malformed flow as clean, so a parse failure fails the scan.
+      if (flow.errorMessage || !flow.flow) {
+        add({
+          file: original(flow.uri),
           line: 1,
-          rule: `flow:${ruleResult.ruleName}`,
+          rule: "flow:ParseError",
           severity: Severity.High,
-          message: `rule could not run: ${ruleResult.errorMessage}`
-        });
-      }
-      if (!ruleResult.occurs) continue;
-      for (const detail of ruleResult.details) {
-        findings.push({
-          file,
-          line: detail.lineNumber || 1,
-          column: detail.columnNumber || undefined,
-          rule: `flow:${ruleResult.ruleName}`,
-          severity: FLOW_SEVERITY[ruleResult.severity] ?? Severity.Moderate,
-          message: `${ruleResult.ruleDefinition.label}: ${detail.name} (${detail.type})`
+          message: `flow could not be read: ${flow.errorMessage ?? "no flow in file"}`
         });
       }
     }
+    const readable = parsed.filter((flow) => flow.flow && !flow.errorMessage);
+    for (const result of scanFlows(readable, config)) {
+      const file = original(result.flow.fsPath ?? result.flow.uri ?? String(result.flow.name));
+      for (const ruleResult of result.ruleResults) {
+        if (ruleResult.errorMessage) {
+          add({
+            file,
+            line: 1,
+            rule: `flow:${ruleResult.ruleName}`,
+            severity: Severity.High,
+            message: `rule could not run: ${ruleResult.errorMessage}`
+          });
+        }
+        if (!ruleResult.occurs) continue;
+        for (const detail of ruleResult.details) {
+          add({
+            file,
+            line: detail.lineNumber || 1,
+            column: detail.columnNumber || undefined,
+            rule: `flow:${ruleResult.ruleName}`,
+            severity: FLOW_SEVERITY[ruleResult.severity] ?? Severity.Moderate,
+            message: `${ruleResult.ruleDefinition.label}: ${detail.name} (${detail.type})`
+          });
+        }
+      }
+    }
+    return [...findings.values()];
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
   }
-  return findings;
 }
 
 async function main(): Promise<GateOutcome> {

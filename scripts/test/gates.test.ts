@@ -144,6 +144,25 @@ describe("scan", () => {
   });
 });
 
+describe("scan of asynchronous paths", () => {
+  it("fails on a missing fault path on a flow whose work is all on its asynchronous path", async () => {
+    const report = path.join(os.tmpdir(), `stigg-scan-${process.pid}-async.txt`);
+    const result = await gate(
+      "scan.ts",
+      "--project",
+      path.join(fixtures, "scan", "async-flow-defects"),
+      "--report",
+      report
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /flows\/Won_Deal_Async_Update\.flow-meta\.xml:7:\d+: \[High\] flow:MissingFaultPath: Missing Fault Path: Mark_Account/
+    );
+    fs.rmSync(report, { force: true });
+  });
+});
+
 describe("test:lwc", () => {
   it("fails when a component test fails, naming the test file and line", async () => {
     const jest = path.join(root, "node_modules", "@salesforce", "sfdx-lwc-jest", "bin", "sfdx-lwc-jest");
