@@ -1,0 +1,291 @@
+// Object and field metadata: standard objects from standard-objects.ts plus the
+// project's objects/ folders.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { STANDARD_OBJECTS, type StandardObjectDef } from "./standard-objects.js";
+
+export type FieldType =
+  | "id"
+  | "string"
+  | "textarea"
+  | "picklist"
+  | "multipicklist"
+  | "boolean"
+  | "int"
+  | "double"
+  | "currency"
+  | "percent"
+  | "date"
+  | "datetime"
+  | "reference"
+  | "url"
+  | "email"
+  | "phone";
+
+export interface FieldDescribe {
+  name: string;
+  type: FieldType;
+  label: string;
+  /** Must be given on insert (not nillable, no default, not system-set). */
+  required: boolean;
+  referenceTo: string[];
+  relationshipName: string | null;
+  picklistValues: string[];
+  restrictedPicklist: boolean;
+  unique: boolean;
+  externalId: boolean;
+  length: number | null;
+  scale: number | null;
+  defaultValue: string | boolean | null;
+  /** Set by the system (Id, CreatedDate, ...); cannot be written. */
+  systemField: boolean;
+  custom: boolean;
+  /** Unique text compared case-sensitively (caseSensitive in field metadata). */
+  caseSensitive: boolean;
+}
+
+export interface SObjectDescribe {
+  name: string;
+  label: string;
+  keyPrefix: string;
+  custom: boolean;
+  /** "Hierarchy" or "List" for custom settings. */
+  customSettingType: "Hierarchy" | "List" | null;
+  customMetadata: boolean;
+  fields: Map<string, FieldDescribe>;
+  /** Child relationship name (lower case) -> child object and lookup field. */
+  childRelationships: Map<string, { childObject: string; field: string; name: string }>;
+}
+
+export class Schema {
+  readonly objects = new Map<string, SObjectDescribe>();
+  private customPrefixCounter = 0;
+
+  constructor() {
+    for (const def of STANDARD_OBJECTS) this.addStandard(def);
+    this.linkRelationships();
+  }
+
+  get(name: string): SObjectDescribe | undefined {
+    return this.objects.get(name.toLowerCase());
+  }
+
+  byPrefix(prefix: string): SObjectDescribe | undefined {
+    for (const o of this.objects.values()) if (o.keyPrefix === prefix) return o;
+    return undefined;
+  }
+
+  private addStandard(def: StandardObjectDef) {
+    const fields = new Map<string, FieldDescribe>();
+    const obj: SObjectDescribe = {
+      name: def.name,
+      label: def.label,
+      keyPrefix: def.keyPrefix,
+      custom: false,
+      customSettingType: null,
+      customMetadata: false,
+      fields,
+      childRelationships: new Map()
+    };
+    for (const f of systemFields()) fields.set(f.name.toLowerCase(), f);
+    for (const [name, spec] of Object.entries(def.fields)) {
+      const [type, ...flags] = spec.split(" ");
+      const f = field(name, type as FieldType);
+      for (const flag of flags) {
+        if (flag === "required") f.required = true;
+        else if (flag === "unique") f.unique = true;
+        else if (flag === "readonly") f.systemField = true;
+        else if (flag.startsWith("ref:")) {
+          f.referenceTo = flag.slice(4).split(",");
+          f.relationshipName = name.endsWith("Id") ? name.slice(0, -2) : name;
+        } else if (flag.startsWith("values:")) {
+          f.picklistValues = flag
+            .slice(7)
+            .split("|")
+            .map((v) => v.replace(/_/g, " "));
+        } else if (flag.startsWith("scale:")) {
+          f.scale = Number(flag.slice(6));
+        } else if (flag.startsWith("default:")) {
+          const d = flag.slice(8);
+          f.defaultValue = d === "true" ? true : d === "false" ? false : d.replace(/_/g, " ");
+        }
+      }
+      fields.set(name.toLowerCase(), f);
+    }
+    this.objects.set(def.name.toLowerCase(), obj);
+  }
+
+  /** Loads `objects/<Name>/` folders (object-meta.xml and fields/*.field-meta.xml). */
+  loadObjectsFolder(dir: string) {
+    if (!existsSync(dir)) return;
+    const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (n) => n === "value" });
+    for (const objName of readdirSync(dir)) {
+      const objDir = join(dir, objName);
+      let obj = this.get(objName);
+      if (!obj) {
+        const metaFile = join(objDir, `${objName}.object-meta.xml`);
+        const meta = existsSync(metaFile)
+          ? (parser.parse(readFileSync(metaFile, "utf8")).CustomObject as Record<string, unknown>)
+          : {};
+        const isMdt = objName.endsWith("__mdt");
+        obj = {
+          name: objName,
+          label: String(meta.label ?? objName),
+          keyPrefix: isMdt ? "m00" : `a${String(this.customPrefixCounter++).padStart(2, "0")}`,
+          custom: true,
+          customSettingType:
+            meta.customSettingsType === "Hierarchy" ? "Hierarchy" : meta.customSettingsType === "List" ? "List" : null,
+          customMetadata: isMdt,
+          fields: new Map(),
+          childRelationships: new Map()
+        };
+        for (const f of systemFields()) obj.fields.set(f.name.toLowerCase(), f);
+        obj.fields.set("name", field("Name", "string"));
+        if (obj.customSettingType === "Hierarchy") {
+          const so = field("SetupOwnerId", "reference");
+          so.referenceTo = ["User", "Profile", "Organization"];
+          obj.fields.set("setupownerid", so);
+        }
+        if (isMdt) {
+          obj.fields.set("developername", field("DeveloperName", "string"));
+          obj.fields.set("masterlabel", field("MasterLabel", "string"));
+          obj.fields.set("label", field("Label", "string"));
+          obj.fields.set("qualifiedapiname", field("QualifiedApiName", "string"));
+        }
+        this.objects.set(objName.toLowerCase(), obj);
+      }
+      const fieldsDir = join(objDir, "fields");
+      if (!existsSync(fieldsDir)) continue;
+      for (const file of readdirSync(fieldsDir)) {
+        if (!file.endsWith(".field-meta.xml")) continue;
+        const cf = parser.parse(readFileSync(join(fieldsDir, file), "utf8")).CustomField as Record<string, unknown>;
+        const f = customField(cf, file.replace(".field-meta.xml", ""));
+        obj.fields.set(f.name.toLowerCase(), f);
+      }
+    }
+    this.linkRelationships();
+  }
+
+  private linkRelationships() {
+    for (const o of this.objects.values()) o.childRelationships.clear();
+    for (const o of this.objects.values()) {
+      for (const f of o.fields.values()) {
+        if (f.type !== "reference" || f.systemField) continue;
+        for (const target of f.referenceTo) {
+          const parent = this.get(target);
+          if (!parent) continue;
+          const relName = f.custom
+            ? `${(f as FieldDescribe & { childRelationshipName?: string }).childRelationshipName ?? o.name}__r`
+            : pluralChild(o.name);
+          parent.childRelationships.set(relName.toLowerCase(), { childObject: o.name, field: f.name, name: relName });
+        }
+      }
+    }
+  }
+}
+
+function pluralChild(name: string): string {
+  const special: Record<string, string> = {
+    OpportunityLineItem: "OpportunityLineItems",
+    PricebookEntry: "PricebookEntries"
+  };
+  return special[name] ?? `${name}s`;
+}
+
+function field(name: string, type: FieldType): FieldDescribe {
+  return {
+    name,
+    type,
+    label: name,
+    required: false,
+    referenceTo: [],
+    relationshipName: null,
+    picklistValues: [],
+    restrictedPicklist: false,
+    unique: false,
+    externalId: false,
+    length: type === "string" ? 255 : null,
+    scale: null,
+    defaultValue: type === "boolean" ? false : null,
+    systemField: false,
+    custom: name.endsWith("__c"),
+    caseSensitive: false
+  };
+}
+
+function systemFields(): FieldDescribe[] {
+  const sys = (name: string, type: FieldType, ref?: string) => {
+    const f = field(name, type);
+    f.systemField = true;
+    if (ref) {
+      f.referenceTo = [ref];
+      f.relationshipName = name.slice(0, -2);
+    }
+    return f;
+  };
+  return [
+    sys("Id", "id"),
+    sys("CreatedDate", "datetime"),
+    sys("LastModifiedDate", "datetime"),
+    sys("SystemModstamp", "datetime"),
+    sys("CreatedById", "reference", "User"),
+    sys("LastModifiedById", "reference", "User"),
+    sys("IsDeleted", "boolean")
+  ];
+}
+
+const XML_TYPES: Record<string, FieldType> = {
+  Text: "string",
+  TextArea: "textarea",
+  LongTextArea: "textarea",
+  Html: "textarea",
+  Picklist: "picklist",
+  MultiselectPicklist: "multipicklist",
+  Checkbox: "boolean",
+  Number: "double",
+  Currency: "currency",
+  Percent: "percent",
+  Date: "date",
+  DateTime: "datetime",
+  Lookup: "reference",
+  MasterDetail: "reference",
+  Url: "url",
+  Email: "email",
+  Phone: "phone",
+  AutoNumber: "string"
+};
+
+function customField(cf: Record<string, unknown>, fileName: string): FieldDescribe {
+  const name = String(cf.fullName ?? fileName);
+  const xmlType = String(cf.type ?? "Text");
+  const type = XML_TYPES[xmlType];
+  if (!type) throw new Error(`field type ${xmlType} of ${name} is not supported by local-org`);
+  const f = field(name, type);
+  f.label = String(cf.label ?? name);
+  f.custom = true;
+  f.required = cf.required === "true" || xmlType === "MasterDetail";
+  f.unique = cf.unique === "true";
+  f.externalId = cf.externalId === "true";
+  f.caseSensitive = cf.caseSensitive === "true";
+  if (cf.length) f.length = Number(cf.length);
+  if (cf.scale) f.scale = Number(cf.scale);
+  if (xmlType === "Checkbox") f.defaultValue = cf.defaultValue === "true";
+  if (type === "reference") {
+    f.referenceTo = [String(cf.referenceTo)];
+    f.relationshipName = name.replace(/__c$/, "__r");
+    (f as FieldDescribe & { childRelationshipName?: string }).childRelationshipName = String(
+      cf.relationshipName ?? name.replace(/__c$/, "")
+    );
+  }
+  const vs = cf.valueSet as Record<string, unknown> | undefined;
+  if (vs) {
+    f.restrictedPicklist = vs.restricted === "true";
+    const def = vs.valueSetDefinition as Record<string, unknown> | undefined;
+    const values = (def?.value ?? []) as Record<string, unknown>[];
+    f.picklistValues = values.map((v) => String(v.fullName));
+    const dflt = values.find((v) => v.default === "true");
+    if (dflt) f.defaultValue = String(dflt.fullName);
+  }
+  return f;
+}

@@ -1,0 +1,370 @@
+// The runtime's own syntax tree. Every node carries the file and line it came from
+// so that errors, stack traces and coverage can point at the Apex source.
+
+export interface Loc {
+  file: string;
+  line: number;
+}
+
+export interface TypeRef {
+  /** Qualified name parts as written, e.g. ["Outer", "Inner"] or ["Schema", "SObjectType"]. */
+  names: string[];
+  /** Generic arguments of the last part, e.g. Map<String, Object>. */
+  args: TypeRef[];
+  /** Source text, used in messages. */
+  text: string;
+}
+
+export type Expr =
+  | LiteralExpr
+  | NameExpr
+  | ThisExpr
+  | SuperExpr
+  | FieldExpr
+  | CallExpr
+  | IndexExpr
+  | NewExpr
+  | AssignExpr
+  | BinaryExpr
+  | UnaryExpr
+  | IncDecExpr
+  | CondExpr
+  | CastExpr
+  | InstanceOfExpr
+  | SoqlExpr
+  | ClassLiteralExpr
+  | UnsupportedExpr;
+
+interface Node extends Loc {
+  kind: string;
+}
+
+export interface LiteralExpr extends Node {
+  kind: "Literal";
+  type: "Integer" | "Long" | "Decimal" | "Double" | "String" | "Boolean" | "Null";
+  /** Raw token text for numbers; decoded value for strings; "true"/"false" for booleans. */
+  value: string;
+}
+export interface NameExpr extends Node {
+  kind: "Name";
+  name: string;
+}
+export interface ThisExpr extends Node {
+  kind: "This";
+}
+export interface SuperExpr extends Node {
+  kind: "Super";
+}
+export interface FieldExpr extends Node {
+  kind: "Field";
+  target: Expr;
+  name: string;
+  safe: boolean;
+}
+export interface CallExpr extends Node {
+  kind: "Call";
+  /** null for an unqualified call `foo()`, `this(...)` or `super(...)`. */
+  target: Expr | null;
+  name: string;
+  args: Expr[];
+  safe: boolean;
+}
+export interface IndexExpr extends Node {
+  kind: "Index";
+  target: Expr;
+  index: Expr;
+}
+export interface NewExpr extends Node {
+  kind: "New";
+  type: TypeRef;
+  /** `new Foo(a, b)`; absent for collection initialisers. */
+  args?: Expr[];
+  /** `new List<T>{a, b}` / `new Set<T>{...}` / `new T[]{...}`. */
+  items?: Expr[];
+  /** `new Map<K, V>{k => v}`. */
+  pairs?: [Expr, Expr][];
+  /** `new T[n]`. */
+  size?: Expr;
+  /** `new T[]` (array syntax) — the type is then List<T>. */
+  array?: boolean;
+}
+export interface AssignExpr extends Node {
+  kind: "Assign";
+  op: string;
+  target: Expr;
+  value: Expr;
+}
+export interface BinaryExpr extends Node {
+  kind: "Binary";
+  op: string;
+  left: Expr;
+  right: Expr;
+}
+export interface UnaryExpr extends Node {
+  kind: "Unary";
+  op: "!" | "-" | "+" | "~";
+  operand: Expr;
+}
+export interface IncDecExpr extends Node {
+  kind: "IncDec";
+  op: "++" | "--";
+  prefix: boolean;
+  target: Expr;
+}
+export interface CondExpr extends Node {
+  kind: "Cond";
+  cond: Expr;
+  then: Expr;
+  else: Expr;
+}
+export interface CastExpr extends Node {
+  kind: "Cast";
+  type: TypeRef;
+  expr: Expr;
+}
+export interface InstanceOfExpr extends Node {
+  kind: "InstanceOf";
+  expr: Expr;
+  type: TypeRef;
+}
+export interface SoqlExpr extends Node {
+  kind: "Soql";
+  query: SoqlQuery;
+}
+export interface ClassLiteralExpr extends Node {
+  kind: "ClassLiteral";
+  type: TypeRef;
+}
+export interface UnsupportedExpr extends Node {
+  kind: "Unsupported";
+  feature: string;
+}
+
+// ---- SOQL ----
+
+export type SoqlSelectItem =
+  | { kind: "field"; path: string[]; alias?: string }
+  | { kind: "subquery"; query: SoqlQuery }
+  | { kind: "agg"; fn: string; path: string[] | null; alias?: string }
+  | { kind: "countAll" };
+
+export type SoqlValue =
+  | { kind: "literal"; value: SoqlLiteral }
+  | { kind: "bind"; expr: Expr }
+  | { kind: "list"; values: SoqlValue[] }
+  | { kind: "dateLiteral"; name: string; n: number }
+  | { kind: "subquery"; query: SoqlQuery };
+
+export type SoqlLiteral =
+  | { type: "null" }
+  | { type: "boolean"; value: boolean }
+  | { type: "number"; text: string }
+  | { type: "string"; value: string }
+  | { type: "date"; text: string }
+  | { type: "datetime"; text: string };
+
+export type SoqlCond =
+  | { kind: "and"; items: SoqlCond[] }
+  | { kind: "or"; items: SoqlCond[] }
+  | { kind: "not"; item: SoqlCond }
+  | { kind: "cmp"; path: string[]; fn?: string; op: string; value: SoqlValue };
+
+export interface SoqlOrder {
+  path: string[];
+  fn?: string;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+export interface SoqlQuery extends Loc {
+  select: SoqlSelectItem[];
+  from: string;
+  where?: SoqlCond;
+  groupBy?: string[][];
+  having?: SoqlCond;
+  orderBy: SoqlOrder[];
+  limit?: SoqlValue;
+  offset?: SoqlValue;
+  allRows: boolean;
+  forUpdate: boolean;
+}
+
+// ---- Statements ----
+
+export type Stmt =
+  | BlockStmt
+  | LocalVarStmt
+  | ExprStmt
+  | IfStmt
+  | WhileStmt
+  | DoWhileStmt
+  | ForStmt
+  | ForEachStmt
+  | ReturnStmt
+  | ThrowStmt
+  | BreakStmt
+  | ContinueStmt
+  | TryStmt
+  | SwitchStmt
+  | DmlStmt
+  | RunAsStmt
+  | UnsupportedStmt;
+
+export interface BlockStmt extends Node {
+  kind: "Block";
+  body: Stmt[];
+}
+export interface VarDecl {
+  name: string;
+  init: Expr | null;
+  line: number;
+}
+export interface LocalVarStmt extends Node {
+  kind: "LocalVar";
+  type: TypeRef;
+  decls: VarDecl[];
+}
+export interface ExprStmt extends Node {
+  kind: "Expr";
+  expr: Expr;
+}
+export interface IfStmt extends Node {
+  kind: "If";
+  cond: Expr;
+  then: Stmt;
+  else: Stmt | null;
+}
+export interface WhileStmt extends Node {
+  kind: "While";
+  cond: Expr;
+  body: Stmt;
+}
+export interface DoWhileStmt extends Node {
+  kind: "DoWhile";
+  cond: Expr;
+  body: Stmt;
+}
+export interface ForStmt extends Node {
+  kind: "For";
+  init: LocalVarStmt | Expr[] | null;
+  cond: Expr | null;
+  update: Expr[];
+  body: Stmt;
+}
+export interface ForEachStmt extends Node {
+  kind: "ForEach";
+  type: TypeRef;
+  name: string;
+  expr: Expr;
+  body: Stmt;
+}
+export interface ReturnStmt extends Node {
+  kind: "Return";
+  expr: Expr | null;
+}
+export interface ThrowStmt extends Node {
+  kind: "Throw";
+  expr: Expr;
+}
+export interface BreakStmt extends Node {
+  kind: "Break";
+}
+export interface ContinueStmt extends Node {
+  kind: "Continue";
+}
+export interface CatchClause {
+  type: TypeRef;
+  name: string;
+  body: BlockStmt;
+}
+export interface TryStmt extends Node {
+  kind: "Try";
+  body: BlockStmt;
+  catches: CatchClause[];
+  finally: BlockStmt | null;
+}
+export type WhenClause =
+  | { kind: "else"; body: BlockStmt }
+  | { kind: "values"; values: Expr[]; body: BlockStmt }
+  | { kind: "type"; type: TypeRef; name: string; body: BlockStmt };
+export interface SwitchStmt extends Node {
+  kind: "Switch";
+  expr: Expr;
+  whens: WhenClause[];
+}
+export interface DmlStmt extends Node {
+  kind: "Dml";
+  op: "insert" | "update" | "upsert" | "delete" | "undelete" | "merge";
+  expr: Expr;
+  externalIdField?: string;
+}
+export interface RunAsStmt extends Node {
+  kind: "RunAs";
+  user: Expr;
+  body: BlockStmt;
+}
+export interface UnsupportedStmt extends Node {
+  kind: "Unsupported";
+  feature: string;
+}
+
+// ---- Declarations ----
+
+export interface Annotation {
+  name: string;
+  params: Record<string, string>;
+}
+
+export interface Modifiers {
+  /** Lower-cased keyword modifiers: public, static, virtual, ... */
+  keywords: Set<string>;
+  annotations: Annotation[];
+}
+
+export interface Param {
+  type: TypeRef;
+  name: string;
+}
+
+export interface MethodDecl extends Loc {
+  name: string;
+  params: Param[];
+  /** null means void. */
+  returnType: TypeRef | null;
+  body: BlockStmt | null;
+  mods: Modifiers;
+  isStatic: boolean;
+  isConstructor: boolean;
+}
+
+export interface FieldDecl extends Loc {
+  name: string;
+  type: TypeRef;
+  init: Expr | null;
+  mods: Modifiers;
+  isStatic: boolean;
+  /** Present for properties; an accessor without a body is automatic. */
+  getter?: { body: BlockStmt | null };
+  setter?: { body: BlockStmt | null };
+}
+
+export interface Initializer extends Loc {
+  isStatic: boolean;
+  body: BlockStmt;
+}
+
+export interface TypeDecl extends Loc {
+  kind: "class" | "interface" | "enum";
+  name: string;
+  mods: Modifiers;
+  extends: TypeRef | null;
+  implements: TypeRef[];
+  fields: FieldDecl[];
+  methods: MethodDecl[];
+  constructors: MethodDecl[];
+  initializers: Initializer[];
+  inner: TypeDecl[];
+  enumValues: string[];
+  /** Source lines that hold executable code, for coverage. */
+  executableLines: Set<number>;
+}

@@ -1,0 +1,247 @@
+// Loads package directories: Apex classes, object metadata, validation rules, Named
+// Credentials and custom metadata records.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { ApexSyntaxError, parseClassFile } from "./parse/convert.js";
+import { parseClassFileCached, pruneCache } from "./parse/cache.js";
+import type { TypeDecl } from "./parse/ast.js";
+import { Interpreter } from "./interpreter/interpreter.js";
+import { Schema } from "./data/schema.js";
+import { DataEngine } from "./data/engine.js";
+import type { NamedCredentialConfig } from "./stdlib/http.js";
+import { ApexDecimal, type Value } from "./interpreter/values.js";
+
+export interface LoadOptions {
+  /** Package directories laid out like force-app (default: ["force-app"]). */
+  sourceDirs?: string[];
+  /** Named Credential URLs and headers, by credential name; overrides metadata endpoints. */
+  namedCredentials?: Record<string, NamedCredentialConfig>;
+  /** Secret values of external credential parameters, by `ExternalCredential.Parameter`
+   * (e.g. `{ "Stigg.ApiKey": "..." }`); named credential headers merge them in. */
+  credentials?: Record<string, string>;
+  /** Reuse syntax trees stored in node_modules/.cache/local-org (default true). */
+  cache?: boolean;
+  /** Classes given as source text, loaded with the folders' classes. */
+  classSources?: { file: string; source: string }[];
+}
+
+export interface LoadedProject {
+  rt: Interpreter;
+  types: TypeDecl[];
+}
+
+function walk(dir: string, visit: (path: string, isDir: boolean) => boolean | void) {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    const p = join(dir, name);
+    const isDir = statSync(p).isDirectory();
+    const descend = visit(p, isDir);
+    if (isDir && descend !== false) walk(p, visit);
+  }
+}
+
+export function loadProject(options: LoadOptions = {}): LoadedProject {
+  const dirs = options.sourceDirs ?? ["force-app"];
+  const schema = new Schema();
+  const classFiles: string[] = [];
+  const objectDirs: string[] = [];
+  const credentialFiles: string[] = [];
+  const metadataFiles: string[] = [];
+  const permissionFiles: string[] = [];
+  const flowFiles: string[] = [];
+  const labelFiles: string[] = [];
+  for (const d of dirs) {
+    if (!existsSync(d)) throw new Error(`source directory not found: ${d}`);
+    walk(d, (p, isDir) => {
+      const base = p.split(/[\\/]/).pop()!;
+      if (isDir && base === "objects") {
+        objectDirs.push(p);
+        return false;
+      }
+      if (!isDir && base.endsWith(".cls")) classFiles.push(p);
+      if (!isDir && base.endsWith(".namedCredential-meta.xml")) credentialFiles.push(p);
+      if (!isDir && base.endsWith(".md-meta.xml")) metadataFiles.push(p);
+      if (!isDir && base.endsWith(".flow-meta.xml")) flowFiles.push(p);
+      if (!isDir && base.endsWith(".labels-meta.xml")) labelFiles.push(p);
+      if (!isDir && (base.endsWith(".permissionset-meta.xml") || base.endsWith(".customPermission-meta.xml")))
+        permissionFiles.push(p);
+      if (!isDir && base.endsWith(".trigger")) {
+        throw new Error(`${base}: triggers are not supported by local-org`);
+      }
+    });
+  }
+  for (const od of objectDirs) schema.loadObjectsFolder(od);
+  const rt = new Interpreter(schema);
+  rt.data = new DataEngine(rt);
+  const xml = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    isArray: (n) => n === "values" || n === "namedCredentialParameters"
+  });
+  for (const od of objectDirs) {
+    for (const objName of readdirSync(od)) {
+      const vr = join(od, objName, "validationRules");
+      if (!existsSync(vr)) continue;
+      for (const f of readdirSync(vr)) {
+        const file = join(vr, f);
+        const r = xml.parse(readFileSync(file, "utf8")).ValidationRule as Record<string, string>;
+        const list = rt.data.validationRules.get(objName.toLowerCase()) ?? [];
+        list.push({
+          name: String(r.fullName ?? f.replace(".validationRule-meta.xml", "")),
+          active: String(r.active) === "true",
+          formula: String(r.errorConditionFormula ?? "false"),
+          errorMessage: String(r.errorMessage ?? ""),
+          errorDisplayField: r.errorDisplayField ? String(r.errorDisplayField) : null,
+          file
+        });
+        rt.data.validationRules.set(objName.toLowerCase(), list);
+      }
+    }
+  }
+  for (const file of credentialFiles) {
+    const name = file.split(/[\\/]/).pop()!.replace(".namedCredential-meta.xml", "");
+    const nc = xml.parse(readFileSync(file, "utf8")).NamedCredential as Record<string, unknown>;
+    let url = nc.endpoint ? String(nc.endpoint) : "";
+    const params = (nc.namedCredentialParameters ?? []) as Record<string, unknown>[];
+    const urlParam = params.find((p) => p.parameterType === "Url");
+    if (urlParam) url = String(urlParam.parameterValue ?? "");
+    const headers: Record<string, string> = {};
+    for (const p of params)
+      if (p.parameterType === "HttpHeader") headers[String(p.parameterName)] = String(p.parameterValue ?? "");
+    rt.namedCredentials.set(name.toLowerCase(), { url, headers });
+  }
+  for (const [k, v] of Object.entries(options.credentials ?? {})) rt.credentials.set(k.toLowerCase(), v);
+  for (const [name, cfg] of Object.entries(options.namedCredentials ?? {})) {
+    const prev = rt.namedCredentials.get(name.toLowerCase());
+    rt.namedCredentials.set(name.toLowerCase(), {
+      url: cfg.url || prev?.url || "",
+      headers: { ...(prev?.headers ?? {}), ...(cfg.headers ?? {}) }
+    });
+  }
+  // A class that cannot be parsed does not stop the others: using it fails with its error.
+  const types: TypeDecl[] = [];
+  const load = (file: string, parse: () => TypeDecl, source: string) => {
+    try {
+      types.push(parse());
+    } catch (e) {
+      if (!(e instanceof ApexSyntaxError)) throw e;
+      const name = file
+        .split(/[\\/]/)
+        .pop()!
+        .replace(/\.cls$/, "");
+      rt.brokenClasses.set(name.toLowerCase(), { name, message: e.message, isTest: /@istest\b/i.test(source) });
+    }
+  };
+  for (const f of classFiles) {
+    const source = readFileSync(f, "utf8");
+    load(f, () => parseClassFileCached(source, f, options.cache ?? true), source);
+  }
+  for (const c of options.classSources ?? []) load(c.file, () => parseClassFile(c.source, c.file), c.source);
+  if (options.cache ?? true) pruneCache();
+  rt.registerTypes(types);
+  loadCustomMetadata(rt, metadataFiles, xml);
+  loadPermissions(rt, permissionFiles);
+  loadFlows(rt, flowFiles);
+  const labelXml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (n) => n === "labels" });
+  for (const file of labelFiles) {
+    const doc = labelXml.parse(readFileSync(file, "utf8")).CustomLabels as { labels?: Record<string, unknown>[] };
+    for (const l of doc.labels ?? []) rt.labels.set(String(l.fullName).toLowerCase(), String(l.value ?? ""));
+  }
+  return { rt, types };
+}
+
+function loadCustomMetadata(rt: Interpreter, files: string[], xml: XMLParser) {
+  for (const file of files) {
+    const base = file.split(/[\\/]/).pop()!.replace(".md-meta.xml", "");
+    const [typeName, devName] = base.split(".");
+    const obj = rt.schema.get(`${typeName}__mdt`);
+    if (!obj) throw new Error(`${base}: custom metadata type ${typeName}__mdt has no object metadata`);
+    const md = xml.parse(readFileSync(file, "utf8")).CustomMetadata as Record<string, unknown>;
+    const rec = new Map<string, Value>();
+    rec.set("id", rt.data.nextId(obj.keyPrefix));
+    rec.set("developername", devName);
+    rec.set("qualifiedapiname", devName);
+    rec.set("masterlabel", String(md.label ?? devName));
+    rec.set("label", String(md.label ?? devName));
+    for (const v of (md.values ?? []) as Record<string, unknown>[]) {
+      const f = obj.fields.get(String(v.field).toLowerCase());
+      if (!f) continue;
+      const raw = v.value;
+      const text = raw === undefined || raw === null || typeof raw === "object" ? null : String(raw);
+      let val: Value = text;
+      if (text !== null) {
+        if (f.type === "boolean") val = text === "true";
+        else if (f.type === "double" || f.type === "currency" || f.type === "percent") val = ApexDecimal.parse(text);
+      }
+      rec.set(f.name.toLowerCase(), val);
+    }
+    rt.data.table(obj).set(rec.get("id") as string, rec);
+  }
+}
+
+/** Permission sets and custom permissions become records, so code can query and check them. */
+function loadPermissions(rt: Interpreter, files: string[]) {
+  const xml = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    isArray: (n) => n === "customPermissions"
+  });
+  const insert = (objName: string, fields: Record<string, Value>) => {
+    const obj = rt.schema.get(objName)!;
+    const id = rt.data.nextId(obj.keyPrefix);
+    const rec = new Map<string, Value>([["id", id]]);
+    for (const [k, v] of Object.entries(fields)) rec.set(k.toLowerCase(), v);
+    rt.data.table(obj).set(id, rec);
+    return id;
+  };
+  const permIds = new Map<string, string>();
+  for (const file of files.filter((f) => f.endsWith(".customPermission-meta.xml"))) {
+    const name = file.split(/[\\/]/).pop()!.replace(".customPermission-meta.xml", "");
+    const cp = xml.parse(readFileSync(file, "utf8")).CustomPermission as Record<string, unknown>;
+    permIds.set(
+      name.toLowerCase(),
+      insert("CustomPermission", { DeveloperName: name, MasterLabel: String(cp.label ?? name), NamespacePrefix: null })
+    );
+  }
+  for (const file of files.filter((f) => f.endsWith(".permissionset-meta.xml"))) {
+    const name = file.split(/[\\/]/).pop()!.replace(".permissionset-meta.xml", "");
+    const ps = xml.parse(readFileSync(file, "utf8")).PermissionSet as Record<string, unknown>;
+    const id = insert("PermissionSet", {
+      Name: name,
+      Label: String(ps.label ?? name),
+      NamespacePrefix: null,
+      IsOwnedByProfile: false
+    });
+    for (const cp of (ps.customPermissions ?? []) as Record<string, unknown>[]) {
+      const permId = permIds.get(String(cp.name).toLowerCase());
+      if (String(cp.enabled) === "true" && permId)
+        insert("SetupEntityAccess", { ParentId: id, SetupEntityId: permId, SetupEntityType: "CustomPermission" });
+    }
+  }
+}
+
+/** Flows become FlowDefinitionView rows (the flows themselves do not run). */
+function loadFlows(rt: Interpreter, files: string[]) {
+  const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
+  const obj = rt.schema.get("FlowDefinitionView")!;
+  for (const file of files) {
+    const apiName = file.split(/[\\/]/).pop()!.replace(".flow-meta.xml", "");
+    const flow = xml.parse(readFileSync(file, "utf8")).Flow as Record<string, unknown>;
+    const id = rt.data.nextId(obj.keyPrefix);
+    const versionId = rt.data.nextId("301");
+    const active = String(flow.status ?? "") === "Active";
+    const rec = new Map<string, Value>([
+      ["id", id],
+      ["apiname", apiName],
+      ["label", String(flow.label ?? apiName)],
+      ["description", flow.description === undefined ? null : String(flow.description)],
+      ["processtype", flow.processType === undefined ? null : String(flow.processType)],
+      ["isactive", active],
+      ["activeversionid", active ? versionId : null],
+      ["latestversionid", versionId],
+      ["namespaceprefix", null]
+    ]);
+    rt.data.table(obj).set(id, rec);
+  }
+}

@@ -1,0 +1,307 @@
+// Dispatch table for the system library. Each class family lives in its own file and
+// registers its static methods, instance methods, properties and constructors here.
+import type { Loc } from "../parse/ast.js";
+import type { Interpreter } from "../interpreter/interpreter.js";
+import { typeName, type ClassInfo, type RType } from "../interpreter/types.js";
+import {
+  ApexBlob,
+  ApexDate,
+  ApexDatetime,
+  ApexDecimal,
+  ApexDouble,
+  ApexList,
+  ApexMap,
+  ApexObject,
+  ApexSet,
+  ApexTime,
+  EnumValue,
+  NamespaceValue,
+  NativeObject,
+  SObjectValue,
+  TypeValue,
+  type Value
+} from "../interpreter/values.js";
+import { installStrings, installPatterns } from "./strings.js";
+import { installNumbers, numericCast } from "./numbers.js";
+import { installCollections, listGet, listSet, setValues, copyInto } from "./collections.js";
+import { installDates, dateArith } from "./datetime.js";
+import { installExceptions } from "./exceptions.js";
+import { installSystem } from "./system.js";
+import { installJson } from "./json.js";
+import { installHttp } from "./http.js";
+import { installDescribe } from "./describe.js";
+import { installSObjects } from "./sobjects.js";
+import { installIds } from "./id.js";
+
+export const NOT_FOUND: unique symbol = Symbol("not found");
+export type Result = Value | typeof NOT_FOUND;
+
+export type StaticFn = (args: Value[], loc: Loc) => Value;
+export type InstanceFn<T = Value> = (self: T, args: Value[], loc: Loc) => Value;
+export type PropFn<T = Value> = (self: T, loc: Loc, key: string) => Value;
+
+export type Kind =
+  | "string"
+  | "integer"
+  | "long"
+  | "decimal"
+  | "double"
+  | "boolean"
+  | "date"
+  | "datetime"
+  | "time"
+  | "blob"
+  | "list"
+  | "set"
+  | "map"
+  | "sobject"
+  | "enum"
+  | "type"
+  | "exception"
+  | "object"
+  | string;
+
+export class Stdlib {
+  /** Static methods by lower-case class name (String, Math, System, Test, Database, ...). */
+  readonly statics = new Map<string, Map<string, StaticFn>>();
+  /** Static properties by lower-case class name. */
+  readonly staticProps = new Map<string, Map<string, (loc: Loc, key: string) => Value>>();
+  /** Instance methods by value kind; native objects use their lower-case type name. */
+  readonly methods = new Map<string, Map<string, InstanceFn>>();
+  readonly props = new Map<string, Map<string, PropFn>>();
+  readonly constructors = new Map<string, (args: Value[], loc: Loc) => Value>();
+  /** Native type display names by lower-case simple and qualified name. */
+  readonly nativeTypes = new Map<string, string>();
+  readonly namespaces = new Set(["system", "schema", "database"]);
+  /** Lower-case names of enums registered with stringEnum. */
+  readonly stringEnums = new Set<string>();
+  readonly toStrings = new Map<string, (v: NativeObject) => string>();
+
+  constructor(readonly rt: Interpreter) {
+    installExceptions(rt, this);
+    installStrings(rt, this);
+    installPatterns(rt, this);
+    installNumbers(rt, this);
+    installCollections(rt, this);
+    installDates(rt, this);
+    installSystem(rt, this);
+    installJson(rt, this);
+    installHttp(rt, this);
+    installDescribe(rt, this);
+    installSObjects(rt, this);
+    installIds(rt, this);
+  }
+
+  // ---- registration ----
+
+  static_(cls: string, methods: Record<string, StaticFn>) {
+    const key = cls.toLowerCase();
+    const m = this.statics.get(key) ?? new Map();
+    for (const [k, f] of Object.entries(methods)) m.set(k.toLowerCase(), f);
+    this.statics.set(key, m);
+    if (!this.isTypeName(key)) this.namespaces.add(key);
+  }
+
+  staticProp(cls: string, props: Record<string, (loc: Loc, key: string) => Value>) {
+    const key = cls.toLowerCase();
+    const m = this.staticProps.get(key) ?? new Map();
+    for (const [k, f] of Object.entries(props)) m.set(k.toLowerCase(), f);
+    this.staticProps.set(key, m);
+  }
+
+  instance<T = Value>(kind: Kind, methods: Record<string, InstanceFn<T>>) {
+    const m = this.methods.get(kind) ?? new Map();
+    for (const [k, f] of Object.entries(methods)) m.set(k.toLowerCase(), f as InstanceFn);
+    this.methods.set(kind, m);
+  }
+
+  prop<T = Value>(kind: Kind, props: Record<string, PropFn<T>>) {
+    const m = this.props.get(kind) ?? new Map();
+    for (const [k, f] of Object.entries(props)) m.set(k.toLowerCase(), f as PropFn);
+    this.props.set(kind, m);
+  }
+
+  /** A system enum whose values are represented by their names (RoundingMode, LoggingLevel, ...). */
+  stringEnum(qualified: string, values: string[]) {
+    const simple = qualified.split(".").pop()!;
+    this.static_(simple, {});
+    this.staticProp(simple, Object.fromEntries(values.map((v) => [v, () => v])));
+    this.nativeType(qualified);
+    this.stringEnums.add(simple.toLowerCase());
+  }
+
+  nativeType(qualified: string, ctor?: (args: Value[], loc: Loc) => Value, toString?: (v: NativeObject) => string) {
+    const simple = qualified.split(".").pop()!;
+    this.nativeTypes.set(qualified.toLowerCase(), simple);
+    this.nativeTypes.set(simple.toLowerCase(), simple);
+    if (ctor) this.constructors.set(simple.toLowerCase(), ctor);
+    if (toString) this.toStrings.set(simple.toLowerCase(), toString);
+  }
+
+  private isTypeName(key: string): boolean {
+    return [
+      "string",
+      "integer",
+      "long",
+      "decimal",
+      "double",
+      "boolean",
+      "id",
+      "date",
+      "datetime",
+      "time",
+      "blob",
+      "object"
+    ].includes(key);
+  }
+
+  // ---- lookups used by the interpreter ----
+
+  nativeTypeName(joined: string): string | null {
+    return this.nativeTypes.get(joined) ?? null;
+  }
+
+  isNamespace(name: string): boolean {
+    return this.namespaces.has(name);
+  }
+
+  kindOf(v: Value): Kind {
+    if (typeof v === "string") return "string";
+    if (typeof v === "number") return "integer";
+    if (typeof v === "bigint") return "long";
+    if (typeof v === "boolean") return "boolean";
+    if (v instanceof ApexDecimal) return "decimal";
+    if (v instanceof ApexDouble) return "double";
+    if (v instanceof ApexDate) return "date";
+    if (v instanceof ApexDatetime) return "datetime";
+    if (v instanceof ApexTime) return "time";
+    if (v instanceof ApexBlob) return "blob";
+    if (v instanceof ApexList) return "list";
+    if (v instanceof ApexSet) return "set";
+    if (v instanceof ApexMap) return "map";
+    if (v instanceof SObjectValue) return "sobject";
+    if (v instanceof EnumValue) return "enum";
+    if (v instanceof TypeValue) return "type";
+    if (v instanceof NativeObject) return v.typeName.toLowerCase();
+    if (v instanceof ApexObject) return v.ex ? "exception" : "object";
+    return "object";
+  }
+
+  callInstance(v: Value, lname: string, args: Value[], loc: Loc): Result {
+    const kind = this.kindOf(v);
+    const f = this.methods.get(kind)?.get(lname) ?? this.methods.get("any")?.get(lname);
+    if (f) return this.guard(args, () => f(v, args, loc));
+    return NOT_FOUND;
+  }
+
+  /** A system method handed null where it needs a value fails as the platform does. */
+  private guard(args: Value[], call: () => Value): Value {
+    try {
+      return call();
+    } catch (e) {
+      if (e instanceof TypeError && args.includes(null)) this.rt.npe();
+      throw e;
+    }
+  }
+
+  callObjectBuiltin(obj: ApexObject, lname: string, args: Value[], loc: Loc): Result {
+    if (obj.ex) {
+      const f = this.methods.get("exception")?.get(lname);
+      if (f) return f(obj, args, loc);
+    }
+    const f = this.methods.get("any")?.get(lname);
+    if (f) return f(obj, args, loc);
+    return NOT_FOUND;
+  }
+
+  getValueProperty(v: Value, key: string, loc: Loc): Result {
+    const props = this.props.get(this.kindOf(v));
+    const f = props?.get(key) ?? props?.get("*");
+    if (f) return f(v, loc, key);
+    return NOT_FOUND;
+  }
+
+  getStaticProperty(t: RType, key: string, loc: Loc): Result {
+    if (t.k === "sobject" && t.obj) {
+      const f = this.props.get("sobjecttype-static")?.get(key);
+      if (f) return f(new TypeValue(t), loc, key);
+      return this.rt.data.fieldToken(t.obj, key);
+    }
+    const props = this.staticProps.get(typeName(t).toLowerCase());
+    const f = props?.get(key) ?? props?.get("*");
+    if (f) return f(loc, key);
+    return NOT_FOUND;
+  }
+
+  getNamespaceMember(ns: string, key: string, loc: Loc): Result {
+    const props = this.staticProps.get(ns);
+    const f = props?.get(key) ?? props?.get("*");
+    if (f) return f(loc, key);
+    if (this.namespaces.has(key)) return new NamespaceValue(key);
+    return NOT_FOUND;
+  }
+
+  callStatic(t: RType, lname: string, args: Value[], loc: Loc): Result {
+    if (t.k === "sobject" && t.obj) {
+      const f = this.methods.get("sobjecttype-static")?.get(lname);
+      if (f) return f(new TypeValue(t), args, loc);
+      return NOT_FOUND;
+    }
+    const key = t.k === "class" ? t.cls.name.toLowerCase() : typeName(t).toLowerCase();
+    const f = this.statics.get(key)?.get(lname);
+    if (f) return this.guard(args, () => f(args, loc));
+    return NOT_FOUND;
+  }
+
+  callNamespace(ns: string, lname: string, args: Value[], loc: Loc): Result {
+    const f = this.statics.get(ns)?.get(lname);
+    if (f) return this.guard(args, () => f(args, loc));
+    return NOT_FOUND;
+  }
+
+  callEnumStatic(ci: ClassInfo, lname: string, args: Value[]): Result {
+    if (lname === "values" && args.length === 0) {
+      return new ApexList({ k: "class", cls: ci }, [...ci.enumValues]);
+    }
+    if (lname === "valueof" && args.length === 1) {
+      const s = args[0];
+      if (s === null) return null;
+      const found = ci.enumValues.find((v) => (v as EnumValue).name === s);
+      if (!found) this.rt.throwApex("NoSuchElementException", `No enum constant ${ci.name}.${String(s)}`);
+      return found;
+    }
+    return NOT_FOUND;
+  }
+
+  construct(name: string, args: Value[], loc: Loc): Value {
+    const c = this.constructors.get(name.toLowerCase());
+    if (!c) this.rt.unsupported(`new ${name}`, loc);
+    return c(args, loc);
+  }
+
+  nativeToString(v: NativeObject): string {
+    const f = this.toStrings.get(v.typeName.toLowerCase());
+    return f ? f(v) : `${v.typeName}`;
+  }
+
+  // ---- shared utilities ----
+
+  setValues(s: ApexSet): Value[] {
+    return setValues(s);
+  }
+  listGet(l: ApexList, i: Value): Value {
+    return listGet(this.rt, l, i);
+  }
+  listSet(l: ApexList, i: Value, v: Value): Value {
+    return listSet(this.rt, l, i, v);
+  }
+  numericCast(v: number | bigint | ApexDouble | ApexDecimal, target: string): Value {
+    return numericCast(this.rt, v, target);
+  }
+  collectionCopyInto(target: ApexList | ApexSet | ApexMap, src: Value, loc: Loc) {
+    copyInto(this.rt, target, src, loc);
+  }
+  dateArith(op: string, l: Value, r: Value, loc: Loc): Value {
+    return dateArith(this.rt, op, l, r, loc);
+  }
+}

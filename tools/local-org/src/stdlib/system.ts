@@ -1,0 +1,394 @@
+// System, Assert, Test, Limits, UserInfo, EncodingUtil, Blob, Type and Crypto.
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import type { Loc } from "../parse/ast.js";
+import type { AsyncJob, Interpreter } from "../interpreter/interpreter.js";
+import { typeName } from "../interpreter/types.js";
+import {
+  ApexBlob,
+  ApexDate,
+  ApexDatetime,
+  ApexObject,
+  EnumValue,
+  NativeObject,
+  TypeValue,
+  type Value
+} from "../interpreter/values.js";
+import { hashKey, looseEquals, str } from "../interpreter/ops.js";
+import { LIMITS, Limits } from "../runtime/limits.js";
+import type { Stdlib } from "./registry.js";
+import { checksum } from "./id.js";
+
+function withChecksum(id15: string): string {
+  return id15 + checksum(id15);
+}
+
+export const ORG_ID = withChecksum("00D000000000001");
+export const USER_ID = withChecksum("005000000000001");
+export const PROFILE_ID = withChecksum("00e000000000001");
+
+/** Assertions compare with equals(): strings (also inside collections) are case-sensitive. */
+function assertEq(rt: Interpreter, a: Value, b: Value): boolean {
+  if (typeof a === "string" && typeof b === "string") return a === b;
+  if (a instanceof ApexObject || b instanceof ApexObject) return looseEquals(rt, a, b);
+  // Numbers compare by value (assertEquals(100, opp.Amount) passes for 100.00).
+  return hashKey(rt, a, true) === hashKey(rt, b, true);
+}
+
+export function installSystem(rt: Interpreter, lib: Stdlib) {
+  const fail = (msg: string): never => rt.throwApex("AssertException", msg);
+  const withMsg = (m: Value | undefined, detail: string) =>
+    m === undefined || m === null ? `Assertion Failed: ${detail}` : `Assertion Failed: ${str(rt, m)}: ${detail}`;
+  const show = (v: Value) => (v === null ? "null" : str(rt, v));
+
+  const enqueueJob = (a: Value[], loc: Loc): Value => {
+    const job = a[0];
+    if (!(job instanceof ApexObject)) rt.npe();
+    const q = rt.systemClasses.get("queueable")!;
+    if (!rt.isInstance(job, { k: "class", cls: q })) rt.unsupported("System.enqueueJob with a non-Queueable", loc);
+    rt.limits.count(rt, "queueableJobs");
+    const queued: AsyncJob = {
+      kind: "queueable",
+      run: () => {
+        const ctx = rt.stdlib.construct("QueueableContext", [], loc);
+        rt.callObjectMethod(job, "execute", [ctx], loc);
+      }
+    };
+    if (rt.test) {
+      if (rt.test.runningAsync) rt.throwApex("AsyncException", "Maximum stack depth has been reached.");
+      rt.test.queued.push(queued);
+    } else rt.asyncQueue.push(queued);
+    return rt.data.nextId("707");
+  };
+
+  lib.static_("System", {
+    debug: (a) => {
+      rt.debugLog.push(show(a[a.length - 1]));
+      return null;
+    },
+    assert: (a) => {
+      if (a[0] !== true)
+        fail(a.length > 1 && a[1] !== null ? `Assertion Failed: ${str(rt, a[1])}` : "Assertion Failed");
+      return null;
+    },
+    assertEquals: (a) => {
+      if (!assertEq(rt, a[0], a[1])) fail(withMsg(a[2], `Expected: ${show(a[0])}, Actual: ${show(a[1])}`));
+      return null;
+    },
+    assertNotEquals: (a) => {
+      if (assertEq(rt, a[0], a[1])) fail(withMsg(a[2], `Same value: ${show(a[0])}`));
+      return null;
+    },
+    now: () => new ApexDatetime(Date.now()),
+    today: () => {
+      const n = new Date();
+      return new ApexDate(n.getUTCFullYear(), n.getUTCMonth() + 1, n.getUTCDate());
+    },
+    currentTimeMillis: () => BigInt(Date.now()),
+    enqueueJob,
+    isBatch: () => false,
+    isFuture: () => rt.asyncKind === "future",
+    isQueueable: () => rt.asyncKind === "queueable",
+    isScheduled: () => false,
+    runAs: (_a, loc) => rt.unsupported("System.runAs", loc),
+    schedule: (_a, loc) => rt.unsupported("System.schedule", loc),
+    abortJob: (_a, loc) => rt.unsupported("System.abortJob", loc),
+    hashCode: (a) => (a[0] instanceof ApexObject ? a[0].identity : 0)
+  });
+
+  lib.static_("Assert", {
+    areEqual: (a) => {
+      if (!assertEq(rt, a[0], a[1])) fail(withMsg(a[2], `Expected: ${show(a[0])}, Actual: ${show(a[1])}`));
+      return null;
+    },
+    areNotEqual: (a) => {
+      if (assertEq(rt, a[0], a[1])) fail(withMsg(a[2], `Same value: ${show(a[0])}`));
+      return null;
+    },
+    isTrue: (a) => {
+      if (a[0] !== true) fail(withMsg(a[1], "Expected: true, Actual: " + show(a[0])));
+      return null;
+    },
+    isFalse: (a) => {
+      if (a[0] !== false) fail(withMsg(a[1], "Expected: false, Actual: " + show(a[0])));
+      return null;
+    },
+    isNull: (a) => {
+      if (a[0] !== null) fail(withMsg(a[1], "Expected: null, Actual: " + show(a[0])));
+      return null;
+    },
+    isNotNull: (a) => {
+      if (a[0] === null) fail(withMsg(a[1], "Expected: not null, Actual: null"));
+      return null;
+    },
+    fail: (a) => fail(a.length > 0 && a[0] !== null ? str(rt, a[0]) : "Assertion Failed"),
+    isInstanceOfType: (a) => {
+      const t = a[1];
+      if (!(t instanceof TypeValue) || !rt.isInstance(a[0], t.type)) {
+        fail(
+          withMsg(
+            a[2],
+            `Expected instance of ${t instanceof TypeValue ? typeName(t.type) : "?"}, Actual: ${rt.runtimeTypeName(a[0])}`
+          )
+        );
+      }
+      return null;
+    },
+    isNotInstanceOfType: (a) => {
+      const t = a[1];
+      if (t instanceof TypeValue && rt.isInstance(a[0], t.type))
+        fail(withMsg(a[2], `Unexpected instance of ${typeName(t.type)}`));
+      return null;
+    }
+  });
+
+  lib.static_("Test", {
+    isRunningTest: () => !!rt.test,
+    startTest: (_a, loc) => {
+      const t = rt.test;
+      if (!t) rt.unsupported("Test.startTest outside a test", loc);
+      if (t.started) rt.throwApex("FinalException", "Testing already started");
+      t.started = true;
+      savedLimits.set(rt, rt.limits);
+      rt.limits = new Limits();
+      rt.uncommittedDml = false;
+      return null;
+    },
+    stopTest: (_a, loc) => {
+      const t = rt.test;
+      if (!t) rt.unsupported("Test.stopTest outside a test", loc);
+      if (t.stopped) rt.throwApex("FinalException", "Testing already stopped");
+      t.stopped = true;
+      runQueued(rt);
+      const saved = savedLimits.get(rt);
+      if (saved) rt.limits = saved;
+      return null;
+    },
+    setMock: (a, loc) => {
+      if (!rt.test) rt.unsupported("Test.setMock outside a test", loc);
+      rt.test.mock = a[1];
+      return null;
+    },
+    getStandardPricebookId: () => rt.data.standardPricebookId(),
+    loadData: (_a, loc) => rt.unsupported("Test.loadData", loc),
+    setFixedSearchResults: (_a, loc) => rt.unsupported("Test.setFixedSearchResults", loc),
+    createStub: (_a, loc) => rt.unsupported("Test.createStub", loc),
+    enableChangeDataCapture: (_a, loc) => rt.unsupported("Test.enableChangeDataCapture", loc)
+  });
+
+  const limitFns: Record<string, (a: Value[], l: Loc) => Value> = {
+    getQueries: () => rt.limits.queries,
+    getLimitQueries: () => LIMITS.queries,
+    getQueryRows: () => rt.limits.queryRows,
+    getLimitQueryRows: () => LIMITS.queryRows,
+    getDmlStatements: () => rt.limits.dmlStatements,
+    getLimitDmlStatements: () => LIMITS.dmlStatements,
+    getDmlRows: () => rt.limits.dmlRows,
+    getLimitDmlRows: () => LIMITS.dmlRows,
+    getCallouts: () => rt.limits.callouts,
+    getLimitCallouts: () => LIMITS.callouts,
+    getQueueableJobs: () => rt.limits.queueableJobs,
+    getLimitQueueableJobs: () => LIMITS.queueableJobs,
+    getCpuTime: () => rt.limits.cpuTime(),
+    getLimitCpuTime: () => LIMITS.cpuTime,
+    getFutureCalls: () => rt.limits.futureCalls,
+    getLimitFutureCalls: () => LIMITS.futureCalls,
+    getEmailInvocations: () => 0,
+    getLimitEmailInvocations: () => LIMITS.emailInvocations
+  };
+  lib.static_("Limits", limitFns);
+
+  lib.static_("UserInfo", {
+    getUserId: () => currentUserId(rt),
+    getUserName: () => userField(rt, "username"),
+    getName: () => userField(rt, "name"),
+    getFirstName: () => userField(rt, "firstname"),
+    getLastName: () => userField(rt, "lastname"),
+    getUserEmail: () => userField(rt, "email"),
+    getOrganizationId: () => ORG_ID,
+    getOrganizationName: () => "Local Org",
+    getProfileId: () => userField(rt, "profileid") ?? PROFILE_ID,
+    getTimeZone: () => new NativeObject("TimeZone", { id: "GMT" }),
+    getLocale: () => "en_US",
+    getLanguage: () => "en_US",
+    getDefaultCurrency: () => "USD",
+    isMultiCurrencyOrganization: () => false,
+    getUserType: () => "Standard"
+  });
+
+  const blob = (v: Value, loc: Loc): Buffer => {
+    if (v === null) rt.npe();
+    if (!(v instanceof ApexBlob)) rt.unsupported(`Blob argument of type ${rt.runtimeTypeName(v)}`, loc);
+    return v.bytes;
+  };
+  lib.static_("Blob", {
+    valueOf: (a: Value[]) => (a[0] === null ? rt.npe() : new ApexBlob(Buffer.from(String(a[0]), "utf8")))
+  });
+  lib.instance<ApexBlob>("blob", {
+    toString: (b: ApexBlob) => b.bytes.toString("utf8"),
+    size: (b) => b.bytes.length
+  });
+  lib.static_("EncodingUtil", {
+    base64Encode: (a, l) => blob(a[0], l).toString("base64"),
+    base64Decode: (a) => {
+      if (a[0] === null) rt.npe();
+      return new ApexBlob(Buffer.from(String(a[0]), "base64"));
+    },
+    urlEncode: (a) =>
+      encodeURIComponent(String(a[0]))
+        .replace(/%20/g, "+")
+        .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()),
+    urlDecode: (a) => decodeURIComponent(String(a[0]).replace(/\+/g, " ")),
+    convertToHex: (a, l) => blob(a[0], l).toString("hex"),
+    convertFromHex: (a) => new ApexBlob(Buffer.from(String(a[0]), "hex"))
+  });
+  const algo = (v: Value) => String(v).toLowerCase().replace("-", "");
+  lib.static_("Crypto", {
+    generateDigest: (a, l) => new ApexBlob(createHash(algo(a[0])).update(blob(a[1], l)).digest()),
+    generateMac: (a, l) =>
+      new ApexBlob(createHmac(algo(a[0]).replace("hmac", ""), blob(a[2], l)).update(blob(a[1], l)).digest()),
+    getRandomInteger: () => randomBytes(4).readInt32BE(0),
+    getRandomLong: () => randomBytes(8).readBigInt64BE(0),
+    generateAesKey: (a) => new ApexBlob(randomBytes(Number(a[0]) / 8))
+  });
+
+  lib.instance<EnumValue>("enum", {
+    name: (e) => e.name,
+    ordinal: (e) => e.ordinal,
+    toString: (e: EnumValue) => e.name,
+    equals: (e, a) => e === a[0],
+    hashCode: (e) => e.ordinal
+  });
+
+  // Custom labels: System.Label.Name, from labels/*.labels-meta.xml.
+  lib.static_("Label", {});
+  lib.staticProp("Label", {
+    "*": (loc, key) =>
+      rt.labels.get(key.toLowerCase()) ?? rt.unsupported(`custom label ${key} (not in the project's labels)`, loc)
+  });
+
+  lib.stringEnum("System.LoggingLevel", ["NONE", "ERROR", "WARN", "INFO", "DEBUG", "FINE", "FINER", "FINEST"]);
+
+  // Only GMT exists: the local org's user is in GMT, and other zones need the tz database.
+  lib.nativeType("System.TimeZone", undefined, (v) => String(v.data.id));
+  lib.static_("TimeZone", {
+    getTimeZone: (a, l) => {
+      const id = String(a[0]);
+      if (!["GMT", "UTC", "Etc/GMT", "Etc/UTC"].includes(id)) {
+        rt.unsupported(`time zone ${id} (only GMT)`, l);
+      }
+      return new NativeObject("TimeZone", { id });
+    }
+  });
+  lib.instance<NativeObject>("timezone", {
+    getID: (o) => String(o.data.id),
+    getDisplayName: () => "Greenwich Mean Time",
+    getOffset: () => 0,
+    toString: (o: NativeObject) => String(o.data.id)
+  });
+
+  // URL: the org's own domain is a fixed local name; other URLs are parsed as given.
+  const url = (text: string) => new NativeObject("Url", { url: new URL(text), text });
+  lib.nativeType("System.Url", (a) => {
+    try {
+      return url(a.length === 1 ? String(a[0]) : new URL(String(a[a.length - 1]), String(a[0])).toString());
+    } catch {
+      return rt.throwApex("StringException", `Invalid URL: ${String(a[0])}`);
+    }
+  });
+  lib.static_("Url", {
+    getOrgDomainUrl: () => url("https://local-org.my.salesforce.com"),
+    getSalesforceBaseUrl: () => url("https://local-org.my.salesforce.com"),
+    getCurrentRequestUrl: (_a, l) => rt.unsupported("URL.getCurrentRequestUrl", l)
+  });
+  const u = (o: NativeObject) => o.data.url as URL;
+  lib.instance<NativeObject>("url", {
+    toExternalForm: (o) => String(o.data.text),
+    getHost: (o) => u(o).hostname,
+    getPath: (o) => u(o).pathname,
+    getProtocol: (o) => u(o).protocol.replace(":", ""),
+    getQuery: (o) => (u(o).search ? u(o).search.slice(1) : null),
+    getPort: (o) => (u(o).port ? Number(u(o).port) : -1),
+    getRef: (o) => (u(o).hash ? u(o).hash.slice(1) : null),
+    toString: (o: NativeObject) => String(o.data.text)
+  });
+
+  lib.static_("FeatureManagement", {
+    checkPermission: (a) => hasCustomPermission(rt, String(a[0]))
+  });
+
+  lib.nativeType("System.Type");
+  lib.static_("Type", {
+    forName: (a) => {
+      const name = String(a[a.length - 1] ?? "");
+      const t = rt.lookupType(name.toLowerCase().split("."), null);
+      return t ? new TypeValue(t, true) : null;
+    }
+  });
+  lib.instance<TypeValue>("type", {
+    getName: (t) => typeName(t.type),
+    toString: (t: TypeValue) => typeName(t.type),
+    newInstance: (t, _a, loc) => {
+      if (t.type.k === "class") return rt.instantiate(t.type.cls, [], loc);
+      if (t.type.k === "sobject" && t.type.obj) return rt.data.newRecord(t.type.obj);
+      rt.unsupported(`Type.newInstance for ${typeName(t.type)}`, loc);
+    },
+    equals: (t, a) => a[0] instanceof TypeValue && typeName(a[0].type).toLowerCase() === typeName(t.type).toLowerCase(),
+    hashCode: (t) => typeName(t.type).length
+  });
+}
+
+const savedLimits = new WeakMap<Interpreter, Limits>();
+
+export function currentUserId(rt: Interpreter): string {
+  return rt.runAsUserId ?? USER_ID;
+}
+
+function userField(rt: Interpreter, field: string): Value {
+  return rt.data.findById(currentUserId(rt))?.rec.get(field) ?? null;
+}
+
+/** FeatureManagement.checkPermission: custom permissions granted through assigned permission sets. */
+function hasCustomPermission(rt: Interpreter, name: string): boolean {
+  const table = (n: string) => [...rt.data.table(rt.schema.get(n)!).values()];
+  const perm = table("CustomPermission").find(
+    (r) => String(r.get("developername")).toLowerCase() === name.toLowerCase()
+  );
+  if (!perm) return false;
+  const user = currentUserId(rt);
+  const sets = new Set(
+    table("PermissionSetAssignment")
+      .filter((r) => r.get("assigneeid") === user)
+      .map((r) => r.get("permissionsetid"))
+  );
+  return table("SetupEntityAccess").some(
+    (r) => sets.has(r.get("parentid") ?? null) && r.get("setupentityid") === perm.get("id")
+  );
+}
+
+/** Runs queued Queueable jobs, each in its own transaction with fresh limits. */
+export function runQueued(rt: Interpreter) {
+  const t = rt.test;
+  if (!t) return;
+  const jobs = t.queued.splice(0);
+  const outer = rt.limits;
+  t.runningAsync = true;
+  try {
+    for (const job of jobs) runJob(rt, job);
+  } finally {
+    t.runningAsync = false;
+    rt.limits = outer;
+  }
+}
+
+/** Runs one queued job in its own transaction. */
+export function runJob(rt: Interpreter, job: AsyncJob) {
+  rt.limits = new Limits();
+  rt.uncommittedDml = false;
+  const previous = rt.asyncKind;
+  rt.asyncKind = job.kind;
+  try {
+    job.run();
+  } finally {
+    rt.asyncKind = previous;
+  }
+}
