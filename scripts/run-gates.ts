@@ -15,6 +15,7 @@ export const GATES = [
   "check:apex",
   "scan",
   "test:lwc",
+  "test:apex",
   "test:scripts",
   "test:tools"
 ] as const;
