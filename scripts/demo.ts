@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       credentials: { "Stigg.ApiKey": API_KEY }
     });
 
-    step("Seeding an account, Stigg-mapped products and an opportunity");
+    step("Seeding an account, Stigg-mapped products in a price book, and an opportunity selling them");
     const [accountId] = org.insert("Account", [{ Name: "Northwind Traders" }]);
     const products: Row[] = [
       { Name: "Pro Plan", IsActive: true, Stigg_Type__c: "Plan", Stigg_ID__c: "plan-pro" },
@@ -76,10 +76,35 @@ async function main(): Promise<void> {
       { Name: "Onboarding Workshop", IsActive: true }
     ];
     const productIds = org.insert("Product2", products);
+    const [pricebookId] = org.insert("Pricebook2", [{ Name: "Standard Price Book", IsActive: true }]);
+    const entryIds = org.insert(
+      "PricebookEntry",
+      productIds.map((productId) => ({
+        Pricebook2Id: pricebookId,
+        Product2Id: productId,
+        UnitPrice: 100,
+        IsActive: true
+      }))
+    );
     const [opportunityId] = org.insert("Opportunity", [
-      { Name: "Northwind - Pro annual", AccountId: accountId, StageName: "Negotiation/Review", CloseDate: "2026-12-15" }
+      {
+        Name: "Northwind - Pro annual",
+        AccountId: accountId,
+        StageName: "Negotiation/Review",
+        CloseDate: "2026-12-15",
+        Pricebook2Id: pricebookId
+      }
     ]);
     const quantities = [1, 5, 100000, 1];
+    org.insert(
+      "OpportunityLineItem",
+      entryIds.map((entryId, i) => ({
+        OpportunityId: opportunityId,
+        PricebookEntryId: entryId,
+        Quantity: quantities[i],
+        UnitPrice: 100
+      }))
+    );
     console.log(`Account ${accountId}, Opportunity ${opportunityId}`);
     products.forEach((product, i) =>
       console.log(`  sold: ${product.Name} x${quantities[i]} (${product.Stigg_Type__c ?? "not in Stigg"})`)
@@ -88,27 +113,29 @@ async function main(): Promise<void> {
     step("Closing the deal: Closed Won");
     anonymous(org, `update new Opportunity(Id = '${opportunityId}', StageName = 'Closed Won');`);
 
-    step("Compiling the products as the template does (products without a Stigg Type are skipped)");
+    step("Compiling the opportunity's products as the template does (products without a Stigg Type are skipped)");
     const plan: string[] = [];
     const addonIds: string[] = [];
     const addonQuantities: number[] = [];
     const featureIds: string[] = [];
     const usageLimits: number[] = [];
-    const mapped = org.query(
-      `SELECT Id, Stigg_Type__c, Stigg_ID__c FROM Product2 WHERE Id IN ('${productIds.join("','")}') AND Stigg_Type__c != null`
-    ) as Row[];
-    for (const product of mapped) {
-      const quantity = quantities[productIds.indexOf(String(product.Id))];
-      if (product.Stigg_Type__c === "Plan") plan.push(String(product.Stigg_ID__c));
-      if (product.Stigg_Type__c === "Add-on") {
-        addonIds.push(String(product.Stigg_ID__c));
-        addonQuantities.push(quantity);
+    // The template reads the same values through the Stigg Type and Stigg ID formula fields of the line item.
+    const lines = org.query(
+      `SELECT Quantity, Product2.Stigg_Type__c, Product2.Stigg_ID__c FROM OpportunityLineItem WHERE OpportunityId = '${opportunityId}' AND Product2.Stigg_Type__c != null`
+    ) as { Quantity: number; Product2: { Stigg_Type__c: string; Stigg_ID__c: string } }[];
+    for (const line of lines) {
+      const { Stigg_Type__c: stiggType, Stigg_ID__c: stiggId } = line.Product2;
+      if (stiggType === "Plan") plan.push(stiggId);
+      if (stiggType === "Add-on") {
+        addonIds.push(stiggId);
+        addonQuantities.push(line.Quantity);
       }
-      if (product.Stigg_Type__c === "Entitlement") {
-        featureIds.push(String(product.Stigg_ID__c));
-        usageLimits.push(quantity);
+      if (stiggType === "Entitlement") {
+        featureIds.push(stiggId);
+        usageLimits.push(line.Quantity);
       }
     }
+    if (plan.length !== 1) throw new Error(`demo: expected one plan among the products, found ${plan.length}`);
     console.log(`plan ${plan.join(", ")}; add-ons ${addonIds.join(", ")}; entitlements ${featureIds.join(", ")}`);
 
     step("Create Stigg Customer");
