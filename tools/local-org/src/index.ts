@@ -1,7 +1,7 @@
 // Programmatic API: load a project, run anonymous Apex and tests, insert and query records,
 // invoke an invocable method.
 import { loadProject, type LoadOptions } from "./project.js";
-import { parseAnonymous, parseSoqlString } from "./parse/convert.js";
+import { ApexSyntaxError, parseAnonymous, parseSoqlString } from "./parse/convert.js";
 import type { Interpreter } from "./interpreter/interpreter.js";
 import type { ClassInfo, RType } from "./interpreter/types.js";
 import { prim, typeName } from "./interpreter/types.js";
@@ -52,10 +52,20 @@ export class LocalOrg {
   /** Runs anonymous Apex as one transaction, then any Queueable jobs it enqueued. */
   runAnonymous(source: string): AnonymousResult {
     const rt = this.rt;
-    const decl = parseAnonymous(source, "anonymous.apex");
+    let decl: ReturnType<typeof parseAnonymous>;
+    try {
+      decl = parseAnonymous(source, "anonymous.apex");
+    } catch (e) {
+      // Code that does not compile does not run, as with the platform's anonymous Apex.
+      if (e instanceof ApexSyntaxError)
+        return { success: false, exceptionMessage: e.message, stackTrace: null, debugLog: [] };
+      throw e;
+    }
     const ci = rt.makeClass(decl, null);
     ci.isTest = true; // anonymous code does not count towards coverage
     return this.transaction(() => {
+      // Classes declared in the block extend and implement like any other class.
+      rt.link(ci);
       rt.invoke(
         ci,
         decl.methods.find((m) => m.name === "run")!,

@@ -26,6 +26,8 @@ export interface DmlError {
   statusCode: string;
   fields: string[];
   index: number;
+  /** The failed record's object, for the field tokens of DmlException.getDmlFields. */
+  object?: string;
 }
 
 export interface DmlRowResult {
@@ -269,6 +271,8 @@ export class DataEngine {
   /** Runs DML on records. With allOrNone, nothing is saved when any row fails. */
   dml(op: DmlOp, recs: SObjectValue[], extField: string | null, allOrNone: boolean, loc: Loc): DmlRowResult[] {
     if (op === "undelete" || op === "merge") this.rt.unsupported(op, loc);
+    if ((op === "insert" || op === "upsert") && new Set(recs).size !== recs.length)
+      this.rt.throwApex("ListException", "Before Insert or Upsert list must not have two identically equal elements");
     if (op !== "insert") {
       const seen = new Set<string>();
       for (const r of recs) {
@@ -290,7 +294,8 @@ export class DataEngine {
       try {
         res = this.dmlRow(op, r, extField, i);
       } catch (e) {
-        if (e instanceof RowError) res = { id: null, created: false, errors: [{ ...e.err, index: i }] };
+        if (e instanceof RowError)
+          res = { id: null, created: false, errors: [{ ...e.err, index: i, object: r.type.name }] };
         else throw e;
       }
       results.push(res);

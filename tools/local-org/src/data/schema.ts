@@ -111,8 +111,19 @@ export class Schema {
           f.defaultValue = d === "true" ? true : d === "false" ? false : d.replace(/_/g, " ");
         }
       }
+      f.label = STANDARD_FIELD_LABELS[`${def.name}.${name}`] ?? STANDARD_FIELD_LABELS[name] ?? name;
       fields.set(name.toLowerCase(), f);
     }
+    for (const name of [
+      "Id",
+      "CreatedDate",
+      "LastModifiedDate",
+      "SystemModstamp",
+      "CreatedById",
+      "LastModifiedById",
+      "IsDeleted"
+    ])
+      fields.get(name.toLowerCase())!.label = name === "Id" ? `${def.label} ID` : STANDARD_FIELD_LABELS[name];
     this.objects.set(def.name.toLowerCase(), obj);
   }
 
@@ -177,7 +188,9 @@ export class Schema {
           if (!parent) continue;
           const relName = f.custom
             ? `${(f as FieldDescribe & { childRelationshipName?: string }).childRelationshipName ?? o.name}__r`
-            : pluralChild(o.name);
+            : STANDARD_CHILD_RELATIONSHIPS[`${o.name}.${f.name}`];
+          // Standard lookups without a child relationship on the platform (owners, ...) have none here.
+          if (!relName) continue;
           parent.childRelationships.set(relName.toLowerCase(), { childObject: o.name, field: f.name, name: relName });
         }
       }
@@ -185,13 +198,99 @@ export class Schema {
   }
 }
 
-function pluralChild(name: string): string {
-  const special: Record<string, string> = {
-    OpportunityLineItem: "OpportunityLineItems",
-    PricebookEntry: "PricebookEntries"
-  };
-  return special[name] ?? `${name}s`;
-}
+// The platform's labels of standard fields (used in describes and DML error messages), by
+// Object.Field or by field name alone; other fields are labelled with their API name.
+const STANDARD_FIELD_LABELS: Record<string, string> = {
+  CreatedDate: "Created Date",
+  LastModifiedDate: "Last Modified Date",
+  SystemModstamp: "System Modstamp",
+  CreatedById: "Created By ID",
+  LastModifiedById: "Last Modified By ID",
+  IsDeleted: "Deleted",
+  OwnerId: "Owner ID",
+  AccountId: "Account ID",
+  ContactId: "Contact ID",
+  OpportunityId: "Opportunity ID",
+  Pricebook2Id: "Price Book ID",
+  PricebookEntryId: "Price Book Entry ID",
+  Product2Id: "Product ID",
+  ProfileId: "Profile ID",
+  FirstName: "First Name",
+  LastName: "Last Name",
+  IsActive: "Active",
+  "Account.Name": "Account Name",
+  "Account.AccountNumber": "Account Number",
+  "Account.Type": "Account Type",
+  "Account.Phone": "Account Phone",
+  "Account.Description": "Account Description",
+  "Account.BillingStreet": "Billing Street",
+  "Account.BillingCity": "Billing City",
+  "Account.BillingState": "Billing State/Province",
+  "Account.BillingPostalCode": "Billing Zip/Postal Code",
+  "Account.BillingCountry": "Billing Country",
+  "Account.ShippingCity": "Shipping City",
+  "Account.ShippingCountry": "Shipping Country",
+  "Account.AnnualRevenue": "Annual Revenue",
+  "Account.NumberOfEmployees": "Employees",
+  "Account.ParentId": "Parent Account ID",
+  "Contact.Name": "Full Name",
+  "Contact.Phone": "Business Phone",
+  "Lead.Name": "Full Name",
+  "Lead.Status": "Lead Status",
+  "Lead.LeadSource": "Lead Source",
+  "Lead.IsConverted": "Converted",
+  "Opportunity.Name": "Name",
+  "Opportunity.StageName": "Stage",
+  "Opportunity.CloseDate": "Close Date",
+  "Opportunity.Probability": "Probability (%)",
+  "Opportunity.Type": "Opportunity Type",
+  "Opportunity.IsClosed": "Closed",
+  "Opportunity.IsWon": "Won",
+  "Opportunity.CurrencyIsoCode": "Opportunity Currency",
+  "Case.CaseNumber": "Case Number",
+  "Case.Origin": "Case Origin",
+  "Case.IsClosed": "Closed",
+  "Case.Description": "Description",
+  "Task.ActivityDate": "Due Date Only",
+  "Task.WhatId": "Related To ID",
+  "Task.WhoId": "Name ID",
+  "Task.IsClosed": "Closed",
+  "OpportunityLineItem.UnitPrice": "Sales Price",
+  "OpportunityLineItem.TotalPrice": "Total Price",
+  "OpportunityLineItem.ListPrice": "List Price",
+  "OpportunityLineItem.ProductCode": "Product Code",
+  "OpportunityLineItem.Name": "Opportunity Product Name",
+  "Product2.Name": "Product Name",
+  "Product2.ProductCode": "Product Code",
+  "Product2.Family": "Product Family",
+  "Product2.Description": "Product Description",
+  "Pricebook2.Name": "Price Book Name",
+  "Pricebook2.IsStandard": "Is Standard Price Book",
+  "PricebookEntry.UnitPrice": "List Price",
+  "PricebookEntry.UseStandardPrice": "Use Standard Price",
+  "PricebookEntry.Name": "Product Name",
+  "PricebookEntry.ProductCode": "Product Code"
+};
+
+// The platform's names for the standard objects' child relationships, by child field.
+const STANDARD_CHILD_RELATIONSHIPS: Record<string, string> = {
+  "Account.ParentId": "ChildAccounts",
+  "Contact.AccountId": "Contacts",
+  "Opportunity.AccountId": "Opportunities",
+  "Opportunity.Pricebook2Id": "Opportunities",
+  "Case.AccountId": "Cases",
+  "Case.ContactId": "Cases",
+  "Task.WhatId": "Tasks",
+  "Task.WhoId": "Tasks",
+  "OpportunityLineItem.OpportunityId": "OpportunityLineItems",
+  "OpportunityLineItem.PricebookEntryId": "OpportunityLineItems",
+  "PricebookEntry.Pricebook2Id": "PricebookEntries",
+  "PricebookEntry.Product2Id": "PricebookEntries",
+  "User.ProfileId": "Users",
+  "PermissionSetAssignment.AssigneeId": "PermissionSetAssignments",
+  "PermissionSetAssignment.PermissionSetId": "Assignments",
+  "SetupEntityAccess.ParentId": "SetupEntityAccessItems"
+};
 
 function field(name: string, type: FieldType): FieldDescribe {
   return {

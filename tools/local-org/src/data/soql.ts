@@ -46,6 +46,7 @@ export function runQuery(eng: DataEngine, q: SoqlQuery, bind: (e: Expr) => Value
   const found = rt.schema.get(q.from);
   if (!found) rt.throwApex("QueryException", `sObject type '${q.from}' is not supported.`);
   const obj: SObjectDescribe = found;
+  validate(ctx, obj, q);
   let rows = [...eng.table(obj).values()];
   if (q.where) rows = rows.filter((r) => matches(ctx, obj, r, q.where!));
   const isAgg = q.groupBy || q.select.some((s) => s.kind === "agg");
@@ -63,6 +64,43 @@ export function runQuery(eng: DataEngine, q: SoqlQuery, bind: (e: Expr) => Value
   );
   soqlLists.add(list);
   return list;
+}
+
+/** Unknown fields and relationships fail even when no row is read, as the compiler rejects them. */
+function validate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery) {
+  const none: StoredRecord = new Map();
+  const check = (o: SObjectDescribe, path: string[] | null) => {
+    if (path) resolve(ctx, o, none, path);
+  };
+  const cond = (o: SObjectDescribe, c: SoqlCond | undefined) => {
+    if (!c) return;
+    if (c.kind === "and" || c.kind === "or") c.items.forEach((i) => cond(o, i));
+    else if (c.kind === "not") cond(o, c.item);
+    else {
+      if (c.fn) ctx.eng.rt.unsupported(`SOQL function ${c.fn}() in WHERE`, ctx.loc);
+      check(o, c.path);
+      const values = c.value.kind === "list" ? c.value.values : [c.value];
+      for (const v of values) if (v.kind === "dateLiteral") dateRange(ctx, v.name, v.n);
+    }
+  };
+  for (const item of q.select) {
+    if (item.kind === "field") check(obj, item.path);
+    else if (item.kind === "agg") check(obj, item.path);
+    else if (item.kind === "subquery") {
+      const rel = obj.childRelationships.get(item.query.from.toLowerCase());
+      if (!rel)
+        ctx.eng.rt.throwApex(
+          "QueryException",
+          `Didn't understand relationship '${item.query.from}' in FROM part of query call`
+        );
+      const child = ctx.eng.rt.schema.get(rel.childObject)!;
+      for (const sub of item.query.select) if (sub.kind === "field") check(child, sub.path);
+      cond(child, item.query.where);
+      for (const o of item.query.orderBy) if (!o.fn) check(child, o.path);
+    }
+  }
+  cond(obj, q.where);
+  for (const o of q.orderBy) if (!o.fn) check(obj, o.path);
 }
 
 function page<T>(ctx: Ctx, rows: T[], q: SoqlQuery): T[] {
@@ -224,10 +262,20 @@ function dateRange(ctx: Ctx, name: string, n: number): [number, number] {
 }
 
 function likeRegex(pattern: string): RegExp {
-  const re = pattern
-    .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-    .replace(/%/g, ".*")
-    .replace(/_/g, ".");
+  // % and _ are wildcards; a backslash makes the next character literal (\_, \%, \\).
+  let re = "";
+  for (let i = 0; i < pattern.length; i++) {
+    let c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length) c = pattern[++i];
+    else if (c === "%") {
+      re += ".*";
+      continue;
+    } else if (c === "_") {
+      re += ".";
+      continue;
+    }
+    re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
   return new RegExp(`^${re}$`, "is");
 }
 

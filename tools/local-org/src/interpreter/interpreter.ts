@@ -165,7 +165,7 @@ export class Interpreter {
     return ci;
   }
 
-  private link(ci: ClassInfo) {
+  link(ci: ClassInfo) {
     if (ci.linked) return;
     ci.linked = true;
     const d = ci.decl;
@@ -183,7 +183,7 @@ export class Interpreter {
         if (t.k === "class") ci.interfaces.push(t.cls);
       }
       if (ci.isException && !ci.name.toLowerCase().endsWith("exception")) {
-        throw new Error(`${baseName(d.file)}:${d.line}: exception class names must end with 'Exception'`);
+        throw new CompileError("exception class names must end with 'Exception'", loc);
       }
     }
     for (const inner of ci.inner.values()) this.link(inner);
@@ -287,12 +287,12 @@ export class Interpreter {
       ci.statics.set(f.name.toLowerCase(), null);
     }
     // Static initialisers and field initialisers run in source order.
-    const items: { line: number; run: () => void }[] = [];
-    for (const f of d.fields) {
+    const items: { order: number; run: () => void }[] = [];
+    for (const [i, f] of d.fields.entries()) {
       if (!f.isStatic || !f.init) continue;
       const init = f.init;
       items.push({
-        line: f.line,
+        order: 2 * i + 1,
         run: () => {
           const k = f.name.toLowerCase();
           const v = this.evalIn(ci, null, "<clinit>", init);
@@ -302,9 +302,9 @@ export class Interpreter {
     }
     for (const init of d.initializers) {
       if (!init.isStatic) continue;
-      items.push({ line: init.line, run: () => this.runBlockIn(ci, null, "<clinit>", init.body) });
+      items.push({ order: 2 * init.afterFields, run: () => this.runBlockIn(ci, null, "<clinit>", init.body) });
     }
-    items.sort((a, b) => a.line - b.line);
+    items.sort((a, b) => a.order - b.order);
     for (const it of items) it.run();
   }
 
@@ -465,12 +465,12 @@ export class Interpreter {
 
   private initInstanceFields(ci: ClassInfo, obj: ApexObject, frame: Frame) {
     const d = ci.decl!;
-    const items: { line: number; run: () => void }[] = [];
-    for (const f of d.fields) {
+    const items: { order: number; run: () => void }[] = [];
+    for (const [i, f] of d.fields.entries()) {
       if (f.isStatic || !f.init) continue;
       const init = f.init;
       items.push({
-        line: f.line,
+        order: 2 * i + 1,
         run: () => {
           frame.line = f.line;
           this.cover(frame, f.line);
@@ -480,9 +480,9 @@ export class Interpreter {
     }
     for (const init of d.initializers) {
       if (init.isStatic) continue;
-      items.push({ line: init.line, run: () => this.execBlock(init.body, frame) });
+      items.push({ order: 2 * init.afterFields, run: () => this.execBlock(init.body, frame) });
     }
-    items.sort((a, b) => a.line - b.line);
+    items.sort((a, b) => a.order - b.order);
     for (const it of items) it.run();
   }
 
@@ -817,7 +817,9 @@ export class Interpreter {
         return this.execSwitch(s, frame);
       case "Dml": {
         const v = this.eval(s.expr, frame);
-        this.data.dmlStatement(s.op, v, s.externalIdField ?? null, s);
+        // `upsert r Obj__c.Key__c` names the field with its object: the field is the last part.
+        const ext = s.externalIdField ? s.externalIdField.split(".").pop()! : null;
+        this.data.dmlStatement(s.op, v, ext, s);
         return undefined;
       }
       case "RunAs": {
@@ -914,6 +916,8 @@ export class Interpreter {
       }
       for (const e of w.values) {
         let cand: Value;
+        // A bare name in `when` is an enum constant, which never matches null.
+        if (v === null && e.kind === "Name") continue;
         if (v instanceof EnumValue && e.kind === "Name") {
           cand = v.cls.enumValues.find((x) => (x as EnumValue).name.toLowerCase() === e.name.toLowerCase()) ?? null;
         } else cand = this.eval(e, frame);
@@ -1022,7 +1026,9 @@ export class Interpreter {
       }
       case "InstanceOf": {
         const v = this.eval(e.expr, frame);
-        return this.isInstance(v, this.resolveType(e.type, frame.cls, e));
+        const t = this.resolveType(e.type, frame.cls, e);
+        // A collection is an instance of its own element type or a wider one, as a cast allows.
+        return this.isInstance(v, t) && typing.collectionCastOk(this, v, t);
       }
       case "Soql":
         return this.data.query(e.query, (x) => this.eval(x, frame), e);
@@ -1305,6 +1311,16 @@ export class Interpreter {
       if (r !== NOT_FOUND) return r;
       this.unsupported(`method ${name} on System.Type`, loc);
     }
+    if (
+      target instanceof TypeValue &&
+      target.type.k === "class" &&
+      target.type.cls.kind === "enum" &&
+      !target.type.cls.decl
+    ) {
+      const r = this.stdlib.callEnumStatic(target.type.cls, lname, args);
+      if (r !== NOT_FOUND) return r;
+      this.unsupported(`static method ${target.type.cls.name}.${name}`, loc);
+    }
     if (target instanceof TypeValue && target.type.k === "class" && target.type.cls.decl) {
       const ci = target.type.cls;
       const found = this.findMethod(ci, lname, args, loc, argTypes);
@@ -1498,7 +1514,15 @@ export class Interpreter {
       const l = this.eval(e.left, frame);
       return l !== null ? l : this.eval(e.right, frame);
     }
-    return this.binaryOp(e.op, this.eval(e.left, frame), this.eval(e.right, frame), e);
+    const l = this.eval(e.left, frame);
+    const r = this.eval(e.right, frame);
+    if (e.op === "+" && (l === null || r === null) && typeof l !== "string" && typeof r !== "string") {
+      // A null String still concatenates ("null1"): the declared type decides, not the value.
+      const isText = (t: ArgType) => t?.k === "prim" && (t.name === "String" || t.name === "Id");
+      if (isText(this.staticType(e.left, frame)) || isText(this.staticType(e.right, frame)))
+        return str(this, l) + str(this, r);
+    }
+    return this.binaryOp(e.op, l, r, e);
   }
 
   binaryOp(op: string, l: Value, r: Value, loc: Loc): Value {

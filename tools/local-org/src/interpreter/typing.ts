@@ -133,7 +133,7 @@ export function fieldType(_rt: Interpreter, f: FieldDescribe): RType {
 }
 
 /** Runtime type test used by instanceof, casts, catch and overload resolution. */
-export function isInstance(rt: Interpreter, v: Value, t: RType): boolean {
+export function isInstance(_rt: Interpreter, v: Value, t: RType): boolean {
   if (v === null) return false;
   switch (t.k) {
     case "prim":
@@ -179,7 +179,6 @@ export function isInstance(rt: Interpreter, v: Value, t: RType): boolean {
     case "native": {
       const name = t.name.toLowerCase();
       if (name === "type") return v instanceof TypeValue;
-      if (rt.stdlib.stringEnums.has(name)) return typeof v === "string";
       return v instanceof NativeObject && v.typeName.toLowerCase() === name;
     }
   }
@@ -263,12 +262,26 @@ export function coerce(rt: Interpreter, v: Value, t: RType): Value {
 
 /** A collection built as List<Object> (e.g. by JSON.deserializeUntyped) cannot be cast to a narrower element type. */
 export function collectionCastOk(_rt: Interpreter, v: Value, t: RType): boolean {
-  const isObj = (x: RType) => x.k === "prim" && x.name === "Object";
-  if (v instanceof ApexList && t.k === "list") return !isObj(v.elemType) || isObj(t.elem);
-  if (v instanceof ApexSet && t.k === "set") return !isObj(v.elemType) || isObj(t.elem);
-  if (v instanceof ApexMap && t.k === "map")
-    return (!isObj(v.valueType) || isObj(t.value)) && (!isObj(v.keyType) || isObj(t.key));
+  if (v instanceof ApexList && t.k === "list") return elemCastOk(v.elemType, t.elem);
+  if (v instanceof ApexSet && t.k === "set") return elemCastOk(v.elemType, t.elem);
+  if (v instanceof ApexMap && t.k === "map") return elemCastOk(v.keyType, t.key) && elemCastOk(v.valueType, t.value);
   return true;
+}
+/** A collection keeps its element type: a cast may widen it (to Object, a superclass) but not change it. */
+function elemCastOk(from: RType, to: RType): boolean {
+  if (to.k === "prim" && to.name === "Object") return true;
+  if (from.k === "prim" && to.k === "prim") {
+    const text = (n: string) => n === "String" || n === "Id";
+    return from.name === to.name || (text(from.name) && text(to.name));
+  }
+  if (from.k === "class" && to.k === "class") return isSubclass(from.cls, to.cls);
+  // SObject lists are checked by their rows elsewhere; the generic and concrete types convert.
+  if (from.k === "sobject" && to.k === "sobject") return from.obj === null || to.obj === null || from.obj === to.obj;
+  if (from.k === "list" && to.k === "list") return elemCastOk(from.elem, to.elem);
+  if (from.k === "set" && to.k === "set") return elemCastOk(from.elem, to.elem);
+  if (from.k === "map" && to.k === "map") return elemCastOk(from.key, to.key) && elemCastOk(from.value, to.value);
+  if (from.k === "native" && to.k === "native") return from.name.toLowerCase() === to.name.toLowerCase();
+  return false;
 }
 export function collectionRuntimeName(rt: Interpreter, v: Value): string {
   if (v instanceof ApexList && v.elemType.k === "prim" && v.elemType.name === "Object") return "List<ANY>";

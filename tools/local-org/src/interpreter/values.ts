@@ -152,7 +152,7 @@ export class ApexObject {
     line: number;
     stack: string;
     typeName: string;
-    dmlErrors?: { message: string; statusCode: string; fields: string[]; index: number }[];
+    dmlErrors?: { message: string; statusCode: string; fields: string[]; index: number; object?: string }[];
   };
   constructor(public cls: ClassInfo) {}
 }

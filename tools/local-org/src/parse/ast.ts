@@ -350,6 +350,8 @@ export interface FieldDecl extends Loc {
 
 export interface Initializer extends Loc {
   isStatic: boolean;
+  /** How many fields precede the block in the class body: initialisers run in source order. */
+  afterFields: number;
   body: BlockStmt;
 }
 

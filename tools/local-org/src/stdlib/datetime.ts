@@ -2,7 +2,16 @@
 // variants agree.
 import type { Loc } from "../parse/ast.js";
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexDate, ApexDatetime, ApexTime, pad, type Value } from "../interpreter/values.js";
+import {
+  ApexDate,
+  ApexDatetime,
+  ApexDecimal,
+  ApexDouble,
+  ApexTime,
+  pad,
+  toJsNumber,
+  type Value
+} from "../interpreter/values.js";
 import type { Stdlib } from "./registry.js";
 
 const DAY = 86400000;
@@ -34,7 +43,7 @@ function addMonths(ms: number, n: number): number {
 }
 
 /** Java SimpleDateFormat patterns, for the letters Apex code commonly uses. */
-export function formatPattern(ms: number, pattern: string): string {
+export function formatPattern(ms: number, pattern: string, unsupported: (what: string) => never): string {
   const d = new Date(ms);
   let out = "";
   for (let i = 0; i < pattern.length;) {
@@ -94,7 +103,24 @@ export function formatPattern(ms: number, pattern: string): string {
       case "z":
         out += "GMT";
         break;
+      case "D":
+        out += pad(Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY) + 1, n);
+        break;
+      case "u":
+        out += pad(d.getUTCDay() === 0 ? 7 : d.getUTCDay(), n);
+        break;
+      case "k":
+        out += pad(h === 0 ? 24 : h, n);
+        break;
+      case "K":
+        out += pad(h % 12, n);
+        break;
+      case "G":
+        out += "AD";
+        break;
       default:
+        // Java's other pattern letters (week numbers, ...) are not modelled; other text is copied.
+        if (/[A-Za-z]/.test(c)) unsupported(`Datetime format pattern letter '${c}'`);
         out += c.repeat(n);
     }
   }
@@ -106,6 +132,14 @@ export function dateArith(rt: Interpreter, op: string, l: Value, r: Value, loc: 
     const days = op === "+" ? r : -r;
     if (l instanceof ApexDate) return ApexDate.fromMs(l.ms + days * DAY);
     if (l instanceof ApexDatetime) return new ApexDatetime(l.ms + days * DAY);
+    // Time + Integer adds milliseconds and wraps around midnight.
+    if (l instanceof ApexTime) return shiftTime(l, days);
+  }
+  // Datetime + a Long, Decimal or Double adds days, a fraction being part of a day.
+  if (l instanceof ApexDatetime && r !== null && (op === "+" || op === "-")) {
+    const days =
+      typeof r === "bigint" ? Number(r) : r instanceof ApexDecimal || r instanceof ApexDouble ? toJsNumber(r) : null;
+    if (days !== null) return new ApexDatetime(l.ms + Math.round((op === "+" ? days : -days) * DAY));
   }
   rt.unsupported(`operator ${op} on ${rt.runtimeTypeName(l)} and ${rt.runtimeTypeName(r)}`, loc);
 }
@@ -237,10 +271,10 @@ export function installDates(rt: Interpreter, lib: Stdlib) {
       if (a.length > 1 && !["GMT", "UTC", "Etc/GMT", "Etc/UTC"].includes(String(a[1]))) {
         rt.unsupported(`Datetime.format in time zone ${String(a[1])} (only GMT)`, l);
       }
-      return formatPattern(d.ms, a.length > 0 ? String(a[0]) : "M/d/yyyy h:mm a");
+      return formatPattern(d.ms, a.length > 0 ? String(a[0]) : "M/d/yyyy h:mm a", (w) => rt.unsupported(w, l));
     },
-    formatGmt: (d, a) => formatPattern(d.ms, String(a[0])),
-    formatLong: (d) => formatPattern(d.ms, "M/d/yyyy h:mm:ss a z")
+    formatGmt: (d, a, l) => formatPattern(d.ms, String(a[0]), (w) => rt.unsupported(w, l)),
+    formatLong: (d, _a, l) => formatPattern(d.ms, "M/d/yyyy h:mm:ss a z", (w) => rt.unsupported(w, l))
   });
   lib.static_("Time", {
     newInstance: (a) => new ApexTime(((int(a[0]) * 60 + int(a[1])) * 60 + int(a[2])) * 1000 + int(a[3]))
@@ -249,6 +283,15 @@ export function installDates(rt: Interpreter, lib: Stdlib) {
     hour: (t) => Math.floor(t.ms / 3600000),
     minute: (t) => Math.floor((t.ms % 3600000) / 60000),
     second: (t) => Math.floor((t.ms % 60000) / 1000),
-    millisecond: (t) => t.ms % 1000
+    millisecond: (t) => t.ms % 1000,
+    addHours: (t, a) => shiftTime(t, int(a[0]) * 3600000),
+    addMinutes: (t, a) => shiftTime(t, int(a[0]) * 60000),
+    addSeconds: (t, a) => shiftTime(t, int(a[0]) * 1000),
+    addMilliseconds: (t, a) => shiftTime(t, int(a[0]))
   });
+}
+
+/** Times wrap around midnight. */
+function shiftTime(t: ApexTime, ms: number): ApexTime {
+  return new ApexTime((((t.ms + ms) % DAY) + DAY) % DAY);
 }

@@ -98,7 +98,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
     getName: (o) => fOf(o).name,
     getLocalName: (o) => fOf(o).name,
     getLabel: (o) => fOf(o).label,
-    getType: (o) => DISPLAY_TYPES[fOf(o).type],
+    getType: (o) => lib.enumValue("DisplayType", DISPLAY_TYPES[fOf(o).type]),
     getLength: (o) => fOf(o).length ?? 0,
     getScale: (o) => fOf(o).scale ?? 0,
     isNillable: (o) => !fOf(o).required && fOf(o).type !== "boolean",
@@ -169,6 +169,32 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
   lib.prop<NativeObject>("sobjecttype", {
     fields: (o) => new NativeObject("FieldsOf", { obj: objOf(o) })
   });
-  lib.stringEnum("System.SObjectDescribeOptions", ["DEFERRED", "FULL", "DEFAULT"]);
-  lib.stringEnum("Schema.DisplayType", Object.values(DISPLAY_TYPES));
+  lib.systemEnum("System.SObjectDescribeOptions", ["DEFERRED", "FULL", "DEFAULT"]);
+  lib.systemEnum("Schema.DisplayType", [
+    "ADDRESS",
+    "ANYTYPE",
+    "BASE64",
+    "BOOLEAN",
+    "COMBOBOX",
+    "CURRENCY",
+    "DATACATEGORYGROUPREFERENCE",
+    "DATE",
+    "DATETIME",
+    "DOUBLE",
+    "EMAIL",
+    "ENCRYPTEDSTRING",
+    "ID",
+    "INTEGER",
+    "JSON",
+    "LONG",
+    "MULTIPICKLIST",
+    "PERCENT",
+    "PHONE",
+    "PICKLIST",
+    "REFERENCE",
+    "STRING",
+    "TEXTAREA",
+    "TIME",
+    "URL"
+  ]);
 }

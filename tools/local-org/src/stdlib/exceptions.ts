@@ -53,7 +53,7 @@ const SYSTEM_INTERFACES = [
   "StubProvider"
 ];
 
-function systemClass(name: string, kind: ClassInfo["kind"], parent: ClassInfo | null): ClassInfo {
+export function systemClass(name: string, kind: ClassInfo["kind"], parent: ClassInfo | null): ClassInfo {
   return {
     name,
     kind,
@@ -116,9 +116,18 @@ export function installExceptions(rt: Interpreter, lib: Stdlib) {
     getNumDml: (o) => (ex(o).dmlErrors ?? []).length,
     getDmlMessage: (o, a) => dml(o, a[0]).message,
     getDmlStatusCode: (o, a) => dml(o, a[0]).statusCode,
-    getDmlType: (o, a) => dml(o, a[0]).statusCode,
+    getDmlType: (o, a) => lib.enumValue("StatusCode", dml(o, a[0]).statusCode),
     getDmlIndex: (o, a) => dml(o, a[0]).index,
-    getDmlFieldNames: (o, a) => new ApexList(prim("String"), [...dml(o, a[0]).fields])
+    getDmlFieldNames: (o, a) => new ApexList(prim("String"), [...dml(o, a[0]).fields]),
+    getDmlFields: (o, a) => {
+      const e = dml(o, a[0]);
+      const obj = e.object ? rt.schema.get(e.object) : null;
+      const tokens = obj ? e.fields.map((f) => rt.data.fieldToken(obj, f.toLowerCase())) : [];
+      return new ApexList(
+        { k: "native", name: "SObjectField" },
+        tokens.filter((t): t is Value => typeof t !== "symbol")
+      );
+    }
   });
   lib.instance("any", {
     toString: (o: Value) => str(rt, o),

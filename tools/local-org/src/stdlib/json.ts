@@ -399,7 +399,25 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
         for (const [k, x] of n.entries) {
           if (k === "attributes") continue;
           const f = t.obj.fields.get(k.toLowerCase());
-          if (!f) return jsonErr(`No such column '${k}' on sobject of type ${t.obj.name}`);
+          if (!f) {
+            // Parent records and child lists, as JSON.serialize writes them for queried rows.
+            const key = k.toLowerCase();
+            const parent = [...t.obj.fields.values()].find((p) => p.relationshipName?.toLowerCase() === key);
+            const parentObj = parent ? rt.schema.get(parent.referenceTo[0]) : undefined;
+            if (parentObj) {
+              rec.fields.set(key, typed(x, { k: "sobject", obj: parentObj }, strict, loc));
+              continue;
+            }
+            const child = t.obj.childRelationships.get(key);
+            const childObj = child ? rt.schema.get(child.childObject) : undefined;
+            if (childObj) {
+              const rows = x.t === "obj" ? x.entries.find(([rk]) => rk === "records")?.[1] : x;
+              const listType: RType = { k: "list", elem: { k: "sobject", obj: childObj } };
+              rec.fields.set(key, x.t === "null" || !rows ? null : typed(rows, listType, strict, loc));
+              continue;
+            }
+            return jsonErr(`No such column '${k}' on sobject of type ${t.obj.name}`);
+          }
           rec.fields.set(f.name.toLowerCase(), typed(x, rt.fieldType(f), strict, loc));
         }
         return rec;
@@ -493,20 +511,21 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
     if (t.end !== undefined) st(o).pos = t.end;
     return v;
   };
+  const tok = (name: string | null | undefined) => lib.enumValue("JSONToken", name ?? null);
   lib.nativeType("System.JSONParser");
   lib.instance<NativeObject>("jsonparser", {
     nextToken: (o) => {
       const p = st(o);
       if (p.pos < p.tokens.length) p.pos++;
-      return cur(o)?.token ?? null;
+      return tok(cur(o)?.token);
     },
     nextValue: (o) => {
       const p = st(o);
       do p.pos++;
       while (p.pos < p.tokens.length && p.tokens[p.pos].token === "FIELD_NAME");
-      return cur(o)?.token ?? null;
+      return tok(cur(o)?.token);
     },
-    getCurrentToken: (o) => cur(o)?.token ?? null,
+    getCurrentToken: (o) => tok(cur(o)?.token),
     hasCurrentToken: (o) => cur(o) !== null,
     clearCurrentToken: (o) => {
       st(o).cleared = cur(o)?.token ?? null;
@@ -514,7 +533,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
       st(o).tokens[st(o).pos] = undefined as unknown as Tok;
       return null;
     },
-    getLastClearedToken: (o) => st(o).cleared,
+    getLastClearedToken: (o) => tok(st(o).cleared),
     getCurrentName: (o) => cur(o)?.name ?? null,
     getText: (o) => scalarText(o),
     getIntegerValue: (o) => {
@@ -549,7 +568,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
     readValueAs: (o, a, l) => readAs(o, a, false, l),
     readValueAsStrict: (o, a, l) => readAs(o, a, true, l)
   });
-  lib.stringEnum("System.JSONToken", [
+  lib.systemEnum("System.JSONToken", [
     "START_OBJECT",
     "END_OBJECT",
     "START_ARRAY",

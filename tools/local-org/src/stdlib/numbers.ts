@@ -135,7 +135,16 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
     },
     round: (x) => BigInt(Math.round(x.v))
   });
-  const mode = (v: Value, dflt: string) => ROUNDING[v === null || v === undefined ? dflt : String(v)] ?? ROUNDING[dflt];
+  const mode = (v: Value, dflt: string) => ROUNDING[lib.enumName(v) ?? dflt] ?? ROUNDING[dflt];
+  // Rounds to sc places; UNNECESSARY fails when the value would change, as in Java.
+  const roundTo = (d: Decimal, sc: number, m: Value | undefined): Decimal => {
+    if (lib.enumName(m ?? null) === "UNNECESSARY") {
+      const r = d.toDecimalPlaces(sc, Dec.ROUND_DOWN);
+      if (!r.eq(d)) rt.throwApex("MathException", "Rounding necessary");
+      return r;
+    }
+    return d.toDecimalPlaces(sc, mode(m ?? null, "HALF_EVEN"));
+  };
   lib.instance<ApexDecimal>("decimal", {
     ...common,
     scale: (x) => x.scale,
@@ -145,15 +154,15 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
     },
     setScale: (x, a) => {
       const sc = Number(a[0]);
-      return new ApexDecimal(x.d.toDecimalPlaces(sc, mode(a[1], "HALF_EVEN")), sc);
+      return new ApexDecimal(roundTo(x.d, sc, a[1]), sc);
     },
-    round: (x, a) => BigInt(x.d.toDecimalPlaces(0, mode(a[0], "HALF_EVEN")).toFixed(0)),
+    round: (x, a) => BigInt(roundTo(x.d, 0, a[0]).toFixed(0)),
     abs: (x) => new ApexDecimal(x.d.abs(), x.scale),
     divide: (x, a, l) => {
       const divisor = toDec(num(a[0], l));
       if (divisor.d.isZero()) rt.throwApex("MathException", "Divide by 0");
       const sc = Number(a[1]);
-      return new ApexDecimal(x.d.div(divisor.d).toDecimalPlaces(sc, mode(a[2], "HALF_EVEN")), sc);
+      return new ApexDecimal(roundTo(x.d.div(divisor.d), sc, a[2]), sc);
     },
     pow: (x, a) => {
       const n = Number(a[0]);
@@ -169,6 +178,11 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
   lib.instance<boolean>("boolean", {});
 
   const mathNum = (v: Value, l: Loc) => num(v, l);
+  const wholeOf = (v: Num): bigint =>
+    v instanceof ApexDecimal
+      ? BigInt(v.d.toDecimalPlaces(0, Dec.ROUND_HALF_EVEN).toFixed(0))
+      : BigInt(Math.round(toJsNumber(v)));
+  lib.staticProp("Math", { PI: () => new ApexDouble(Math.PI), E: () => new ApexDouble(Math.E) });
   lib.static_("Math", {
     abs: (a, l) => {
       const v = mathNum(a[0], l);
@@ -206,8 +220,9 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
       const v = mathNum(a[0], l);
       return v instanceof ApexDecimal ? new ApexDecimal(v.d.ceil(), 0) : new ApexDouble(Math.ceil(toJsNumber(v)));
     },
-    round: (a, l) => toInt32(Math.round(toJsNumber(mathNum(a[0], l)))),
-    roundToLong: (a, l) => BigInt(Math.round(toJsNumber(mathNum(a[0], l)))),
+    // A Decimal rounds half-even; a Double rounds half up, as Java's Math.round does.
+    round: (a, l) => toInt32(Number(wholeOf(mathNum(a[0], l)))),
+    roundToLong: (a, l) => wholeOf(mathNum(a[0], l)),
     random: () => new ApexDouble(Math.random()),
     exp: (a, l) => new ApexDouble(Math.exp(toJsNumber(mathNum(a[0], l)))),
     log: (a, l) => new ApexDouble(Math.log(toJsNumber(mathNum(a[0], l)))),
@@ -215,5 +230,5 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
     signum: (a, l) => new ApexDouble(Math.sign(toJsNumber(mathNum(a[0], l))))
   });
 
-  lib.stringEnum("System.RoundingMode", Object.keys(ROUNDING));
+  lib.systemEnum("System.RoundingMode", [...Object.keys(ROUNDING), "UNNECESSARY"]);
 }

@@ -25,7 +25,7 @@ import { installStrings, installPatterns } from "./strings.js";
 import { installNumbers, numericCast } from "./numbers.js";
 import { installCollections, listGet, listSet, setValues, copyInto } from "./collections.js";
 import { installDates, dateArith } from "./datetime.js";
-import { installExceptions } from "./exceptions.js";
+import { installExceptions, systemClass } from "./exceptions.js";
 import { installSystem } from "./system.js";
 import { installJson } from "./json.js";
 import { installHttp } from "./http.js";
@@ -73,8 +73,8 @@ export class Stdlib {
   /** Native type display names by lower-case simple and qualified name. */
   readonly nativeTypes = new Map<string, string>();
   readonly namespaces = new Set(["system", "schema", "database"]);
-  /** Lower-case names of enums registered with stringEnum. */
-  readonly stringEnums = new Set<string>();
+  /** System enums (RoundingMode, StatusCode, ...) by lower-case simple name. */
+  readonly systemEnums = new Map<string, ClassInfo>();
   readonly toStrings = new Map<string, (v: NativeObject) => string>();
 
   constructor(readonly rt: Interpreter) {
@@ -121,13 +121,31 @@ export class Stdlib {
     this.props.set(kind, m);
   }
 
-  /** A system enum whose values are represented by their names (RoundingMode, LoggingLevel, ...). */
-  stringEnum(qualified: string, values: string[]) {
+  /** A system enum (RoundingMode, LoggingLevel, ...): its values are real enum values. */
+  systemEnum(qualified: string, values: string[]) {
     const simple = qualified.split(".").pop()!;
-    this.static_(simple, {});
-    this.staticProp(simple, Object.fromEntries(values.map((v) => [v, () => v])));
-    this.nativeType(qualified);
-    this.stringEnums.add(simple.toLowerCase());
+    const ci = systemClass(simple, "enum", null);
+    ci.isException = false;
+    ci.enumValues = values.map((n, i) => new EnumValue(ci, n, i));
+    this.systemEnums.set(simple.toLowerCase(), ci);
+    this.rt.systemClasses.set(simple.toLowerCase(), ci);
+    this.rt.systemClasses.set(qualified.toLowerCase(), ci);
+  }
+
+  /** The value of a system enum by name, or null for a null name. */
+  enumValue(simple: string, name: string | null): EnumValue | null {
+    if (name === null) return null;
+    const ci = this.systemEnums.get(simple.toLowerCase());
+    const v = ci?.enumValues.find((x) => (x as EnumValue).name === name);
+    if (!v) throw new Error(`unknown ${simple} value ${name}`);
+    return v as EnumValue;
+  }
+
+  /** The name of a system enum value handed to a system method (null stays null). */
+  enumName(v: Value | undefined): string | null {
+    if (v === null || v === undefined) return null;
+    if (v instanceof EnumValue) return v.name;
+    return String(v);
   }
 
   nativeType(qualified: string, ctor?: (args: Value[], loc: Loc) => Value, toString?: (v: NativeObject) => string) {

@@ -5,6 +5,7 @@ import { ApexSyntaxError, parseSoqlString } from "../parse/convert.js";
 import { UnsupportedError } from "../interpreter/errors.js";
 import { prim } from "../interpreter/types.js";
 import {
+  EnumValue,
   ApexList,
   ApexMap,
   ApexSet,
@@ -19,6 +20,49 @@ import type { SObjectDescribe } from "../data/schema.js";
 import { mapPut } from "./collections.js";
 import { ORG_ID, PROFILE_ID, USER_ID } from "./system.js";
 import type { Stdlib } from "./registry.js";
+
+// The platform's StatusCode enum has hundreds of values; these are the DML ones code commonly
+// checks, including every code the local engine reports (their ordinals are not the platform's).
+const STATUS_CODES = [
+  "ALREADY_IN_PROCESS",
+  "CANNOT_DELETE_LAST_DATED_CONVERSION_RATE",
+  "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+  "CANNOT_UPDATE_CONVERTED_LEAD",
+  "CIRCULAR_DEPENDENCY",
+  "DELETE_FAILED",
+  "DEPENDENCY_EXISTS",
+  "DUPLICATES_DETECTED",
+  "DUPLICATE_EXTERNAL_ID",
+  "DUPLICATE_VALUE",
+  "ENTITY_IS_ARCHIVED",
+  "ENTITY_IS_DELETED",
+  "ENTITY_IS_LOCKED",
+  "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+  "FIELD_FILTER_VALIDATION_EXCEPTION",
+  "FIELD_INTEGRITY_EXCEPTION",
+  "INACTIVE_OWNER_OR_USER",
+  "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
+  "INSUFFICIENT_ACCESS_OR_READONLY",
+  "INVALID_CROSS_REFERENCE_KEY",
+  "INVALID_EMAIL_ADDRESS",
+  "INVALID_FIELD",
+  "INVALID_FIELD_FOR_INSERT_UPDATE",
+  "INVALID_ID_FIELD",
+  "INVALID_INPUT",
+  "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+  "INVALID_STATUS",
+  "INVALID_TYPE",
+  "LIMIT_EXCEEDED",
+  "MALFORMED_ID",
+  "MISSING_ARGUMENT",
+  "NUMBER_OUTSIDE_VALID_RANGE",
+  "REQUIRED_FIELD_MISSING",
+  "STORAGE_LIMIT_EXCEEDED",
+  "STRING_TOO_LONG",
+  "TOO_MANY_ENUM_VALUE",
+  "UNABLE_TO_LOCK_ROW",
+  "UNKNOWN_EXCEPTION"
+];
 
 export function installSObjects(rt: Interpreter, lib: Stdlib) {
   /** Dynamic SOQL: bad query text is a QueryException the code may catch. */
@@ -166,7 +210,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     rt.unsupported(`Database DML on ${rt.runtimeTypeName(v)}`, loc);
   };
   const allOrNone = (v: Value | undefined, loc: Loc) => {
-    if (v === undefined || v === null || v === "USER_MODE" || v === "SYSTEM_MODE") return true;
+    if (v === undefined || v === null || (v instanceof EnumValue && v.cls.name === "AccessLevel")) return true;
     if (typeof v === "boolean") return v;
     rt.unsupported("Database DML with DMLOptions or AccessLevel", loc);
   };
@@ -260,7 +304,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
   lib.nativeType("Database.Error");
   lib.instance<NativeObject>("error", {
     getMessage: (o) => (o.data.e as { message: string }).message,
-    getStatusCode: (o) => (o.data.e as { statusCode: string }).statusCode,
+    getStatusCode: (o) => lib.enumValue("StatusCode", (o.data.e as { statusCode: string }).statusCode),
     getFields: (o) => new ApexList(prim("String"), [...(o.data.e as { fields: string[] }).fields])
   });
   lib.nativeType("System.Savepoint");
@@ -269,10 +313,10 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     () => new NativeObject("QueueableContext", { jobId: rt.data.nextId("707") })
   );
   lib.instance<NativeObject>("queueablecontext", { getJobId: (o) => o.data.jobId as string });
-  lib.stringEnum("System.StatusCode", []);
+  lib.systemEnum("System.StatusCode", STATUS_CODES);
   // Field-level security is not modelled: the running user can read and edit every field, so
   // stripInaccessible removes nothing.
-  lib.stringEnum("System.AccessType", ["READABLE", "CREATABLE", "UPDATABLE", "UPSERTABLE"]);
+  lib.systemEnum("System.AccessType", ["READABLE", "CREATABLE", "UPDATABLE", "UPSERTABLE"]);
   lib.static_("Security", {
     stripInaccessible: (a, loc) => {
       const records = toRecords(a[1], loc);
@@ -286,5 +330,5 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     getModifiedIndexes: () => new ApexSet(prim("Integer"))
   });
   // Sharing and field-level security are not modelled: both modes see every record and field.
-  lib.stringEnum("System.AccessLevel", ["USER_MODE", "SYSTEM_MODE"]);
+  lib.systemEnum("System.AccessLevel", ["USER_MODE", "SYSTEM_MODE"]);
 }

@@ -8,10 +8,19 @@ import type { Stdlib } from "./registry.js";
 
 /** Converts a Java regular expression to a JavaScript one for the common subset. */
 export function javaRegex(rt: Interpreter, pattern: string, flags = ""): RegExp {
-  if (/\(\?<[=!]|\\p\{|\(\?[a-z]+\)|\\A|\\Z|\\z|possessive/.test(pattern)) {
+  // \Q...\E quotes literal text (Pattern.quote writes it); JavaScript has no such syntax.
+  const source = pattern.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_m, lit: string) =>
+    lit.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
+  );
+  if (/\(\?<[=!]|\\p\{|\(\?[a-z]+\)|\\A|\\Z|\\z|possessive/.test(source)) {
     rt.unsupported(`regular expression '${pattern}'`);
   }
-  return new RegExp(pattern, flags);
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    // Java-only syntax (possessive quantifiers, class intersections, ...) or a broken pattern.
+    return rt.unsupported(`regular expression '${pattern}'`);
+  }
 }
 
 /** Java's replacement string syntax ($1, \$) to JavaScript's. */
@@ -80,7 +89,7 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
       if (x === "") return strList([""]);
       let parts = x.split(javaRegex(rt, s(a[0], l)));
       // Java drops a leading empty string produced by a zero-width match at the start.
-      if (parts.length > 1 && parts[0] === "" && x.length > 0 && new RegExp(s(a[0], l)).exec(x)?.[0] === "")
+      if (parts.length > 1 && parts[0] === "" && x.length > 0 && javaRegex(rt, s(a[0], l)).exec(x)?.[0] === "")
         parts.shift();
       if (limit > 0 && parts.length > limit) {
         const head = parts.slice(0, limit - 1);
@@ -182,7 +191,7 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
         prim("Integer"),
         [...x].map((c) => c.charCodeAt(0))
       ),
-    format: (x, a) => format(rt, x, a[0]),
+    format: (x, a, l) => format(rt, x, a[0], l),
     swapCase: (x) => [...x].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(""),
     containsAny: (x, a, l) => [...s(a[0], l)].some((c) => x.includes(c)),
     indexOfAny: (x, a, l) => {
@@ -237,14 +246,14 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
             : rt.unsupported("String.join on this type", l);
       return items.map((x) => str(rt, x)).join(a[1] === null ? "null" : s(a[1], l));
     },
-    format: (a, l) => format(rt, s(a[0], l), a[1]),
+    format: (a, l) => format(rt, s(a[0], l), a[1], l),
     escapeSingleQuotes: (a, l) => s(a[0], l).replace(/'/g, "\\'"),
     fromCharArray: (a) => String.fromCharCode(...((a[0] as ApexList).items as number[]))
   });
 }
 
 /** String.format: `{0}` placeholders, `''` for a quote. */
-function format(rt: Interpreter, pattern: string, args: Value): string {
+function format(rt: Interpreter, pattern: string, args: Value, loc: Loc): string {
   const list = args instanceof ApexList ? args.items : [];
   let out = "";
   for (let i = 0; i < pattern.length; i++) {
@@ -262,7 +271,10 @@ function format(rt: Interpreter, pattern: string, args: Value): string {
     }
     if (c === "{") {
       const end = pattern.indexOf("}", i);
-      const idx = Number(pattern.slice(i + 1, end));
+      const body = pattern.slice(i + 1, end);
+      // MessageFormat's typed arguments ({0,number,#.##}, {0,date}, ...) are not modelled.
+      if (end > 0 && /^\s*\d+\s*,/.test(body)) rt.unsupported(`String.format argument {${body}}`, loc);
+      const idx = Number(body);
       if (end > 0 && Number.isInteger(idx)) {
         const v = list[idx];
         out += idx < list.length ? (v === null ? "null" : str(rt, v)) : pattern.slice(i, end + 1);
@@ -287,7 +299,7 @@ export function installPatterns(rt: Interpreter, lib: Stdlib) {
   lib.static_("Pattern", {
     compile: (a) => compile(text(a[0])),
     matches: (a) => javaRegex(rt, `^(?:${text(a[0])})$`).test(text(a[1])),
-    quote: (a) => text(a[0]).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    quote: (a) => `\\Q${text(a[0]).replace(/\\E/g, "\\E\\\\E\\Q")}\\E`
   });
   lib.instance<NativeObject>("pattern", {
     matcher: (p, a) => new NativeObject("Matcher", { regex: p.data.regex, input: text(a[0]), match: null, pos: 0 }),
@@ -321,7 +333,7 @@ export function installPatterns(rt: Interpreter, lib: Stdlib) {
       return mm !== null;
     },
     group: (o, a) => current(o)[a.length ? Number(a[0]) : 0] ?? null,
-    groupCount: (o) => new RegExp(`(?:${m(o).regex})|`).exec("")!.length - 1,
+    groupCount: (o) => javaRegex(rt, `(?:${m(o).regex})|`).exec("")!.length - 1,
     start: (o) => current(o).index,
     end: (o) => current(o).index + current(o)[0].length,
     reset: (o) => {

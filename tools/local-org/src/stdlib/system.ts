@@ -266,7 +266,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
       rt.labels.get(key.toLowerCase()) ?? rt.unsupported(`custom label ${key} (not in the project's labels)`, loc)
   });
 
-  lib.stringEnum("System.LoggingLevel", ["NONE", "ERROR", "WARN", "INFO", "DEBUG", "FINE", "FINER", "FINEST"]);
+  lib.systemEnum("System.LoggingLevel", ["NONE", "ERROR", "WARN", "INFO", "DEBUG", "FINE", "FINER", "FINEST"]);
 
   // Only GMT exists: the local org's user is in GMT, and other zones need the tz database.
   lib.nativeType("System.TimeZone", undefined, (v) => String(v.data.id));
