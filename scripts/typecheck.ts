@@ -8,7 +8,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { relative } from "./lib/findings";
 import { run } from "./lib/process";
+import { listFiles } from "./lib/project";
 
 const require = createRequire(__filename);
 const tsc = require.resolve("typescript/bin/tsc");
@@ -20,6 +22,13 @@ async function main(): Promise<number> {
   const projectIndex = args.indexOf("--project");
   const projectDir = path.resolve(projectIndex >= 0 ? args[projectIndex + 1] : ".");
   let failed = false;
+  const lwcConfig = path.join(projectDir, CONFIGS[1]);
+  const componentSources = listFiles(path.dirname(lwcConfig), (name) => name.endsWith(".ts"));
+  if (componentSources.length > 0 && !fs.existsSync(lwcConfig)) {
+    // Without it the components' TypeScript would go unchecked, and the Jest run cannot see type errors.
+    console.error(`${relative(lwcConfig)}:1: missing: the components are TypeScript and need it to be type-checked`);
+    failed = true;
+  }
   for (const config of CONFIGS.filter((name) => fs.existsSync(path.join(projectDir, name)))) {
     const result = await run(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", config], {
       cwd: projectDir
