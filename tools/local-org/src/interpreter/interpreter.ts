@@ -182,6 +182,9 @@ export class Interpreter {
         const t = this.resolveType(i, ci.outer ?? ci, loc);
         if (t.k === "class") ci.interfaces.push(t.cls);
       }
+      // Apex allows inner classes one level deep (classes declared in anonymous Apex count as top level).
+      if (ci.outer?.outer && ci.outer.outer.name !== ANONYMOUS)
+        throw new UnsupportedError(`inner class ${ci.name} inside an inner class`, loc);
       if (ci.isException && !ci.name.toLowerCase().endsWith("exception")) {
         throw new CompileError("exception class names must end with 'Exception'", loc);
       }
@@ -508,6 +511,7 @@ export class Interpreter {
     if (arity.length === 0) this.unsupported(`${what} with ${args.length} argument(s)`, loc);
     let best: MethodDecl | null = null;
     let bestScore = -1;
+    const tied: MethodDecl[] = [];
     for (const m of arity) {
       let score = 0;
       let ok = true;
@@ -532,10 +536,31 @@ export class Interpreter {
       if (ok && score > bestScore) {
         best = m;
         bestScore = score;
+        tied.length = 0;
       }
+      if (ok && score === bestScore) tied.push(m);
     }
     if (!best) this.unsupported(`${what}: no overload matches the argument types`, loc);
-    return best;
+    return tied.length > 1 ? (this.mostSpecific(tied, ci) ?? best) : best;
+  }
+
+  /**
+   * Among overloads that all accept the arguments, the one whose every parameter type is at
+   * least as narrow as the others' (a subclass, or a lower number type in Apex's hierarchy
+   * Integer, Long, Double, Decimal); null when none is.
+   */
+  private mostSpecific(cands: MethodDecl[], ci: ClassInfo): MethodDecl | null {
+    const rank: Record<string, number> = { integer: 0, long: 1, double: 2, decimal: 3 };
+    const narrower = (p: RType, q: RType): boolean => {
+      if (p.k === "prim" && q.k === "prim" && p.name.toLowerCase() in rank && q.name.toLowerCase() in rank)
+        return rank[p.name.toLowerCase()] <= rank[q.name.toLowerCase()];
+      return this.assignable(p, q);
+    };
+    const types = cands.map((m) => m.params.map((p) => this.resolveType(p.type, ci, m)));
+    const i = types.findIndex((ts, a) =>
+      types.every((other, b) => a === b || ts.every((t, k) => narrower(t, other[k])))
+    );
+    return i >= 0 ? cands[i] : null;
   }
 
   /** The declared type of an argument when it is evident (variables, literals, new, casts); undefined otherwise. */
@@ -583,6 +608,18 @@ export class Interpreter {
       }
     }
     return null;
+  }
+
+  /** Whether an interface the class (or a superclass) implements declares a method of that name. */
+  private declaresInInterfaces(ci: ClassInfo, lname: string): boolean {
+    const seen = new Set<ClassInfo>();
+    const visit = (c: ClassInfo): boolean => {
+      if (seen.has(c)) return false;
+      seen.add(c);
+      if (c.kind === "interface" && c.methods.has(lname)) return true;
+      return c.interfaces.some(visit) || (c.parent !== null && visit(c.parent));
+    };
+    return visit(ci);
   }
 
   findUserMethod(ci: ClassInfo, lname: string, arity: number): { cls: ClassInfo; method: MethodDecl } | null {
@@ -656,8 +693,10 @@ export class Interpreter {
   callObjectMethod(obj: ApexObject, name: string, args: Value[], loc: Loc, argTypes?: ArgType[]): Value {
     const lname = name.toLowerCase();
     const found = this.findMethod(obj.cls, lname, args, loc, argTypes);
-    if (found && found.method.body)
-      return this.invoke(found.cls, found.method, found.method.isStatic ? null : obj, args, loc);
+    // Apex rejects a static method called through an instance at compile time.
+    if (found && found.method.isStatic)
+      this.unsupported(`calling static method ${found.cls.name}.${name} through an instance`, loc);
+    if (found && found.method.body) return this.invoke(found.cls, found.method, obj, args, loc);
     const r = this.stdlib.callObjectBuiltin(obj, lname, args, loc);
     if (r !== NOT_FOUND) return r;
     this.unsupported(`method ${obj.cls.name}.${name}`, loc);
@@ -1188,6 +1227,13 @@ export class Interpreter {
     return this.getMember(target, e.name, e.safe, e, frame);
   }
 
+  /** Names a member an instance does not have; a static one is a compile error in Apex. */
+  private fieldThroughInstance(obj: ApexObject, key: string, name: string): string {
+    for (let c: ClassInfo | null = obj.cls; c && c.decl; c = c.parent)
+      if (c.fields.get(key)?.isStatic) return `accessing static variable ${c.name}.${name} through an instance`;
+    return `field ${obj.cls.name}.${name}`;
+  }
+
   getMember(target: Value, name: string, safe: boolean, loc: Loc, frame: Frame | null): Value {
     const key = name.toLowerCase();
     if (target === null) {
@@ -1197,7 +1243,7 @@ export class Interpreter {
     if (target instanceof ApexObject) {
       const inf = this.instanceField(target, key);
       if (inf) return this.readField(target, inf.cls, inf.f, frame);
-      this.unsupported(`field ${target.cls.name}.${name}`, loc);
+      this.unsupported(this.fieldThroughInstance(target, key, name), loc);
     }
     if (target instanceof SObjectValue) return this.data.getField(target, name, loc);
     if (target instanceof TypeValue) {
@@ -1258,6 +1304,11 @@ export class Interpreter {
             : declared;
           if (target.method.body)
             return this.invoke(target.cls, target.method, target.method.isStatic ? null : frame.thisObj, args, e);
+        } else if (this.declaresInInterfaces(frame.cls, lname)) {
+          // An abstract class may call an interface method it leaves to its subclasses.
+          const impl = this.findMethod(frame.thisObj.cls, lname, args, e, argTypes);
+          if (impl && impl.method.body && !impl.method.isStatic)
+            return this.invoke(impl.cls, impl.method, frame.thisObj, args, e);
         }
       }
       for (let c: ClassInfo | null = frame.cls; c; c = c.outer) {
@@ -1388,6 +1439,9 @@ export class Interpreter {
     }
     if (t.k === "class") {
       if (e.items || e.pairs) this.unsupported(`initialiser list for ${t.cls.name}`, e);
+      // The base Exception class cannot be constructed; code throws a system or custom subclass.
+      if (!t.cls.decl && !t.cls.parent && t.cls.isException)
+        throw new CompileError("Type cannot be constructed: Exception", e);
       const args = (e.args ?? []).map((a) => this.eval(a, frame));
       return this.instantiate(
         t.cls,
@@ -1466,7 +1520,7 @@ export class Interpreter {
       const get = () => this.getMember(obj, target.name, false, target, frame);
       if (obj instanceof ApexObject) {
         const inf = this.instanceField(obj, key);
-        if (!inf) this.unsupported(`field ${obj.cls.name}.${target.name}`, target);
+        if (!inf) this.unsupported(this.fieldThroughInstance(obj, key, target.name), target);
         return {
           get,
           set: (v) => {
@@ -1551,10 +1605,12 @@ export class Interpreter {
       case ">":
       case "<=":
       case ">=": {
-        // Comparisons with null are false rather than an error.
-        if (l === null || r === null) return false;
         let c: number;
-        if (isNumber(l) && isNumber(r)) c = compareNum(l, r);
+        // A non-null String or Id is greater than null; other comparisons with null are false
+        // rather than an error.
+        if ((l === null) !== (r === null) && typeof (l ?? r) === "string") c = l === null ? -1 : 1;
+        else if (l === null || r === null) return false;
+        else if (isNumber(l) && isNumber(r)) c = compareNum(l, r);
         else if (typeof l === "string" && typeof r === "string") c = STRING_ORDER.compare(l, r);
         else if (
           (l instanceof ApexDate && r instanceof ApexDate) ||

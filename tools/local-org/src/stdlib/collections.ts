@@ -121,14 +121,16 @@ function mapRemove(rt: Interpreter, m: ApexMap, key: Value): Value {
 
 export function listGet(rt: Interpreter, l: ApexList, i: Value): Value {
   if (i === null) rt.npe();
-  const n = Number(i);
+  if (typeof i !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(i)}`);
+  const n = i;
   if (n < 0 || n >= l.items.length) rt.throwApex("ListException", `List index out of bounds: ${n}`);
   return l.items[n];
 }
 
 export function listSet(rt: Interpreter, l: ApexList, i: Value, v: Value): Value {
   if (i === null) rt.npe();
-  const n = Number(i);
+  if (typeof i !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(i)}`);
+  const n = i;
   if (n < 0 || n >= l.items.length) rt.throwApex("ListException", `List index out of bounds: ${n}`);
   l.items[n] = rt.coerce(v, l.elemType);
   return l.items[n];
@@ -213,7 +215,9 @@ export function installCollections(rt: Interpreter, lib: Stdlib) {
   };
   const idx = (v: Value): number => {
     if (v === null) rt.npe();
-    return Number(v);
+    // List methods take an Integer index; List.remove has no remove(Object) form in Apex.
+    if (typeof v !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(v)}`);
+    return v;
   };
   lib.instance<ApexList>("list", {
     add: (l, a) => {

@@ -385,7 +385,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
             if (f && !f.isStatic) owner = c;
           }
           if (!owner) {
-            if (strict) jsonErr(`No such column '${k}' on apex type ${ci.name}`);
+            if (strict) jsonErr(`Unknown field: ${ci.name}.${k}`);
             continue;
           }
           const f = owner.fields.get(k.toLowerCase())!;

@@ -164,8 +164,11 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
       const sc = Number(a[1]);
       return new ApexDecimal(roundTo(x.d.div(divisor.d), sc, a[2]), sc);
     },
-    pow: (x, a) => {
+    pow: (x, a, l) => {
       const n = Number(a[0]);
+      // Decimal.pow takes 0 to 32,767 (only Math.pow accepts negative exponents); outside that
+      // range the platform fails in a way not modelled here.
+      if (!Number.isInteger(n) || n < 0 || n > 32767) rt.unsupported(`Decimal.pow with exponent ${String(a[0])}`, l);
       return new ApexDecimal(x.d.pow(n), x.scale * n);
     },
     stripTrailingZeros: (x) => new ApexDecimal(x.d, Math.max(0, x.d.decimalPlaces())),
@@ -178,6 +181,15 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
   lib.instance<boolean>("boolean", {});
 
   const mathNum = (v: Value, l: Loc) => num(v, l);
+  // Math.max and Math.min have an overload per numeric type; mixed arguments widen along
+  // Integer, Long, Double, Decimal and the result has the wider type.
+  const rank = (v: Num) => (typeof v === "number" ? 0 : typeof v === "bigint" ? 1 : v instanceof ApexDouble ? 2 : 3);
+  const widen = (v: Num, r: number): Num =>
+    rank(v) === r ? v : r === 1 ? toBigInt(v) : r === 2 ? new ApexDouble(toJsNumber(v)) : toDec(v);
+  const widenPair = (x: Num, y: Num): [Num, Num] => {
+    const r = Math.max(rank(x), rank(y));
+    return [widen(x, r), widen(y, r)];
+  };
   const wholeOf = (v: Num): bigint =>
     v instanceof ApexDecimal
       ? BigInt(v.d.toDecimalPlaces(0, Dec.ROUND_HALF_EVEN).toFixed(0))
@@ -192,13 +204,11 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
       return new ApexDecimal(v.d.abs(), v.scale);
     },
     max: (a, l) => {
-      const x = mathNum(a[0], l);
-      const y = mathNum(a[1], l);
+      const [x, y] = widenPair(mathNum(a[0], l), mathNum(a[1], l));
       return toDec(x).d.gte(toDec(y).d) ? x : y;
     },
     min: (a, l) => {
-      const x = mathNum(a[0], l);
-      const y = mathNum(a[1], l);
+      const [x, y] = widenPair(mathNum(a[0], l), mathNum(a[1], l));
       return toDec(x).d.lte(toDec(y).d) ? x : y;
     },
     mod: (a, l) => {

@@ -23,9 +23,64 @@ export function javaRegex(rt: Interpreter, pattern: string, flags = ""): RegExp 
   }
 }
 
-/** Java's replacement string syntax ($1, \$) to JavaScript's. */
-function javaReplacement(r: string): string {
-  return r.replace(/\\\$/g, "$$$$").replace(/\\\\/g, "\\");
+/**
+ * Replaces like Java's Matcher: `\x` is a literal x, `$n` and `${name}` refer to groups, and a
+ * `$` that names no group is an error there, so it stops here rather than come out literally.
+ */
+function javaReplace(rt: Interpreter, x: string, re: RegExp, replacement: string, loc: Loc): string {
+  return x.replace(re, (...m: unknown[]) => {
+    const hasNamed = typeof m[m.length - 1] === "object" && m[m.length - 1] !== null;
+    const groups = m.slice(0, m.length - (hasNamed ? 3 : 2)) as (string | undefined)[];
+    const named = (hasNamed ? m[m.length - 1] : {}) as Record<string, string | undefined>;
+    let out = "";
+    for (let i = 0; i < replacement.length; i++) {
+      const c = replacement[i];
+      if (c === "\\") {
+        i++;
+        if (i >= replacement.length) rt.unsupported(`replacement string '${replacement}' ending in a backslash`, loc);
+        out += replacement[i];
+      } else if (c === "$") {
+        const rest = replacement.slice(i + 1);
+        const name = /^\{([A-Za-z][A-Za-z0-9]*)\}/.exec(rest);
+        if (name && name[1] in named) {
+          out += named[name[1]] ?? "";
+          i += name[0].length;
+          continue;
+        }
+        const digits = /^[0-9]+/.exec(rest);
+        if (!digits || Number(digits[0][0]) >= groups.length)
+          rt.unsupported(`replacement string '${replacement}' with an invalid group reference`, loc);
+        // Java reads further digits only while they still name an existing group.
+        let n = Number(digits[0][0]);
+        let used = 1;
+        while (used < digits[0].length && n * 10 + Number(digits[0][used]) < groups.length) {
+          n = n * 10 + Number(digits[0][used]);
+          used++;
+        }
+        out += groups[n] ?? "";
+        i += used;
+      } else out += c;
+    }
+    return out;
+  });
+}
+
+/** Apache Commons' abbreviate(str, offset, maxWidth), which Apex's abbreviate follows. */
+function abbreviate(rt: Interpreter, x: string, offset: number, w: number): string {
+  if (w < 4) rt.throwApex("IllegalArgumentException", "Minimum abbreviation width is 4");
+  if (x.length <= w) return x;
+  let from = Math.min(offset, x.length);
+  if (x.length - from < w - 3) from = x.length - (w - 3);
+  if (from <= 4) return x.slice(0, w - 3) + "...";
+  if (w < 7) rt.throwApex("IllegalArgumentException", "Minimum abbreviation width with offset is 7");
+  if (from + w - 3 < x.length) return "..." + abbreviate(rt, x.slice(from), 0, w - 3);
+  return "..." + x.slice(x.length - (w - 3));
+}
+
+/** Java's lastIndexOf(str, from): a negative start finds nothing (JavaScript clamps it to 0). */
+function lastIndexFrom(x: string, sub: string, from: number | undefined): number {
+  if (from === undefined) return x.lastIndexOf(sub);
+  return from < 0 ? -1 : x.lastIndexOf(sub, from);
 }
 
 export function installStrings(rt: Interpreter, lib: Stdlib) {
@@ -51,7 +106,7 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
     },
     indexOf: (x, a, l) => x.indexOf(s(a[0], l), a.length > 1 ? int(a[1]) : 0),
     indexOfIgnoreCase: (x, a, l) => x.toLowerCase().indexOf(s(a[0], l).toLowerCase(), a.length > 1 ? int(a[1]) : 0),
-    lastIndexOf: (x, a, l) => x.lastIndexOf(s(a[0], l)),
+    lastIndexOf: (x, a, l) => lastIndexFrom(x, s(a[0], l), a.length > 1 ? int(a[1]) : undefined),
     contains: (x, a, l) => x.includes(s(a[0], l)),
     containsIgnoreCase: (x, a, l) => x.toLowerCase().includes(s(a[0], l).toLowerCase()),
     containsNone: (x, a, l) => ![...s(a[0], l)].some((c) => x.includes(c)),
@@ -106,17 +161,13 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
       return strList(parts);
     },
     replace: (x, a, l) => x.split(s(a[0], l)).join(s(a[1], l)),
-    replaceAll: (x, a, l) => x.replace(javaRegex(rt, s(a[0], l), "g"), javaReplacement(s(a[1], l))),
-    replaceFirst: (x, a, l) => x.replace(javaRegex(rt, s(a[0], l)), javaReplacement(s(a[1], l))),
+    replaceAll: (x, a, l) => javaReplace(rt, x, javaRegex(rt, s(a[0], l), "g"), s(a[1], l), l),
+    replaceFirst: (x, a, l) => javaReplace(rt, x, javaRegex(rt, s(a[0], l)), s(a[1], l), l),
     matches: (x, a, l) => javaRegex(rt, `^(?:${s(a[0], l)})$`).test(x),
     left: (x, a) => x.slice(0, Math.max(0, int(a[0]))),
     right: (x, a) => (int(a[0]) <= 0 ? "" : x.slice(-int(a[0]))),
     mid: (x, a) => x.substr(Math.max(0, int(a[0])), Math.max(0, int(a[1]))),
-    abbreviate: (x, a) => {
-      const w = int(a[0]);
-      if (w < 4) rt.throwApex("IllegalArgumentException", "Minimum abbreviation width is 4");
-      return x.length <= w ? x : x.slice(0, w - 3) + "...";
-    },
+    abbreviate: (x, a) => abbreviate(rt, x, a.length > 1 ? int(a[1]) : 0, int(a[0])),
     capitalize: (x) => (x ? x[0].toUpperCase() + x.slice(1) : x),
     uncapitalize: (x) => (x ? x[0].toLowerCase() + x.slice(1) : x),
     charAt: (x, a) => {
@@ -151,13 +202,15 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
       const left = Math.floor((w - x.length) / 2);
       return x.padStart(x.length + left, padChar).padEnd(w, padChar);
     },
-    isNumeric: (x) => /^[0-9]+$/.test(x),
-    isNumericSpace: (x) => /^[0-9 ]+$/.test(x),
-    isAlpha: (x) => /^[A-Za-z]+$/.test(x),
-    isAlphaSpace: (x) => /^[A-Za-z ]*$/.test(x),
-    isAlphanumeric: (x) => /^[A-Za-z0-9]+$/.test(x),
-    isAllLowerCase: (x) => x !== "" && x === x.toLowerCase() && /^[a-z]+$/.test(x),
-    isAllUpperCase: (x) => x !== "" && x === x.toUpperCase() && /^[A-Z]+$/.test(x),
+    // Letters and digits are Unicode ones (Java's Character.isLetter and isDigit), not just ASCII.
+    isNumeric: (x) => /^\p{Nd}+$/u.test(x),
+    isNumericSpace: (x) => /^[\p{Nd} ]+$/u.test(x),
+    isAlpha: (x) => /^\p{L}+$/u.test(x),
+    isAlphaSpace: (x) => /^[\p{L} ]*$/u.test(x),
+    isAlphanumeric: (x) => /^[\p{L}\p{Nd}]+$/u.test(x),
+    isAlphanumericSpace: (x) => /^[\p{L}\p{Nd} ]*$/u.test(x),
+    isAllLowerCase: (x) => /^\p{Ll}+$/u.test(x),
+    isAllUpperCase: (x) => /^\p{Lu}+$/u.test(x),
     substringBefore: (x, a, l) => {
       const i = x.indexOf(s(a[0], l));
       return i < 0 ? x : x.slice(0, i);
@@ -198,9 +251,10 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
       const idx = [...s(a[0], l)].map((c) => x.indexOf(c)).filter((i) => i >= 0);
       return idx.length ? Math.min(...idx) : -1;
     },
-    lastIndexOfIgnoreCase: (x, a, l) => x.toLowerCase().lastIndexOf(s(a[0], l).toLowerCase()),
+    lastIndexOfIgnoreCase: (x, a, l) =>
+      lastIndexFrom(x.toLowerCase(), s(a[0], l).toLowerCase(), a.length > 1 ? int(a[1]) : undefined),
     indexOfChar: (x, a) => x.indexOf(String.fromCharCode(int(a[0])), a.length > 1 ? int(a[1]) : 0),
-    lastIndexOfChar: (x, a) => x.lastIndexOf(String.fromCharCode(int(a[0]))),
+    lastIndexOfChar: (x, a) => lastIndexFrom(x, String.fromCharCode(int(a[0])), a.length > 1 ? int(a[1]) : undefined),
     codePointAt: (x, a) =>
       x.codePointAt(int(a[0])) ?? rt.throwApex("StringException", `Index out of bounds: ${int(a[0])}`),
     isWhitespace: (x) => x !== "" && /^\s+$/.test(x),

@@ -1,13 +1,17 @@
 // System, Assert, Test, Limits, UserInfo, EncodingUtil, Blob, Type and Crypto.
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import type { Loc } from "../parse/ast.js";
+import type { Loc, TypeRef } from "../parse/ast.js";
+import { UnsupportedError } from "../interpreter/errors.js";
 import type { AsyncJob, Interpreter } from "../interpreter/interpreter.js";
 import { typeName } from "../interpreter/types.js";
 import {
   ApexBlob,
   ApexDate,
   ApexDatetime,
+  ApexList,
+  ApexMap,
   ApexObject,
+  ApexSet,
   EnumValue,
   NativeObject,
   TypeValue,
@@ -318,8 +322,19 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
 
   lib.nativeType("System.Type");
   lib.static_("Type", {
-    forName: (a) => {
-      const name = String(a[a.length - 1] ?? "");
+    forName: (a, loc) => {
+      const name = String(a[a.length - 1] ?? "").trim();
+      if (/[<[]/.test(name)) {
+        // Collection types such as List<Account> resolve like a declared type.
+        const tr = parseTypeText(name);
+        if (!tr) return null;
+        try {
+          return new TypeValue(rt.resolveType(tr, null, loc), true);
+        } catch (e) {
+          if (e instanceof UnsupportedError) return null;
+          throw e;
+        }
+      }
       const t = rt.lookupType(name.toLowerCase().split("."), null);
       return t ? new TypeValue(t, true) : null;
     }
@@ -330,11 +345,50 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     newInstance: (t, _a, loc) => {
       if (t.type.k === "class") return rt.instantiate(t.type.cls, [], loc);
       if (t.type.k === "sobject" && t.type.obj) return rt.data.newRecord(t.type.obj);
+      if (t.type.k === "list") return new ApexList(t.type.elem);
+      if (t.type.k === "set") return new ApexSet(t.type.elem);
+      if (t.type.k === "map") return new ApexMap(t.type.key, t.type.value);
       rt.unsupported(`Type.newInstance for ${typeName(t.type)}`, loc);
     },
     equals: (t, a) => a[0] instanceof TypeValue && typeName(a[0].type).toLowerCase() === typeName(t.type).toLowerCase(),
     hashCode: (t) => typeName(t.type).length
   });
+}
+
+/** Parses a type name such as `Map<String, List<Account>>` or `String[]`; null if malformed. */
+function parseTypeText(text: string): TypeRef | null {
+  let pos = 0;
+  const parse = (): TypeRef | null => {
+    const start = pos;
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*/.exec(text.slice(pos));
+    if (!m) return null;
+    pos += m[0].length;
+    const names = m[1].split(".").map((n) => n.trim());
+    const args: TypeRef[] = [];
+    if (text[pos] === "<") {
+      pos++;
+      for (;;) {
+        const arg = parse();
+        if (!arg) return null;
+        args.push(arg);
+        if (text[pos] === ",") pos++;
+        else if (text[pos] === ">") {
+          pos++;
+          break;
+        } else return null;
+      }
+      while (text[pos] === " ") pos++;
+    }
+    let tr: TypeRef = { names, args, text: text.slice(start, pos).trim() };
+    while (text.startsWith("[]", pos)) {
+      pos += 2;
+      tr = { names: ["List"], args: [tr], text: text.slice(start, pos).trim() };
+      while (text[pos] === " ") pos++;
+    }
+    return tr;
+  };
+  const tr = parse();
+  return tr && pos === text.length ? tr : null;
 }
 
 const savedLimits = new WeakMap<Interpreter, Limits>();

@@ -34,6 +34,9 @@ export interface TestRunResult {
 
 const isAnnotated = (m: MethodDecl, name: string) => m.mods.annotations.some((a) => a.name === name);
 
+const seesAllData = (annotations: { name: string; params: Record<string, string> }[]) =>
+  annotations.some((a) => a.name === "istest" && (a.params["seealldata"] ?? "").toLowerCase() === "true");
+
 export function testMethodsOf(ci: ClassInfo): MethodDecl[] {
   return (ci.decl?.methods ?? []).filter((m) => isAnnotated(m, "istest") || m.mods.keywords.has("testmethod"));
 }
@@ -119,6 +122,12 @@ export function runTests(rt: Interpreter, classFilter?: string[]): TestRunResult
         try {
           if (!m.isStatic)
             throw new UnsupportedError(`non-static test method ${ci.name}.${m.name}`, { file: m.file, line: m.line });
+          // Tests that see the org's data need an org; there is none here to see.
+          if (seesAllData(m.mods.annotations) || seesAllData(ci.decl?.mods.annotations ?? []))
+            throw new UnsupportedError(`@IsTest(SeeAllData=true) on ${ci.name}.${m.name}`, {
+              file: m.file,
+              line: m.line
+            });
           rt.invoke(ci, m, null, [], null);
           // Jobs still queued (no Test.stopTest) run when the method ends; their failures fail it.
           runQueued(rt);
