@@ -87,13 +87,7 @@ function validate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery) {
     if (item.kind === "field") check(obj, item.path);
     else if (item.kind === "agg") check(obj, item.path);
     else if (item.kind === "subquery") {
-      const rel = obj.childRelationships.get(item.query.from.toLowerCase());
-      if (!rel)
-        ctx.eng.rt.throwApex(
-          "QueryException",
-          `Didn't understand relationship '${item.query.from}' in FROM part of query call`
-        );
-      const child = ctx.eng.rt.schema.get(rel.childObject)!;
+      const { child } = childRelationship(ctx, obj, item.query.from);
       for (const sub of item.query.select) if (sub.kind === "field") check(child, sub.path);
       cond(child, item.query.where);
       for (const o of item.query.orderBy) if (!o.fn) check(child, o.path);
@@ -117,6 +111,14 @@ function page<T>(ctx: Ctx, rows: T[], q: SoqlQuery): T[] {
   const off = num(q.offset) ?? 0;
   const lim = num(q.limit);
   return rows.slice(off, lim === null ? undefined : off + lim);
+}
+
+/** The child relationship a subquery names, and the child object it reaches. */
+function childRelationship(ctx: Ctx, obj: SObjectDescribe, name: string) {
+  const rel = obj.childRelationships.get(name.toLowerCase());
+  if (!rel)
+    ctx.eng.rt.throwApex("QueryException", `Didn't understand relationship '${name}' in FROM part of query call`);
+  return { rel, child: ctx.eng.rt.schema.get(rel.childObject)! };
 }
 
 function relField(obj: SObjectDescribe, rel: string): FieldDescribe | undefined {
@@ -370,13 +372,7 @@ function build(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, q: SoqlQuery): S
   for (const item of q.select) {
     if (item.kind === "field") setPath(ctx, obj, r, out, item.path);
     else if (item.kind === "subquery") {
-      const rel = obj.childRelationships.get(item.query.from.toLowerCase());
-      if (!rel)
-        ctx.eng.rt.throwApex(
-          "QueryException",
-          `Didn't understand relationship '${item.query.from}' in FROM part of query call`
-        );
-      const child = ctx.eng.rt.schema.get(rel.childObject)!;
+      const { rel, child } = childRelationship(ctx, obj, item.query.from);
       let kids = [...ctx.eng.table(child).values()].filter((c) => c.get(rel.field.toLowerCase()) === r.get("id"));
       if (item.query.where) kids = kids.filter((c) => matches(ctx, child, c, item.query.where!));
       sortRows(ctx, child, kids, item.query);
