@@ -10,7 +10,9 @@ export const LIMITS = {
   queueableJobs: 50,
   cpuTime: 10000,
   futureCalls: 50,
-  emailInvocations: 10
+  emailInvocations: 10,
+  /** Maximum cumulative timeout for all callouts in a transaction, in milliseconds. */
+  calloutTime: 120000
 } as const;
 
 export class Limits {
@@ -21,6 +23,8 @@ export class Limits {
   callouts = 0;
   queueableJobs = 0;
   futureCalls = 0;
+  /** Milliseconds the transaction's callouts spent waiting for their answers. */
+  calloutTime = 0;
   statements = 0;
   private readonly startedAt = process.cpuUsage();
   private ticks = 0;

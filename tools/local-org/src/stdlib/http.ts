@@ -6,6 +6,7 @@ import { prim } from "../interpreter/types.js";
 import { ApexBlob, ApexList, ApexObject, NativeObject, type Value } from "../interpreter/values.js";
 import { str } from "../interpreter/ops.js";
 import type { Stdlib } from "./registry.js";
+import { LIMITS } from "../runtime/limits.js";
 
 export interface NamedCredentialConfig {
   /** Base URL; `callout:Name/path` becomes `<url>/path`. */
@@ -100,6 +101,9 @@ function send(rt: Interpreter, request: Value, loc: Loc): Value {
   if (rt.uncommittedDml) {
     rt.throwApex("CalloutException", "You have uncommitted work pending. Please commit or rollback before calling out");
   }
+  // The transaction's callouts share 120 s: once spent, Salesforce refuses every further callout (catchably).
+  const calloutTimeLeft = LIMITS.calloutTime - rt.limits.calloutTime;
+  if (calloutTimeLeft <= 0) rt.throwApex("CalloutException", calloutTimeExceeded());
   rt.limits.count(rt, "callouts");
   if (!r.endpoint) rt.throwApex("CalloutException", "Endpoint URL is not set");
   if (rt.test) {
@@ -113,7 +117,11 @@ function send(rt: Interpreter, request: Value, loc: Loc): Value {
     }
     return response;
   }
-  return realCallout(rt, r);
+  return realCallout(rt, r, calloutTimeLeft);
+}
+
+function calloutTimeExceeded(): string {
+  return `Exceeded maximum time allotted for callout (${LIMITS.calloutTime} ms)`;
 }
 
 /** Resolves `callout:Name/...` through the configured Named Credentials. */
@@ -150,35 +158,44 @@ let input = "";
 process.stdin.on("data", (c) => (input += c));
 process.stdin.on("end", async () => {
   const r = JSON.parse(input);
+  const started = Date.now();
   try {
     const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body ?? undefined, signal: AbortSignal.timeout(r.timeout) });
     const headers = {};
     res.headers.forEach((v, k) => (headers[k] = v));
-    process.stdout.write(JSON.stringify({ ok: true, status: res.status, statusText: res.statusText, headers, body: await res.text() }));
+    const body = await res.text();
+    process.stdout.write(JSON.stringify({ ok: true, status: res.status, statusText: res.statusText, headers, body, elapsed: Date.now() - started }));
   } catch (e) {
-    process.stdout.write(JSON.stringify({ ok: false, error: String(e && e.cause ? e.cause : e) }));
+    const timedOut = Boolean(e && e.name === "TimeoutError");
+    process.stdout.write(JSON.stringify({ ok: false, timedOut, error: String(e && e.cause ? e.cause : e), elapsed: Date.now() - started }));
   }
 });`;
 
-function realCallout(rt: Interpreter, r: ReqData): Value {
+function realCallout(rt: Interpreter, r: ReqData, calloutTimeLeft: number): Value {
   const { url, headers } = resolveEndpoint(rt, r.endpoint!);
   const allHeaders: Record<string, string> = { ...headers };
   for (const [k, v] of r.headers) allHeaders[k] = v;
+  // A callout waits no longer than its own timeout nor than what is left of the transaction's callout time.
+  const wait = Math.min(r.timeout, calloutTimeLeft);
   const input = JSON.stringify({
     url,
     method: r.method ?? "GET",
     headers: allHeaders,
     body: r.body,
-    timeout: r.timeout
+    timeout: wait
   });
   const out = execFileSync(process.execPath, ["-e", FETCH_SCRIPT], {
     input,
     encoding: "utf8",
-    timeout: r.timeout + 5000
+    timeout: wait + 5000
   });
   const result = JSON.parse(out) as
-    | { ok: true; status: number; statusText: string; headers: Record<string, string>; body: string }
-    | { ok: false; error: string };
+    | { ok: true; status: number; statusText: string; headers: Record<string, string>; body: string; elapsed: number }
+    | { ok: false; timedOut: boolean; error: string; elapsed: number };
+  rt.limits.calloutTime += result.elapsed;
+  if (!result.ok && result.timedOut) {
+    rt.throwApex("CalloutException", wait < r.timeout ? calloutTimeExceeded() : "Read timed out");
+  }
   if (!result.ok) rt.throwApex("CalloutException", `Unable to tunnel through proxy or connect: ${result.error}`);
   const resp = newResponse();
   const d = resp.data as ResData;
