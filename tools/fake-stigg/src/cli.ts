@@ -2,9 +2,12 @@
  * Runs the fake Stigg API until stopped.
  *
  * Usage: tsx tools/fake-stigg/src/cli.ts --api-key KEY [--port N] [--environment SLUG] [--fault SPEC]...
+ *        [--catalog FILE] [--clock ISO] [--payment-required-plan ID]...
  * Prints "fake-stigg listening on http://127.0.0.1:PORT" once it accepts requests.
  */
+import fs from "node:fs";
 import { parseArgs } from "node:util";
+import { buildCatalog, type CatalogDefinition } from "./catalog";
 import { type ActiveFault, FaultRuleError, parseFaultSpec, type FakeStiggOptions, startFakeStigg } from "./server";
 
 export const USAGE = `Usage: tsx tools/fake-stigg/src/cli.ts --api-key KEY [options]
@@ -13,6 +16,9 @@ export const USAGE = `Usage: tsx tools/fake-stigg/src/cli.ts --api-key KEY [opti
   --port N                      the port on 127.0.0.1 (default: a free port)
   --environment SLUG            the environment's slug (default: acme-production)
   --payment-required-plan ID    a plan whose subscriptions answer PAYMENT_REQUIRED (repeatable)
+  --catalog FILE                a JSON catalog (products, plans, addons, features, currencies, workflowTriggers);
+                                each list it gives replaces the default one
+  --clock ISO                   where the environment's clock starts, e.g. 2030-01-15T00:00:00Z (default: now)
   --fault SPEC                  a fault in force from the start (repeatable), KIND[,key=value]...
                                   503,times=2   429,retry-after=30   slow,delay=15s,operation=provisionSubscriptionV2
                                   drop,applied=true   non-json,status=502   alias-error,alias=r1,code=PlanNotFound
@@ -20,7 +26,7 @@ export const USAGE = `Usage: tsx tools/fake-stigg/src/cli.ts --api-key KEY [opti
                                   applied alias code message body content-type)
   --help                        this text
 
-While it runs, GET/POST/DELETE http://127.0.0.1:PORT/__fake/faults changes the faults (see the README).`;
+While it runs, http://127.0.0.1:PORT/__fake/ changes it: faults, the clock, subscriptions (see the README).`;
 
 /** A command line that cannot be used; the message says what to change. */
 export class UsageError extends Error {}
@@ -37,6 +43,8 @@ export function parseCommandLine(argv: string[]): FakeStiggOptions | "help" {
         port: { type: "string" },
         environment: { type: "string" },
         "payment-required-plan": { type: "string", multiple: true },
+        catalog: { type: "string" },
+        clock: { type: "string" },
         fault: { type: "string", multiple: true },
         help: { type: "boolean" }
       }
@@ -63,13 +71,42 @@ export function parseCommandLine(argv: string[]): FakeStiggOptions | "help" {
       throw error;
     }
   });
+  if (values.clock !== undefined && Number.isNaN(Date.parse(values.clock))) {
+    throw new UsageError(`--clock must be an ISO date-time such as 2030-01-15T00:00:00Z, not "${values.clock}"`);
+  }
   return {
     apiKey,
     port,
     environmentSlug: values.environment,
     paymentRequiredPlans: values["payment-required-plan"],
-    faults
+    faults,
+    catalog: values.catalog === undefined ? undefined : readCatalog(values.catalog),
+    clock: values.clock
   };
+}
+
+function readCatalog(file: string): CatalogDefinition {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`--catalog ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  let catalog: unknown;
+  try {
+    catalog = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--catalog ${file}: not JSON (${(error as Error).message})`);
+  }
+  if (typeof catalog !== "object" || catalog === null || Array.isArray(catalog)) {
+    throw new UsageError(`--catalog ${file}: must hold a JSON object such as {"plans": ["plan-basic"]}`);
+  }
+  try {
+    buildCatalog(catalog as CatalogDefinition);
+  } catch (error) {
+    throw new UsageError(`--catalog ${file}: ${(error as Error).message}`);
+  }
+  return catalog as CatalogDefinition;
 }
 
 /** One line per fault in force, so the person who started it sees what clients will meet. */

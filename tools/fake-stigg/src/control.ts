@@ -8,6 +8,9 @@
  *   POST   /__fake/faults          adds rules: a rule object, {"spec": "503,times=2"}, or an array of either
  *   DELETE /__fake/faults[/ID]     ends one rule, or all
  *   POST   /__fake/reset           empties the environment, the request log and the faults
+ *   GET    /__fake/state           the environment: clock, customers, subscriptions, credit grants, workflow runs
+ *   GET    /__fake/clock           the environment's clock
+ *   POST   /__fake/clock           moves it forward: {"now": ISO}, {"advanceDays": n} or {"advanceMs": n}
  */
 import type { FakeStigg } from "./server";
 import { checkFaultRule, FaultRuleError, type FaultRule, parseFaultSpec } from "./faults";
@@ -43,6 +46,25 @@ function ruleOf(entry: unknown): FaultRule | string {
   return entry as FaultRule;
 }
 
+function moveClock(fake: Control, body: unknown): void {
+  const move = (body ?? {}) as { now?: unknown; advanceDays?: unknown; advanceMs?: unknown };
+  const given = Object.keys(move);
+  if (given.length !== 1 || !["now", "advanceDays", "advanceMs"].includes(given[0])) {
+    throw new ControlRequestError(
+      'Move the clock with one of {"now": "2030-01-31T00:00:00Z"}, {"advanceDays": 31}, {"advanceMs": 1000}'
+    );
+  }
+  try {
+    if (typeof move.now === "string") fake.clock.set(move.now);
+    else if (typeof move.advanceDays === "number") fake.clock.advanceDays(move.advanceDays);
+    else if (typeof move.advanceMs === "number") fake.clock.advance(move.advanceMs);
+    else throw new ControlRequestError(`${given[0]} must be ${given[0] === "now" ? "an ISO date-time" : "a number"}`);
+  } catch (error) {
+    if (error instanceof RangeError) throw new ControlRequestError(error.message);
+    throw error;
+  }
+}
+
 export function handleControl(method: string, url: string, raw: string, fake: Control): ControlAnswer {
   const path = url.split("?")[0].replace(/\/+$/, "");
   try {
@@ -71,6 +93,25 @@ export function handleControl(method: string, url: string, raw: string, fake: Co
     const one = /^\/__fake\/faults(?:\/(\d+))?$/.exec(path);
     if (one && method === "DELETE") {
       return { status: 200, body: { cleared: fake.clearFaults(one[1] === undefined ? undefined : Number(one[1])) } };
+    }
+    if (path === "/__fake/state" && method === "GET") {
+      return {
+        status: 200,
+        body: {
+          now: fake.clock.now().toISOString(),
+          customers: [...fake.customers.values()],
+          subscriptions: fake.subscriptions,
+          creditGrants: fake.creditGrants,
+          workflowRuns: fake.workflowRuns
+        }
+      };
+    }
+    if (path === "/__fake/clock" && method === "GET") {
+      return { status: 200, body: { now: fake.clock.now().toISOString() } };
+    }
+    if (path === "/__fake/clock" && method === "POST") {
+      moveClock(fake, parseBody(raw));
+      return { status: 200, body: { now: fake.clock.now().toISOString() } };
     }
     if (path === "/__fake/reset" && method === "POST") {
       fake.reset();

@@ -5,7 +5,15 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import type { ActiveFault, FaultRule, RecordedRequest, StoredCustomer, StoredSubscription } from "./server";
+import type {
+  ActiveFault,
+  FaultRule,
+  RecordedRequest,
+  StoredCreditGrant,
+  StoredCustomer,
+  StoredSubscription,
+  WorkflowRun
+} from "./server";
 
 export interface SpawnFakeStiggOptions {
   apiKey: string;
@@ -14,6 +22,10 @@ export interface SpawnFakeStiggOptions {
   /** Faults in force from the start, in the command-line form ("503,times=2"). */
   faults?: string[];
   paymentRequiredPlans?: string[];
+  /** A JSON catalog file (see --catalog). */
+  catalogFile?: string;
+  /** Where the environment's clock starts. */
+  clock?: string;
 }
 
 export interface SpawnedFakeStigg {
@@ -28,6 +40,14 @@ export interface RequestLog {
   requests: RecordedRequest[];
   customers: StoredCustomer[];
   subscriptions: StoredSubscription[];
+}
+
+export interface EnvironmentState {
+  now: string;
+  customers: StoredCustomer[];
+  subscriptions: StoredSubscription[];
+  creditGrants: StoredCreditGrant[];
+  workflowRuns: WorkflowRun[];
 }
 
 /** The control endpoints (/__fake/...) of a running fake, as async calls. */
@@ -60,6 +80,15 @@ export class FakeStiggControl {
     await this.call("POST", "/__fake/reset");
   }
 
+  state(): Promise<EnvironmentState> {
+    return this.call<EnvironmentState>("GET", "/__fake/state");
+  }
+
+  /** Moves the environment's clock forward; resolves to the new now (ISO). */
+  async moveClock(move: { now: string } | { advanceDays: number } | { advanceMs: number }): Promise<string> {
+    return (await this.call<{ now: string }>("POST", "/__fake/clock", move)).now;
+  }
+
   protected async call<T>(method: string, route: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}${route}`, {
       method,
@@ -81,6 +110,8 @@ export function commandLineOf(options: SpawnFakeStiggOptions): string[] {
   if (options.environmentSlug !== undefined) args.push("--environment", options.environmentSlug);
   for (const plan of options.paymentRequiredPlans ?? []) args.push("--payment-required-plan", plan);
   for (const spec of options.faults ?? []) args.push("--fault", spec);
+  if (options.catalogFile !== undefined) args.push("--catalog", options.catalogFile);
+  if (options.clock !== undefined) args.push("--clock", options.clock);
   return args;
 }
 

@@ -9,20 +9,19 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { buildCatalog, type CatalogDefinition } from "./catalog";
+import { EnvironmentClock } from "./clock";
 import { loadContract } from "./contract";
 import { handleControl } from "./control";
-import {
-  type Catalog,
-  DEFAULT_CATALOG,
-  Environment,
-  type StoredCustomer,
-  type StoredSubscription
-} from "./environment";
+import { Environment } from "./environment";
+import type { StoredCreditGrant, StoredCustomer, StoredSubscription, WorkflowRun } from "./state";
 import { type ActiveFault, type AppliedFault, FaultBook, type FaultRule, parseFaultSpec } from "./faults";
 import { answerGraphQL, type GraphQLAnswer, inspectRequest, type RecordedError } from "./graphql-endpoint";
 
 export { CONTRACT_PATH, loadContract } from "./contract";
-export type { Catalog, StoredCustomer, StoredSubscription } from "./environment";
+export type { Catalog, CatalogDefinition } from "./catalog";
+export { DEFAULT_CATALOG } from "./catalog";
+export type * from "./state";
 export type { ActiveFault, AppliedFault, Fault, FaultInput, FaultKind, FaultRule, FaultScope } from "./faults";
 export { FaultRuleError, parseFaultSpec } from "./faults";
 export type { RecordedError } from "./graphql-endpoint";
@@ -31,7 +30,10 @@ export interface FakeStiggOptions {
   /** The server key requests must carry in X-API-KEY. */
   apiKey: string;
   environmentSlug?: string;
-  catalog?: Partial<Catalog>;
+  /** Products, plans, add-ons, features, custom currencies and workflow triggers; each list given replaces the default. */
+  catalog?: CatalogDefinition;
+  /** Where the environment's clock starts (it then runs with the wall clock); default: now. */
+  clock?: Date | string;
   /** Plans whose subscriptions need a payment method first (status PAYMENT_REQUIRED). */
   paymentRequiredPlans?: string[];
   /** Faults in force from the start (rules, or specs in the command-line form). */
@@ -59,6 +61,11 @@ export interface FakeStigg {
   requests: RecordedRequest[];
   customers: Map<string, StoredCustomer>;
   subscriptions: StoredSubscription[];
+  creditGrants: StoredCreditGrant[];
+  /** Every triggerWorkflow that ran, with its payload. */
+  workflowRuns: WorkflowRun[];
+  /** The environment's clock: moving it forward applies what falls due (scheduled changes, cancellations, trials). */
+  clock: FakeClock;
   /** Adds a fault rule (an object, or a spec such as "503,times=2"); throws FaultRuleError when it makes no sense. */
   injectFault(rule: FaultRule | string): ActiveFault;
   /** Ends one fault rule, or all; returns how many ended. */
@@ -66,9 +73,17 @@ export interface FakeStigg {
   activeFaults(): ActiveFault[];
   /** Empties the request log. */
   clearRequests(): void;
-  /** Back to an empty environment: no customers, subscriptions, requests or faults. */
+  /** Back to an empty environment (no customers, subscriptions, grants, workflow runs, requests or faults), its clock at its start. */
   reset(): void;
   close(): Promise<void>;
+}
+
+export interface FakeClock {
+  now(): Date;
+  /** Moves the clock forward to this moment (never back). */
+  set(to: Date | string): void;
+  advance(ms: number): void;
+  advanceDays(days: number): void;
 }
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
@@ -76,12 +91,22 @@ const JSON_HEADERS = { "Content-Type": "application/json" };
 /** Starts the fake on 127.0.0.1 (a free port unless one is given). */
 export function startFakeStigg(options: FakeStiggOptions): Promise<FakeStigg> {
   const schema = loadContract();
-  const catalog: Catalog = { ...DEFAULT_CATALOG, ...options.catalog };
   const environment = new Environment(
     options.environmentSlug ?? "acme-production",
-    catalog,
-    new Set(options.paymentRequiredPlans ?? [])
+    buildCatalog(options.catalog),
+    new Set(options.paymentRequiredPlans ?? []),
+    new EnvironmentClock(options.clock)
   );
+  const moved = (move: () => void): void => {
+    move();
+    environment.catchUp();
+  };
+  const clock: FakeClock = {
+    now: () => environment.clock.now(),
+    set: (to) => moved(() => environment.clock.set(to)),
+    advance: (ms) => moved(() => environment.clock.advance(ms)),
+    advanceDays: (days) => moved(() => environment.clock.advance(days * 86_400_000))
+  };
   const requests: RecordedRequest[] = [];
   const faults = new FaultBook();
   const pendingDelays = new Set<NodeJS.Timeout>();
@@ -90,6 +115,9 @@ export function startFakeStigg(options: FakeStiggOptions): Promise<FakeStigg> {
     requests,
     customers: environment.customers,
     subscriptions: environment.subscriptions,
+    creditGrants: environment.creditGrants,
+    workflowRuns: environment.workflowRuns,
+    clock,
     injectFault: (rule) => faults.inject(typeof rule === "string" ? parseFaultSpec(rule) : rule),
     clearFaults: (id) => faults.clear(id),
     activeFaults: () => faults.active(),
@@ -123,6 +151,7 @@ export function startFakeStigg(options: FakeStiggOptions): Promise<FakeStigg> {
       };
     }
     if (apiKey !== options.apiKey) return unauthorized("unknown API key");
+    environment.catchUp();
     return answerGraphQL(schema, environment, raw, fault?.kind === "alias-error" ? fault : null);
   }
 
