@@ -97,6 +97,16 @@ describe("Stigg contract", () => {
     assert.ok(schema.getQueryType()?.getFields().subscriptions);
     assert.ok(schema.getQueryType()?.getFields().currentEnvironment);
   });
+
+  it("marks the arguments the project reconstructed, so that they stay visible as an inference", () => {
+    const triggerWorkflow = schema.getMutationType()?.getFields().triggerWorkflow;
+    assert.ok(triggerWorkflow, "the contract has triggerWorkflow");
+    assert.deepEqual(
+      triggerWorkflow.args.map((arg) => `${arg.name}: ${String(arg.type)}`),
+      ["input: TriggerWorkflowInput!"]
+    );
+    assert.match(triggerWorkflow.description ?? "", /ARGUMENTS RECONSTRUCTED by Stigg for Salesforce, not from Stigg/);
+  });
 });
 
 describe("documents the Apex sends", () => {
