@@ -75,7 +75,8 @@ export const USED: Record<string, string[]> = {
     "getActiveSubscriptions",
     "getCustomerByRefId",
     "creditBalanceSummary",
-    "creditGrants"
+    "creditGrants",
+    "entitlementsState"
   ],
   Mutation: [
     "provisionCustomer",
@@ -144,7 +145,18 @@ export const USED: Record<string, string[]> = {
     "createdAt",
     "voidedAt"
   ],
-  TriggerWorkflowDto: ["response", "success"]
+  TriggerWorkflowDto: ["response", "success"],
+  EntitlementsState: ["entitlements"],
+  Entitlement: [
+    "feature",
+    "isGranted",
+    "usageLimit",
+    "hasUnlimitedUsage",
+    "currentUsage",
+    "resetPeriod",
+    "usagePeriodEnd"
+  ],
+  EntitlementFeature: ["refId", "displayName", "featureType", "featureUnits", "featureUnitsPlural"]
 };
 
 /**

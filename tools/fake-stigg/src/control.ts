@@ -11,8 +11,13 @@
  *   GET    /__fake/state           the environment: clock, customers, subscriptions, credit grants, workflow runs
  *   GET    /__fake/clock           the environment's clock
  *   POST   /__fake/clock           moves it forward: {"now": ISO}, {"advanceDays": n} or {"advanceMs": n}
+ *   PATCH  /__fake/subscriptions/ID  changes a subscription as if by hand in the Stigg app (drift)
+ *   POST   /__fake/usage           sets a feature's usage: {"customerId", "featureId", "currentUsage"}
+ *   POST   /__fake/credits/consume consumes credits: {"customerId", "currencyId", "amount"}
  */
+import { StateEditError } from "./environment";
 import type { FakeStigg } from "./server";
+import type { SubscriptionEdit } from "./state";
 import { checkFaultRule, FaultRuleError, type FaultRule, parseFaultSpec } from "./faults";
 
 export interface ControlAnswer {
@@ -32,6 +37,15 @@ function parseBody(raw: string): unknown {
   } catch (error) {
     throw new ControlRequestError(`The body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** A JSON object body; the example in the message shows what the route takes. */
+function objectBody(raw: string, example: string): Record<string, unknown> {
+  const body = parseBody(raw);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new ControlRequestError(`The body must be a JSON object such as ${example}`);
+  }
+  return body as Record<string, unknown>;
 }
 
 function ruleOf(entry: unknown): FaultRule | string {
@@ -113,12 +127,31 @@ export function handleControl(method: string, url: string, raw: string, fake: Co
       moveClock(fake, parseBody(raw));
       return { status: 200, body: { now: fake.clock.now().toISOString() } };
     }
+    const edited = /^\/__fake\/subscriptions\/([^/]+)$/.exec(path);
+    if (edited && method === "PATCH") {
+      const edit = objectBody(raw, '{"addons": [{"addonId": "addon-extra-seats", "quantity": 3}]}');
+      return {
+        status: 200,
+        body: { subscription: fake.editSubscription(decodeURIComponent(edited[1]), edit as SubscriptionEdit) }
+      };
+    }
+    if (path === "/__fake/usage" && method === "POST") {
+      const usage = objectBody(raw, '{"customerId": "acme", "featureId": "feature-api-calls", "currentUsage": 1200}');
+      fake.setUsage(usage.customerId as string, usage.featureId as string, usage.currentUsage as number);
+      return { status: 200, body: { usage } };
+    }
+    if (path === "/__fake/credits/consume" && method === "POST") {
+      const consumed = objectBody(raw, '{"customerId": "acme", "currencyId": "credits-ai-tokens", "amount": 100}');
+      fake.consumeCredits(consumed.customerId as string, consumed.currencyId as string, consumed.amount as number);
+      return { status: 200, body: { consumed } };
+    }
     if (path === "/__fake/reset" && method === "POST") {
       fake.reset();
       return { status: 200, body: { reset: true } };
     }
     return { status: 404, body: { error: `No control route ${method} ${path}` } };
   } catch (error) {
+    if (error instanceof StateEditError) return { status: error.notFound ? 404 : 400, body: { error: error.message } };
     if (error instanceof ControlRequestError || error instanceof FaultRuleError) {
       return { status: 400, body: { error: error.message } };
     }

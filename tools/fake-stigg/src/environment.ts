@@ -7,7 +7,7 @@
  * each request and whenever the clock moves.
  */
 import { GraphQLError } from "graphql";
-import { addMonths, billingMonthEndAt, billingPeriodAt, iso } from "./billing";
+import { addMonths, billingMonthEndAt, billingPeriodAt, iso, periodAt } from "./billing";
 import { type BillingPeriod, CATALOG_CURRENCY, type Catalog, type ScheduleTime } from "./catalog";
 import { EnvironmentClock } from "./clock";
 import {
@@ -21,14 +21,25 @@ import {
   type StoredEntitlement,
   type StoredPriceOverride,
   type StoredSubscription,
+  type SubscriptionEdit,
   type SubscriptionPatch,
   type WorkflowRun
 } from "./state";
-import { creditGrantView, customerView, subscriptionView } from "./views";
+import { creditGrantView, customerView, featureView, subscriptionView } from "./views";
 
 export type Input = Record<string, unknown>;
 type Plan = Catalog["plans"][number];
 type PlanPackage = NonNullable<SubscriptionPatch["plan"]>;
+
+/** A change asked of the environment from a test or the control endpoint that it cannot make; says why. */
+export class StateEditError extends Error {
+  constructor(
+    message: string,
+    readonly notFound = false
+  ) {
+    super(message);
+  }
+}
 
 export function stiggError(code: string, message: string, traceId: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, traceId } });
@@ -55,6 +66,8 @@ export class Environment {
   readonly subscriptions: StoredSubscription[] = [];
   readonly creditGrants: StoredCreditGrant[] = [];
   readonly workflowRuns: WorkflowRun[] = [];
+  /** Current usage per customer and feature ("customerId|featureId"), as reported to Stigg by the product. */
+  readonly usage = new Map<string, number>();
   private counters = { trace: 0, entitlement: 0, grant: 0, execution: 0 };
 
   constructor(
@@ -73,6 +86,7 @@ export class Environment {
     this.subscriptions.length = 0;
     this.creditGrants.length = 0;
     this.workflowRuns.length = 0;
+    this.usage.clear();
     this.counters = { trace: 0, entitlement: 0, grant: 0, execution: 0 };
     this.clock.restart();
   }
@@ -104,7 +118,8 @@ export class Environment {
       getActiveSubscriptions: (args) => this.activeSubscriptions(args.input as Input),
       getCustomerByRefId: (args) => customerView(this, this.customerOrFail((args.input as Input).customerId as string)),
       creditBalanceSummary: (args) => this.creditBalanceSummary(args.input as Input),
-      creditGrants: (args) => this.creditGrantsOf(args.input as Input)
+      creditGrants: (args) => this.creditGrantsOf(args.input as Input),
+      entitlementsState: (args) => this.entitlementsState(args.query as Input)
     };
   }
 
@@ -240,11 +255,10 @@ export class Environment {
     }
   }
 
+  /** The period of a recurring credit entitlement that holds now, counted from the subscription's start. */
   private creditPeriod(subscription: StoredSubscription, credit: StoredCreditEntitlement, now: number) {
-    const months = credit.cadence === "YEAR" ? 12 : 1;
     const anchor = Date.parse(subscription.startDate);
-    if (now < anchor) return null;
-    return billingPeriodAt(anchor, months === 12 ? "ANNUALLY" : "MONTHLY", now);
+    return now < anchor ? null : periodAt(anchor, credit.cadence === "YEAR" ? 12 : 1, now);
   }
 
   /** Whether the subscription grants its entitlements now. */
@@ -1035,5 +1049,217 @@ export class Environment {
     };
     this.workflowRuns.push(run);
     return { success: true, response: { executionId: run.executionId, triggerId, isTest: run.isTest } };
+  }
+
+  // ---------------------------------------------------------------- entitlements and usage
+
+  /**
+   * What the customer may use now, summed over its subscriptions that grant access: the plan's entitlements (a
+   * custom entitlement of the subscription replaces the plan's for its feature), the per-unit feature counted by
+   * the unit quantity, and each add-on's entitlements times its quantity. Unlimited wins over any limit.
+   */
+  private entitlementsState(query: Input) {
+    const customer = this.customerOrFail(query.customerId as string);
+    const resourceId = optional<string>(query.resourceId);
+    const granted = new Map<string, { usageLimit: number; unlimited: boolean; resetPeriod: string | null }>();
+    const grant = (
+      featureId: string,
+      usageLimit: number | null | undefined,
+      unlimited: boolean,
+      resetPeriod: string | null
+    ) => {
+      const entry = granted.get(featureId) ?? { usageLimit: 0, unlimited: false, resetPeriod: null };
+      entry.usageLimit += usageLimit ?? 0;
+      entry.unlimited ||= unlimited;
+      entry.resetPeriod ??= resetPeriod;
+      granted.set(featureId, entry);
+    };
+    for (const subscription of this.subscriptions) {
+      if (subscription.customerId !== customer.customerId || !this.grantsAccess(subscription)) continue;
+      if (resourceId !== undefined && subscription.resourceId !== resourceId) continue;
+      const plan = this.plan(subscription.planId);
+      const own = new Map<string, { usageLimit: number | null; unlimited: boolean; resetPeriod: string | null }>();
+      for (const entitlement of plan?.entitlements ?? []) {
+        own.set(entitlement.featureId, {
+          usageLimit: entitlement.usageLimit ?? null,
+          unlimited: entitlement.hasUnlimitedUsage ?? false,
+          resetPeriod: null
+        });
+      }
+      for (const price of plan?.prices ?? []) {
+        if (price.billingModel !== "PER_UNIT" || price.featureId === undefined) continue;
+        const quantity =
+          subscription.billableFeatures.find((entry) => entry.featureId === price.featureId)?.quantity ??
+          subscription.unitQuantity ??
+          1;
+        own.set(price.featureId, { usageLimit: quantity, unlimited: false, resetPeriod: null });
+      }
+      for (const entitlement of subscription.entitlements) {
+        own.set(entitlement.featureId, {
+          usageLimit: entitlement.usageLimit,
+          unlimited: entitlement.hasUnlimitedUsage,
+          resetPeriod: entitlement.resetPeriod
+        });
+      }
+      for (const [featureId, entry] of own) grant(featureId, entry.usageLimit, entry.unlimited, entry.resetPeriod);
+      for (const addon of subscription.addons) {
+        for (const entitlement of this.addon(addon.addonId)?.entitlements ?? []) {
+          grant(
+            entitlement.featureId,
+            entitlement.usageLimit === null || entitlement.usageLimit === undefined
+              ? null
+              : entitlement.usageLimit * addon.quantity,
+            entitlement.hasUnlimitedUsage ?? false,
+            null
+          );
+        }
+      }
+    }
+    const entitlements = this.catalog.features
+      .filter((feature) => granted.has(feature.featureId))
+      .map((feature) => {
+        const entry = granted.get(feature.featureId) as {
+          usageLimit: number;
+          unlimited: boolean;
+          resetPeriod: string | null;
+        };
+        const counted = feature.featureType === "NUMBER";
+        return {
+          feature: featureView(this, feature.featureId),
+          isGranted: true,
+          usageLimit: counted && !entry.unlimited ? entry.usageLimit : null,
+          hasUnlimitedUsage: counted && entry.unlimited,
+          currentUsage: counted ? (this.usage.get(`${customer.customerId}|${feature.featureId}`) ?? 0) : null,
+          resetPeriod: entry.resetPeriod,
+          usagePeriodEnd: null
+        };
+      });
+    return { entitlements };
+  }
+
+  /** Sets the current usage of a feature, as the customer's product reports it to Stigg. */
+  setUsage(customerId: string, featureId: string, currentUsage: number): void {
+    if (!this.customers.has(customerId)) throw new StateEditError(`No customer ${customerId}`, true);
+    if (!this.feature(featureId)) throw new StateEditError(`No feature ${featureId} in the catalog`);
+    if (typeof currentUsage !== "number" || !Number.isFinite(currentUsage) || currentUsage < 0) {
+      throw new StateEditError(`Usage must be a number of at least 0, not ${JSON.stringify(currentUsage)}`);
+    }
+    this.usage.set(`${customerId}|${featureId}`, currentUsage);
+  }
+
+  /** Consumes credits from the customer's active grants: lowest priority number first, then the soonest to expire. */
+  consumeCredits(customerId: string, currencyId: string, amount: number): void {
+    if (!this.customers.has(customerId)) throw new StateEditError(`No customer ${customerId}`, true);
+    if (typeof amount !== "number" || !(amount > 0)) {
+      throw new StateEditError(`The amount to consume must be a positive number, not ${JSON.stringify(amount)}`);
+    }
+    this.catchUp();
+    const grants = this.creditGrants
+      .filter(
+        (grant) =>
+          grant.customerId === customerId && grant.currencyId === currencyId && this.grantStatus(grant) === "ACTIVE"
+      )
+      .sort(
+        (a, b) =>
+          a.priority - b.priority ||
+          (a.expireAt === null ? Infinity : Date.parse(a.expireAt)) -
+            (b.expireAt === null ? Infinity : Date.parse(b.expireAt))
+      );
+    const available = grants.reduce((sum, grant) => sum + grant.amount - grant.consumedAmount, 0);
+    if (amount > available) {
+      throw new StateEditError(`${customerId} has ${available} ${currencyId} credits, fewer than ${amount}`);
+    }
+    let left = amount;
+    for (const grant of grants) {
+      const taken = Math.min(left, grant.amount - grant.consumedAmount);
+      grant.consumedAmount += taken;
+      left -= taken;
+      if (left === 0) break;
+    }
+  }
+
+  // ---------------------------------------------------------------- edits by hand
+
+  /** Changes a subscription as someone editing it in the Stigg app would: no API call, no request recorded. */
+  editSubscription(subscriptionId: string, edit: SubscriptionEdit): StoredSubscription {
+    const subscription = this.subscriptions.find((candidate) => candidate.subscriptionId === subscriptionId);
+    if (!subscription) throw new StateEditError(`No subscription ${subscriptionId}`, true);
+    const known = [
+      "planId",
+      "addons",
+      "entitlements",
+      "creditEntitlements",
+      "unitQuantity",
+      "billingPeriod",
+      "status",
+      "salesforceId",
+      "additionalMetaData"
+    ];
+    const unknown = Object.keys(edit).filter((key) => !known.includes(key));
+    if (unknown.length > 0) {
+      throw new StateEditError(`A subscription edit has no ${unknown.join(", ")}; it takes ${known.join(", ")}`);
+    }
+    if (!LIVE_STATUSES.includes(subscription.status)) {
+      throw new StateEditError(
+        `Subscription ${subscriptionId} is ${subscription.status}: the Stigg app cannot edit it`
+      );
+    }
+    // Check everything before changing anything.
+    if (edit.planId !== undefined && !this.plan(edit.planId))
+      throw new StateEditError(`No plan ${edit.planId} in the catalog`);
+    for (const addon of edit.addons ?? []) {
+      if (!this.addon(addon.addonId)) throw new StateEditError(`No add-on ${addon.addonId} in the catalog`);
+      if (!Number.isInteger(addon.quantity) || addon.quantity < 1) {
+        throw new StateEditError(`The quantity of ${addon.addonId} must be a whole number of at least 1`);
+      }
+    }
+    for (const entitlement of edit.entitlements ?? []) {
+      if (!this.feature(entitlement.featureId))
+        throw new StateEditError(`No feature ${entitlement.featureId} in the catalog`);
+    }
+    for (const credit of edit.creditEntitlements ?? []) {
+      if (!this.currency(credit.currencyId))
+        throw new StateEditError(`No custom currency ${credit.currencyId} in the catalog`);
+    }
+    if (edit.status !== undefined && edit.status !== "CANCELED") {
+      throw new StateEditError(`status can only be set to CANCELED (cancelled by hand), not ${String(edit.status)}`);
+    }
+    if (edit.billingPeriod !== undefined && edit.billingPeriod !== "MONTHLY" && edit.billingPeriod !== "ANNUALLY") {
+      throw new StateEditError(`billingPeriod is MONTHLY or ANNUALLY, not ${String(edit.billingPeriod)}`);
+    }
+
+    const now = this.now();
+    if (edit.planId !== undefined) subscription.planId = edit.planId;
+    if (edit.addons !== undefined) subscription.addons = edit.addons.map((addon) => ({ ...addon }));
+    if (edit.entitlements !== undefined) {
+      subscription.entitlements = edit.entitlements.map((entitlement) => ({
+        id:
+          subscription.entitlements.find((other) => other.featureId === entitlement.featureId)?.id ??
+          this.nextEntitlementId(),
+        featureId: entitlement.featureId,
+        usageLimit: entitlement.usageLimit ?? null,
+        hasUnlimitedUsage: entitlement.hasUnlimitedUsage ?? false,
+        hasSoftLimit: false,
+        resetPeriod: null
+      }));
+    }
+    if (edit.creditEntitlements !== undefined) {
+      subscription.creditEntitlements = edit.creditEntitlements.map((credit) => ({ ...credit }));
+    }
+    if (edit.unitQuantity !== undefined) subscription.unitQuantity = edit.unitQuantity;
+    if (edit.billingPeriod !== undefined && edit.billingPeriod !== subscription.billingPeriod) {
+      subscription.billingPeriod = edit.billingPeriod;
+      subscription.billingAnchor = now;
+    }
+    if (edit.salesforceId !== undefined) subscription.salesforceId = edit.salesforceId;
+    if (edit.additionalMetaData !== undefined) subscription.additionalMetaData = edit.additionalMetaData;
+    if (edit.status === "CANCELED") {
+      subscription.status = "CANCELED";
+      subscription.cancellationDate = now;
+      subscription.endDate = now;
+      subscription.scheduledChanges = [];
+    }
+    subscription.updatedAt = now;
+    return subscription;
   }
 }

@@ -12,6 +12,7 @@ import type {
   StoredCreditGrant,
   StoredCustomer,
   StoredSubscription,
+  SubscriptionEdit,
   WorkflowRun
 } from "./server";
 
@@ -82,6 +83,20 @@ export class FakeStiggControl {
 
   state(): Promise<EnvironmentState> {
     return this.call<EnvironmentState>("GET", "/__fake/state");
+  }
+
+  /** Changes a subscription as if by hand in the Stigg app; resolves to the subscription as stored. */
+  async editSubscription(subscriptionId: string, edit: SubscriptionEdit): Promise<StoredSubscription> {
+    const route = `/__fake/subscriptions/${encodeURIComponent(subscriptionId)}`;
+    return (await this.call<{ subscription: StoredSubscription }>("PATCH", route, edit)).subscription;
+  }
+
+  async setUsage(customerId: string, featureId: string, currentUsage: number): Promise<void> {
+    await this.call("POST", "/__fake/usage", { customerId, featureId, currentUsage });
+  }
+
+  async consumeCredits(customerId: string, currencyId: string, amount: number): Promise<void> {
+    await this.call("POST", "/__fake/credits/consume", { customerId, currencyId, amount });
   }
 
   /** Moves the environment's clock forward; resolves to the new now (ISO). */

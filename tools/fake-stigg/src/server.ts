@@ -14,13 +14,20 @@ import { EnvironmentClock } from "./clock";
 import { loadContract } from "./contract";
 import { handleControl } from "./control";
 import { Environment } from "./environment";
-import type { StoredCreditGrant, StoredCustomer, StoredSubscription, WorkflowRun } from "./state";
+import type { StoredCreditGrant, StoredCustomer, StoredSubscription, SubscriptionEdit, WorkflowRun } from "./state";
 import { type ActiveFault, type AppliedFault, FaultBook, type FaultRule, parseFaultSpec } from "./faults";
-import { answerGraphQL, type GraphQLAnswer, inspectRequest, type RecordedError } from "./graphql-endpoint";
+import {
+  answerGraphQL,
+  type GraphQLAnswer,
+  type InspectedRequest,
+  inspectRequest,
+  type RecordedError
+} from "./graphql-endpoint";
 
 export { CONTRACT_PATH, loadContract } from "./contract";
 export type { Catalog, CatalogDefinition } from "./catalog";
 export { DEFAULT_CATALOG } from "./catalog";
+export { StateEditError } from "./environment";
 export type * from "./state";
 export type { ActiveFault, AppliedFault, Fault, FaultInput, FaultKind, FaultRule, FaultScope } from "./faults";
 export { FaultRuleError, parseFaultSpec } from "./faults";
@@ -66,6 +73,15 @@ export interface FakeStigg {
   workflowRuns: WorkflowRun[];
   /** The environment's clock: moving it forward applies what falls due (scheduled changes, cancellations, trials). */
   clock: FakeClock;
+  /**
+   * Changes a subscription as someone editing it by hand in the Stigg app would (drift): no request is recorded.
+   * Throws StateEditError for an unknown subscription or catalog id, or a subscription that has ended.
+   */
+  editSubscription(subscriptionId: string, edit: SubscriptionEdit): StoredSubscription;
+  /** Sets a feature's current usage for a customer, as the customer's product reports it to Stigg. */
+  setUsage(customerId: string, featureId: string, currentUsage: number): void;
+  /** Consumes credits from the customer's active grants (throws StateEditError when the balance is short). */
+  consumeCredits(customerId: string, currencyId: string, amount: number): void;
   /** Adds a fault rule (an object, or a spec such as "503,times=2"); throws FaultRuleError when it makes no sense. */
   injectFault(rule: FaultRule | string): ActiveFault;
   /** Ends one fault rule, or all; returns how many ended. */
@@ -118,6 +134,9 @@ export function startFakeStigg(options: FakeStiggOptions): Promise<FakeStigg> {
     creditGrants: environment.creditGrants,
     workflowRuns: environment.workflowRuns,
     clock,
+    editSubscription: (subscriptionId, edit) => environment.editSubscription(subscriptionId, edit),
+    setUsage: (customerId, featureId, currentUsage) => environment.setUsage(customerId, featureId, currentUsage),
+    consumeCredits: (customerId, currencyId, amount) => environment.consumeCredits(customerId, currencyId, amount),
     injectFault: (rule) => faults.inject(typeof rule === "string" ? parseFaultSpec(rule) : rule),
     clearFaults: (id) => faults.clear(id),
     activeFaults: () => faults.active(),
@@ -137,11 +156,7 @@ export function startFakeStigg(options: FakeStiggOptions): Promise<FakeStigg> {
   }
 
   /** What Stigg answers when nothing goes wrong on the way: the key is checked, then the document. */
-  function normalAnswer(
-    apiKey: string | undefined,
-    raw: ReturnType<typeof inspectRequest>,
-    fault: AppliedFault | null
-  ) {
+  function normalAnswer(apiKey: string | undefined, inspected: InspectedRequest, fault: AppliedFault | null) {
     if (apiKey === undefined || apiKey === "") return unauthorized("missing X-API-KEY header");
     if (apiKey.startsWith("client-")) {
       return {
@@ -152,7 +167,7 @@ export function startFakeStigg(options: FakeStiggOptions): Promise<FakeStigg> {
     }
     if (apiKey !== options.apiKey) return unauthorized("unknown API key");
     environment.catchUp();
-    return answerGraphQL(schema, environment, raw, fault?.kind === "alias-error" ? fault : null);
+    return answerGraphQL(schema, environment, inspected, fault?.kind === "alias-error" ? fault : null);
   }
 
   const server = http.createServer((request, response) => {

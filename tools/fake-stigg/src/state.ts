@@ -151,3 +151,19 @@ export interface WorkflowRun {
   isTest: boolean;
   triggeredAt: string;
 }
+
+/**
+ * A change made to a subscription by hand in the Stigg app, not through the API: what a drift check must notice.
+ * Lists given replace the subscription's; status "CANCELED" cancels it now.
+ */
+export interface SubscriptionEdit {
+  planId?: string;
+  addons?: StoredAddon[];
+  entitlements?: { featureId: string; usageLimit?: number | null; hasUnlimitedUsage?: boolean }[];
+  creditEntitlements?: StoredCreditEntitlement[];
+  unitQuantity?: number | null;
+  billingPeriod?: BillingPeriod;
+  status?: "CANCELED";
+  salesforceId?: string | null;
+  additionalMetaData?: unknown;
+}

@@ -180,4 +180,14 @@ describe("a fake started from the command line, its environment", () => {
     assert.equal(state.subscriptions[0].startDate.slice(0, 10), "2030-01-15");
     assert.match(await fake.control.moveClock({ advanceDays: 31 }), /^2030-02-15T00:00/);
   });
+
+  it("takes changes made by hand, usage and credit consumption from FakeStiggControl", async () => {
+    const [subscription] = (await fake.control.state()).subscriptions;
+    const edited = await fake.control.editSubscription(subscription.subscriptionId, { unitQuantity: 3 });
+    assert.equal(edited.unitQuantity, 3);
+    assert.equal((await fake.control.state()).subscriptions[0].unitQuantity, 3);
+    await fake.control.setUsage("acme", "feature-api-calls", 10);
+    await assert.rejects(fake.control.setUsage("acme", "feature-nope", 10), /No feature feature-nope in the catalog/);
+    await assert.rejects(fake.control.consumeCredits("acme", "credits-api", 1), /fewer than 1/);
+  });
 });
