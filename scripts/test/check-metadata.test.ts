@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, it } from "node:test";
-import { main } from "../check-metadata";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { API_VERSION_TABLE, main } from "../check-metadata";
+import { loadApiVersionTable } from "../lib/api-versions";
 import { IgnorePatterns } from "../lib/ignore-patterns";
 import { MetadataSchema } from "../lib/metadata-schema";
 import { classify, KNOWN_TYPES } from "../lib/metadata-types";
@@ -107,6 +111,84 @@ describe("check:metadata on fixture projects", () => {
       'config/project-scratch-def.json:4: /features/1 matches none of the accepted forms ("MultiCurrencyy")',
       "config/project-scratch-def.json:7: unknown element <enableS1DesktopEnabld> in LightningExperienceSettings (did you mean <enableS1DesktopEnabled>?)"
     ]);
+  });
+});
+
+describe("check:metadata on API versions", () => {
+  it(
+    "reports areMetricsLoggedToDataCloud in a flow and viewAllFields in object permissions at 62.0",
+    TIMEOUT,
+    async () => {
+      await expectFindings("element-newer-than-version", [
+        "force-app/main/default/flows/Tier_Default.flow-meta.xml:4: <areMetricsLoggedToDataCloud> (Flow.areMetricsLoggedToDataCloud) needs API 63.0 or later, but this file is at API 62.0",
+        "force-app/main/default/permissionsets/Account_Reader.permissionset-meta.xml:17: <viewAllFields> (PermissionSetObjectPermissions.viewAllFields) needs API 63.0 or later, but this file is at API 62.0"
+      ]);
+    }
+  );
+
+  it("reports a file whose apiVersion is not the project's sourceApiVersion", TIMEOUT, async () => {
+    await expectFindings("file-version-mismatch", [
+      "force-app/main/default/classes/Greeter.cls-meta.xml:3: apiVersion 62.0 differs from the project's sourceApiVersion 67.0: keep every file on the project's API version"
+    ]);
+  });
+
+  it("reports an element the API version table does not know, so the table cannot fall behind", TIMEOUT, async () => {
+    await expectFindings("unknown-to-table", [
+      "force-app/main/default/objects/Account/fields/Tier__c.field-meta.xml:4: <complianceGroup> (CustomField.complianceGroup) is not in config/metadata-api-versions.json: add the API version that introduced it, with the reference that says so"
+    ]);
+  });
+
+  it("reports a sourceApiVersion newer than the toolchain knows", TIMEOUT, async () => {
+    await expectFindings("source-version-too-new", [
+      "sfdx-project.json:5: sourceApiVersion 99.0 is newer than 67.0, the newest version the toolchain knows"
+    ]);
+  });
+});
+
+describe("API version table", () => {
+  const schema = new MetadataSchema();
+
+  it("names only types, fields and values that @salesforce/types has, each once, with a version and a source", () => {
+    const table = loadApiVersionTable(API_VERSION_TABLE, schema);
+    assert.deepEqual(table.problems, []);
+    assert.equal(table.newest, "67.0");
+    assert.equal(table.since.get("Flow.areMetricsLoggedToDataCloud"), "63.0");
+    assert.equal(table.since.get("PermissionSetObjectPermissions.viewAllFields"), "63.0");
+  });
+
+  it("reports a misspelt field, an unknown value, a bad version, a missing source and a duplicate, each at its line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "api-versions-"));
+    try {
+      const file = join(dir, "table.json");
+      const rows = [
+        { element: "Flow.areMetricsLogedToDataCloud", since: "63.0", source: "Flow reference" },
+        { element: "FlowStart.recordTriggerType=Upsert", since: "48.0", source: "Flow reference" },
+        { element: "Flow.apiVersion", since: "50", source: "Flow reference" },
+        { element: "Flow.isTemplate", since: "45.0", source: " " },
+        { element: "Flow.loops", since: "30.0", source: "Flow reference" },
+        { element: "Flow.loops", since: "30.0", source: "Flow reference" }
+      ];
+      writeFileSync(
+        file,
+        [
+          '{ "oldest": { "version": "47.0" }, "newest": { "version": "67.0" }, "elements": [',
+          ...rows.map((r, i) => JSON.stringify(r) + (i < rows.length - 1 ? "," : "")),
+          "] }"
+        ].join("\n")
+      );
+      assert.deepEqual(
+        loadApiVersionTable(file, schema).problems.map((p) => `${p.line}: ${p.message}`),
+        [
+          "2: Flow.areMetricsLogedToDataCloud: @salesforce/types has no field areMetricsLogedToDataCloud in Flow",
+          "3: FlowStart.recordTriggerType=Upsert: Upsert is not one of the values of FlowStart.recordTriggerType",
+          '4: Flow.apiVersion: since must be a version such as "63.0"',
+          "5: Flow.isTemplate: source must say which reference gives its version",
+          "7: Flow.loops is listed twice"
+        ]
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
