@@ -8,6 +8,7 @@
  * - every file is at the project's sourceApiVersion, and every element it
  *   uses exists at that version (config/metadata-api-versions.json gives
  *   the first version of each; an element missing there fails too);
+ * - authentication headers sit on the external credential (lib/package-rules.ts);
  * - every file belongs to a component (a .cls has its -meta.xml, and back;
  *   a bundle has its definition file);
  * - `sf project convert source` succeeds and ships exactly the components
@@ -34,6 +35,7 @@ import type { Finding } from "./lib/findings";
 import { IgnorePatterns } from "./lib/ignore-patterns";
 import { escapePointer, validateJson, type JsonVerdict } from "./lib/json-schema";
 import { MetadataSchema } from "./lib/metadata-schema";
+import { checkPackageRules, type PackageDocument } from "./lib/package-rules";
 import { classify, ownName, type SourceFileRole } from "./lib/metadata-types";
 import { listFiles } from "./lib/project";
 import { parseXml, XmlSyntaxError, type XmlElement } from "./lib/xml";
@@ -246,6 +248,7 @@ function packageSources(
 
 function checkSources(sources: readonly SourceFile[], versions: VersionContext): Finding[] {
   const findings: Finding[] = [];
+  const documents: PackageDocument[] = [];
   const present = new Set(sources.map((s) => s.inPackage));
   for (const source of sources) {
     const { role, path } = source;
@@ -276,10 +279,13 @@ function checkSources(sources: readonly SourceFile[], versions: VersionContext):
         });
       }
     }
-    findings.push(
-      ...checkXml(path, role.xmlType, ownName(role.fullName, role.type), versions).map((p) => ({ file: path, ...p }))
-    );
+    const checked = checkXml(path, role.xmlType, ownName(role.fullName, role.type), versions);
+    findings.push(...checked.problems.map((p) => ({ file: path, ...p })));
+    if (checked.root && !source.nonShippable) {
+      documents.push({ path, type: role.type, name: role.fullName, root: checked.root });
+    }
   }
+  findings.push(...checkPackageRules(documents));
   const defined = new Set(
     sources.flatMap((s) => (s.role.kind === "definition" ? [`${s.role.type}:${s.role.fullName}`] : []))
   );
@@ -299,21 +305,23 @@ function checkXml(
   xmlType: string,
   name: string,
   versions: VersionContext
-): { line: number; message: string }[] {
+): { problems: { line: number; message: string }[]; root?: XmlElement } {
   let root;
   try {
     root = parseXml(readFileSync(path, "utf8"));
   } catch (error) {
-    if (error instanceof XmlSyntaxError) return [{ line: error.line, message: error.message }];
+    if (error instanceof XmlSyntaxError) return { problems: [{ line: error.line, message: error.message }] };
     throw error;
   }
   if (root.name !== xmlType) {
-    return [
-      {
-        line: root.line,
-        message: `root element is <${root.name}>, expected <${xmlType}> for this file suffix`
-      }
-    ];
+    return {
+      problems: [
+        {
+          line: root.line,
+          message: `root element is <${root.name}>, expected <${xmlType}> for this file suffix`
+        }
+      ]
+    };
   }
   const problems: { line: number; message: string }[] = [];
   const namespace = root.attributes.get("xmlns");
@@ -333,7 +341,7 @@ function checkXml(
   schema ??= new MetadataSchema();
   problems.push(...schema.validate(root, xmlType));
   problems.push(...checkFileVersion(root, xmlType, versions));
-  return problems;
+  return { problems, root };
 }
 
 /** The file's own apiVersion must be the project's, and every element must exist at it. */

@@ -145,6 +145,25 @@ describe("check:metadata on API versions", () => {
   });
 });
 
+describe("check:metadata on credentials", () => {
+  it("reports the API key header back on the named credential with a $Credential formula", TIMEOUT, async () => {
+    await expectFindings("header-on-named-credential", [
+      "force-app/main/default/namedCredentials/Billing.namedCredential-meta.xml:18: header X-API-KEY reads {!$Credential.Billing.ApiKey} on the named credential: define authentication headers on the external credential (a custom header, parameterType AuthHeader), where Salesforce recommends them and where the parameter lives"
+    ]);
+  });
+
+  it(
+    "reports an external credential header reading another credential, and a named credential that sends formulas as text",
+    TIMEOUT,
+    async () => {
+      await expectFindings("external-credential-header-defects", [
+        "force-app/main/default/externalCredentials/Billing.externalCredential-meta.xml:4: header X-API-KEY reads $Credential.Invoicing.ApiKey, a parameter of another external credential: a custom header reads the parameters of its own external credential (Billing)",
+        "force-app/main/default/namedCredentials/Billing.namedCredential-meta.xml:4: allowMergeFieldsInHeader must be true: the Billing external credential's header X-API-KEY is a formula, sent as text unless the named credential allows formulas in HTTP headers"
+      ]);
+    }
+  );
+});
+
 describe("API version table", () => {
   const schema = new MetadataSchema();
 
