@@ -8,7 +8,8 @@
  * - every file is at the project's sourceApiVersion, and every element it
  *   uses exists at that version (config/metadata-api-versions.json gives
  *   the first version of each; an element missing there fails too);
- * - authentication headers sit on the external credential (lib/package-rules.ts);
+ * - authentication headers sit on the external credential, and record-triggered
+ *   flow templates start on Create and Update (lib/package-rules.ts);
  * - every file belongs to a component (a .cls has its -meta.xml, and back;
  *   a bundle has its definition file);
  * - `sf project convert source` succeeds and ships exactly the components

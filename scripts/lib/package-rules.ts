@@ -20,7 +20,10 @@ const CREDENTIAL_MERGE_FIELD = /\$Credential\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)/g
  *   header that reads an external credential's parameter is refused, since the named credential is not
  *   the component that owns the parameter;
  * - an external credential header reads only its own parameters, and every named credential that uses
- *   it allows formulas in headers (else the formula is sent as text).
+ *   it allows formulas in headers (else the formula is sent as text);
+ * - record-triggered flow templates start on Create and Update, so that a record created already in
+ *   the state they wait for (an opportunity created Closed Won) is handled, and, with entry conditions,
+ *   only when a record is updated to meet them, so that later edits do not start them again.
  */
 export function checkPackageRules(documents: readonly PackageDocument[]): Finding[] {
   const findings: Finding[] = [];
@@ -30,6 +33,7 @@ export function checkPackageRules(documents: readonly PackageDocument[]): Findin
   for (const document of documents) {
     if (document.type === "NamedCredential") findings.push(...namedCredentialRules(document, externalCredentials));
     if (document.type === "ExternalCredential") findings.push(...externalCredentialRules(document));
+    if (document.type === "Flow") findings.push(...flowTemplateRules(document));
   }
   return findings;
 }
@@ -91,6 +95,35 @@ function externalCredentialRules(document: PackageDocument): Finding[] {
         message: `header ${text(parameter, "parameterName")} reads ${field}, a parameter of another external credential: a custom header reads the parameters of its own external credential (${document.name})`
       });
     }
+  }
+  return findings;
+}
+
+const RECORD_TRIGGERS = new Set(["RecordAfterSave", "RecordBeforeSave"]);
+
+function flowTemplateRules(document: PackageDocument): Finding[] {
+  const { root } = document;
+  const start = child(root, "start");
+  if (text(root, "isTemplate") !== "true" || !start || !RECORD_TRIGGERS.has(text(start, "triggerType"))) return [];
+  const findings: Finding[] = [];
+  const recordTriggerType = child(start, "recordTriggerType");
+  if (recordTriggerType?.text.trim() !== "CreateAndUpdate") {
+    findings.push({
+      file: document.path,
+      line: recordTriggerType?.line ?? start.line,
+      message: `the template starts on ${recordTriggerType?.text.trim() || "no record change"}: start it on Create and Update (CreateAndUpdate), or a record created already in the state it waits for (an opportunity created Closed Won) is never handled`
+    });
+    return findings;
+  }
+  const hasConditions = start.children.some((c) => c.name === "filters" || c.name === "filterFormula");
+  const onlyWhenChanged = child(start, "doesRequireRecordChangedToMeetCriteria");
+  if (hasConditions && onlyWhenChanged?.text.trim() !== "true") {
+    findings.push({
+      file: document.path,
+      line: onlyWhenChanged?.line ?? start.line,
+      message:
+        "doesRequireRecordChangedToMeetCriteria must be true: on Create and Update the template would otherwise start again on every edit of a record that meets its conditions"
+    });
   }
   return findings;
 }

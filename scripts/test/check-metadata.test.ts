@@ -164,6 +164,20 @@ describe("check:metadata on credentials", () => {
   );
 });
 
+describe("check:metadata on flow templates", () => {
+  it("reports a record-triggered template that starts on Update only", TIMEOUT, async () => {
+    await expectFindings("template-on-update-only", [
+      "force-app/main/default/flows/Tier_Default.flow-meta.xml:43: the template starts on Update: start it on Create and Update (CreateAndUpdate), or a record created already in the state it waits for (an opportunity created Closed Won) is never handled"
+    ]);
+  });
+
+  it("reports a Create and Update template that would start again on every edit", TIMEOUT, async () => {
+    await expectFindings("template-starts-on-every-edit", [
+      "force-app/main/default/flows/Tier_Default.flow-meta.xml:34: doesRequireRecordChangedToMeetCriteria must be true: on Create and Update the template would otherwise start again on every edit of a record that meets its conditions"
+    ]);
+  });
+});
+
 describe("API version table", () => {
   const schema = new MetadataSchema();
 
