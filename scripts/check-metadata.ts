@@ -129,7 +129,7 @@ export async function checkMetadata(projectDir: string): Promise<Finding[]> {
 }
 
 /** The project's sourceApiVersion, if it is one the table covers; reports it otherwise. */
-function checkSourceApiVersion(
+export function checkSourceApiVersion(
   project: unknown,
   projectText: string,
   table: ApiVersionTable,
