@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, it } from "node:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { API_VERSION_TABLE, checkSourceApiVersion, main } from "../check-metadata";
@@ -331,6 +331,13 @@ describe("check:metadata on this project", () => {
     const result = await check(".");
     assert.deepEqual(result.findings, []);
     assert.equal(result.code, 0);
+  });
+
+  it("is on the newest API version the toolchain knows", () => {
+    const project = JSON.parse(readFileSync(join(repoRoot, "sfdx-project.json"), "utf8")) as {
+      sourceApiVersion: string;
+    };
+    assert.equal(project.sourceApiVersion, loadApiVersionTable(API_VERSION_TABLE, new MetadataSchema()).newest);
   });
 });
 
