@@ -47,6 +47,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const classFiles: string[] = [];
   const objectDirs: string[] = [];
   const credentialFiles: string[] = [];
+  const externalCredentialFiles: string[] = [];
   const metadataFiles: string[] = [];
   const permissionFiles: string[] = [];
   const flowFiles: string[] = [];
@@ -61,6 +62,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       }
       if (!isDir && base.endsWith(".cls")) classFiles.push(p);
       if (!isDir && base.endsWith(".namedCredential-meta.xml")) credentialFiles.push(p);
+      if (!isDir && base.endsWith(".externalCredential-meta.xml")) externalCredentialFiles.push(p);
       if (!isDir && base.endsWith(".md-meta.xml")) metadataFiles.push(p);
       if (!isDir && base.endsWith(".flow-meta.xml")) flowFiles.push(p);
       if (!isDir && base.endsWith(".labels-meta.xml")) labelFiles.push(p);
@@ -77,7 +79,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const xml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
-    isArray: (n) => n === "values" || n === "namedCredentialParameters"
+    isArray: (n) => n === "values" || n === "namedCredentialParameters" || n === "externalCredentialParameters"
   });
   for (const od of objectDirs) {
     for (const objName of readdirSync(od)) {
@@ -107,6 +109,14 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const urlParam = params.find((p) => p.parameterType === "Url");
     if (urlParam) url = String(urlParam.parameterValue ?? "");
     const headers: Record<string, string> = {};
+    // Custom headers of the linked external credential (AuthHeader), then the named credential's own.
+    const linked = params.find((p) => p.parameterType === "Authentication")?.externalCredential;
+    const ecFile = externalCredentialFiles.find(
+      (f) => f.split(/[\\/]/).pop() === `${linked}.externalCredential-meta.xml`
+    );
+    const ec = ecFile ? (xml.parse(readFileSync(ecFile, "utf8")).ExternalCredential as Record<string, unknown>) : {};
+    for (const p of (ec.externalCredentialParameters ?? []) as Record<string, unknown>[])
+      if (p.parameterType === "AuthHeader") headers[String(p.parameterName)] = String(p.parameterValue ?? "");
     for (const p of params)
       if (p.parameterType === "HttpHeader") headers[String(p.parameterName)] = String(p.parameterValue ?? "");
     rt.namedCredentials.set(name.toLowerCase(), { url, headers });

@@ -82,8 +82,25 @@ export default class StiggConfiguration extends LightningElement {
     return this.viewState === "ready";
   }
 
+  /** Set when this user lacks a permission that saving the key needs: the message names it. */
+  get keyBlockedReason(): string {
+    return this.status?.apiKeyBlockedReason ?? "";
+  }
+
+  get settingsBlockedReason(): string {
+    return this.status?.settingsBlockedReason ?? "";
+  }
+
   get showKeyForm(): boolean {
-    return !this.status?.apiKeySet || this.replacingKey;
+    return !this.keyBlockedReason && (!this.status?.apiKeySet || this.replacingKey);
+  }
+
+  get showKeySummary(): boolean {
+    return !this.showKeyForm && Boolean(this.status?.apiKeySet);
+  }
+
+  get canReplaceKey(): boolean {
+    return !this.keyBlockedReason;
   }
 
   get keySavedSummary(): string {
@@ -116,6 +133,10 @@ export default class StiggConfiguration extends LightningElement {
 
   get savePatternLabel(): string {
     return this.savingPattern ? "Saving…" : "Save link pattern";
+  }
+
+  get savePatternDisabled(): boolean {
+    return this.savingPattern || Boolean(this.settingsBlockedReason);
   }
 
   get connectionClass(): string {
