@@ -11,6 +11,7 @@ import { Schema } from "./data/schema.js";
 import { DataEngine } from "./data/engine.js";
 import type { NamedCredentialConfig } from "./stdlib/http.js";
 import { ApexDecimal, type Value } from "./interpreter/values.js";
+import { loadExternalCredentials } from "./external-credentials.js";
 
 export interface LoadOptions {
   /** Package directories laid out like force-app (default: ["force-app"]). */
@@ -47,6 +48,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const classFiles: string[] = [];
   const objectDirs: string[] = [];
   const credentialFiles: string[] = [];
+  const externalCredentialFiles: string[] = [];
   const metadataFiles: string[] = [];
   const permissionFiles: string[] = [];
   const flowFiles: string[] = [];
@@ -61,6 +63,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       }
       if (!isDir && base.endsWith(".cls")) classFiles.push(p);
       if (!isDir && base.endsWith(".namedCredential-meta.xml")) credentialFiles.push(p);
+      if (!isDir && base.endsWith(".externalCredential-meta.xml")) externalCredentialFiles.push(p);
       if (!isDir && base.endsWith(".md-meta.xml")) metadataFiles.push(p);
       if (!isDir && base.endsWith(".flow-meta.xml")) flowFiles.push(p);
       if (!isDir && base.endsWith(".labels-meta.xml")) labelFiles.push(p);
@@ -112,6 +115,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     rt.namedCredentials.set(name.toLowerCase(), { url, headers });
   }
   for (const [k, v] of Object.entries(options.credentials ?? {})) rt.credentials.set(k.toLowerCase(), v);
+  loadExternalCredentials(rt, externalCredentialFiles);
   for (const [name, cfg] of Object.entries(options.namedCredentials ?? {})) {
     const prev = rt.namedCredentials.get(name.toLowerCase());
     rt.namedCredentials.set(name.toLowerCase(), {
