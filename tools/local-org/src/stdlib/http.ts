@@ -179,6 +179,8 @@ function realCallout(rt: Interpreter, r: ReqData): Value {
   const result = JSON.parse(out) as
     | { ok: true; status: number; statusText: string; headers: Record<string, string>; body: string }
     | { ok: false; error: string };
+  // A callout that outlives its timeout fails as on the platform: "Read timed out".
+  if (!result.ok && result.error.startsWith("TimeoutError")) rt.throwApex("CalloutException", "Read timed out");
   if (!result.ok) rt.throwApex("CalloutException", `Unable to tunnel through proxy or connect: ${result.error}`);
   const resp = newResponse();
   const d = resp.data as ResData;
