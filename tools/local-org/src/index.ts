@@ -23,10 +23,12 @@ import { Limits } from "./runtime/limits.js";
 import { describeError, runTests, type TestRunResult } from "./testing/runner.js";
 import { ApexThrow } from "./interpreter/errors.js";
 import { runJob } from "./stdlib/system.js";
+import { callAuraEnabled, type AuraActionRequest, type AuraActionResult } from "./aura.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
 export type { NamedCredentialConfig } from "./stdlib/http.js";
+export type { AuraActionRequest, AuraActionResult, AuraErrorBody } from "./aura.js";
 
 export interface AnonymousResult {
   success: boolean;
@@ -133,6 +135,11 @@ export class LocalOrg {
       return null;
     });
     return { outputs, result };
+  }
+
+  /** Calls an @AuraEnabled method as a Lightning component does, in its own transaction (see aura.ts). */
+  callAuraEnabled(request: AuraActionRequest): AuraActionResult {
+    return callAuraEnabled(this.rt, (body) => this.transaction(body), request);
   }
 
   private transaction(body: () => null): AnonymousResult {

@@ -11,6 +11,7 @@ import { Schema } from "./data/schema.js";
 import { DataEngine } from "./data/engine.js";
 import type { NamedCredentialConfig } from "./stdlib/http.js";
 import { ApexDecimal, type Value } from "./interpreter/values.js";
+import { loadExternalCredentials } from "./external-credentials.js";
 
 export interface LoadOptions {
   /** Package directories laid out like force-app (default: ["force-app"]). */
@@ -122,6 +123,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     rt.namedCredentials.set(name.toLowerCase(), { url, headers });
   }
   for (const [k, v] of Object.entries(options.credentials ?? {})) rt.credentials.set(k.toLowerCase(), v);
+  loadExternalCredentials(rt, externalCredentialFiles);
   for (const [name, cfg] of Object.entries(options.namedCredentials ?? {})) {
     const prev = rt.namedCredentials.get(name.toLowerCase());
     rt.namedCredentials.set(name.toLowerCase(), {

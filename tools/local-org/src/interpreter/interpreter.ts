@@ -252,7 +252,8 @@ export class Interpreter {
       cause,
       line: this.frames[this.frames.length - 1]?.line ?? 0,
       stack: this.stackTrace(),
-      typeName: cls.decl ? cls.name : `System.${cls.name}`
+      // System exceptions outside the System namespace carry their own (ConnectApi.NotFoundException).
+      typeName: cls.decl || cls.name.includes(".") ? cls.name : `System.${cls.name}`
     };
     return obj;
   }
@@ -376,7 +377,10 @@ export class Interpreter {
     const obj = this.newException(ci, null);
     this.applyExceptionArgs(obj, args);
     // AuraHandledException keeps its constructor message from Apex code; only setMessage shows one.
-    if (ci.name === "AuraHandledException" && obj.ex) obj.ex.message = "Script-thrown exception";
+    if (ci.name === "AuraHandledException" && obj.ex) {
+      obj.ex.auraMessage = obj.ex.message;
+      obj.ex.message = "Script-thrown exception";
+    }
     return obj;
   }
 

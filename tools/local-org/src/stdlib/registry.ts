@@ -32,6 +32,7 @@ import { installHttp } from "./http.js";
 import { installDescribe } from "./describe.js";
 import { installSObjects } from "./sobjects.js";
 import { installIds } from "./id.js";
+import { installConnectApi } from "./connect-api.js";
 
 export const NOT_FOUND: unique symbol = Symbol("not found");
 export type Result = Value | typeof NOT_FOUND;
@@ -90,6 +91,7 @@ export class Stdlib {
     installDescribe(rt, this);
     installSObjects(rt, this);
     installIds(rt, this);
+    installConnectApi(rt, this);
   }
 
   // ---- registration ----
