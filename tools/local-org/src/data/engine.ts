@@ -193,7 +193,7 @@ export class DataEngine {
     const key = name.toLowerCase();
     const f = rec.type.fields.get(key);
     if (f) {
-      if (f.systemField && key !== "id") {
+      if ((f.systemField || f.formula !== null) && key !== "id") {
         this.rt.throwApex("SObjectException", `Field ${f.name} is not editable`);
       }
       const cv = this.rt.coerce(v, this.rt.fieldType(f));
@@ -386,7 +386,7 @@ export class DataEngine {
     for (const [k, v] of r.fields) {
       const f = r.type.fields.get(k);
       if (!f) continue; // relationship values are not saved
-      if (f.systemField) continue;
+      if (f.systemField || f.formula !== null) continue;
       if (f.type === "reference" && typeof v === "string") {
         const target = this.findById(v);
         if (!target || !f.referenceTo.some((n) => n.toLowerCase() === target.obj.name.toLowerCase())) {
