@@ -177,13 +177,13 @@ export class LocalOrgFlowHost implements FlowHost {
   queryRecords(queries: RecordQuery[]): SObjectValue[][] {
     const limits = this.rt.limits;
     const before = limits.queries;
+    // The interviews' queries of one element go to the database as one SOQL statement.
     const results = queries.map((query) => {
       const binds = new Map<Expr, Value>();
       const rows = this.rt.data.query(this.soql(query, binds), (expr) => binds.get(expr) ?? null, FLOW_LOC);
+      limits.queries = before;
       return rows instanceof ApexList ? (rows.items as SObjectValue[]) : [];
     });
-    // The interviews' queries of one element go to the database as one SOQL statement.
-    limits.queries = before;
     if (queries.length > 0 && !queries.every((q) => q.internal)) limits.count(this.rt, "queries");
     return results;
   }

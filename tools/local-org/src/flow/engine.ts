@@ -2,7 +2,7 @@
 // caller activates as a subscriber would after Save As), autolaunched starts with input and
 // output variables, record-triggered runs around saves, and the queue of scheduled paths that
 // wait for the clock. It reaches the org only through its host.
-import { SObjectValue, type Value } from "../interpreter/values.js";
+import type { Value } from "../interpreter/values.js";
 import { FlowConfigurationError, invalidFlow } from "./errors.js";
 import type { FlowHost } from "./host.js";
 import { FlowInterview, InterviewBatch, type FlowEvent, type InterviewEnvironment } from "./interview.js";
@@ -10,7 +10,7 @@ import { nameKey, type FlowDefinition, type FlowScheduledPath } from "./model.js
 import { runBatch } from "./runner.js";
 import { validateFlow } from "./validate.js";
 import { initializeVariables } from "./elements/subflow.js";
-import { convertValue } from "./values.js";
+import { convertValue, copyRecord } from "./values.js";
 import {
   describeTiming,
   dueTime,
@@ -180,7 +180,7 @@ export class FlowEngine implements InterviewEnvironment {
             batch,
             path,
             start.next,
-            when === "beforeSave" ? row.record : copy(row.record),
+            when === "beforeSave" ? row.record : copyRecord(row.record),
             row.prior
           )
         );
@@ -217,7 +217,7 @@ export class FlowEngine implements InterviewEnvironment {
         if (dueAt === null) continue;
         entries.push({
           recordId: String(row.record.fields.get("id")),
-          prior: row.prior ? copy(row.prior) : null,
+          prior: row.prior ? copyRecord(row.prior) : null,
           isNew,
           dueAt
         });
@@ -288,11 +288,4 @@ export class FlowEngine implements InterviewEnvironment {
     }
     return due.length;
   }
-}
-
-function copy(record: SObjectValue): SObjectValue {
-  const clone = new SObjectValue(record.type);
-  for (const [key, value] of record.fields) clone.fields.set(key, value);
-  clone.readable = record.readable ? new Set(record.readable) : null;
-  return clone;
 }

@@ -42,6 +42,8 @@ export function readReference(interview: FlowInterview, path: string): Value {
     case "$record":
       return members(interview, interview.record, parts, 1, true);
     case "$record__prior":
+      // There is no prior version of a record being created: its fields read as blank.
+      if (interview.prior === null) return null;
       return members(interview, interview.prior, parts, 1, true);
     case "$flow":
       return flowGlobal(interview, rest.join("."));
@@ -215,14 +217,29 @@ export function writeReference(interview: FlowInterview, path: string, value: Va
     return;
   }
   const resource = flow.resources.get(head);
-  if (!resource || resource.kind !== "variable")
+  if (!resource || resource.kind !== "variable") {
+    // Fields of a record an element stored (Get Records, a loop's current item) can be changed.
+    const element = flow.elements.get(head);
+    const output = element ? interview.outputs.get(head) : undefined;
+    if (parts.length === 2 && output instanceof SObjectValue) {
+      setField(interview, output, parts[1], value, where);
+      return;
+    }
+    if (parts.length === 2 && element && (element.kind === "recordLookup" || element.kind === "loop"))
+      flowFault(`The flow failed to access the value for ${path} because it hasn't been set or assigned.`);
     invalidFlow(flow.apiName, where, `${path} is not a variable and cannot be assigned`);
+  }
   if (parts.length === 1) {
     interview.values.set(head, convertValue(value, resource, resource.name, interview.host));
     return;
   }
   if (parts.length === 2 && resource.dataType === "SObject" && !resource.isCollection) {
-    const record = interview.values.get(head) ?? null;
+    let record = interview.values.get(head) ?? null;
+    // Setting a field of a record variable with no record yet starts a new record of its object.
+    if (record === null && resource.objectType) {
+      record = interview.host.newRecord(resource.objectType);
+      interview.values.set(head, record);
+    }
     if (!(record instanceof SObjectValue))
       flowFault(`The flow failed to access the value for ${path} because it hasn't been set or assigned.`);
     setField(interview, record, parts[1], value, where);

@@ -201,3 +201,12 @@ export function sameItem(a: Value, b: Value): boolean {
     return a.ms === b.ms && a.constructor === b.constructor;
   return false;
 }
+
+/** A record's copy: flows add records to collections by value, so a record variable reused in a
+ * loop adds a new record each time. */
+export function copyRecord(record: SObjectValue): SObjectValue {
+  const copy = new SObjectValue(record.type);
+  for (const [key, value] of record.fields) copy.fields.set(key, value);
+  copy.readable = record.readable ? new Set(record.readable) : null;
+  return copy;
+}

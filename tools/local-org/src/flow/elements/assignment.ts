@@ -3,13 +3,13 @@
 // Subtract for numbers and currency, Add for text (appends) and dates (days); for
 // collections Add, AddAtStart, RemoveFirst, RemoveAll, RemoveAfterFirst, RemoveBeforeFirst,
 // RemoveUncommon, RemovePosition; AssignCount puts a collection's size into a number.
-import { ApexDate, ApexDatetime, ApexDecimal, ApexList, type Value } from "../../interpreter/values.js";
+import { ApexDate, ApexDatetime, ApexDecimal, ApexList, SObjectValue, type Value } from "../../interpreter/values.js";
 import { flowFault, invalidFlow } from "../errors.js";
 import type { FlowInterview } from "../interview.js";
 import { nameKey, type FlowAssignment, type FlowDataType } from "../model.js";
 import { proceed } from "../outcomes.js";
 import { readReference, valueOf, writeReference } from "../references.js";
-import { asDecimal, describeValue, flowText, sameItem } from "../values.js";
+import { asDecimal, copyRecord, describeValue, flowText, sameItem } from "../values.js";
 
 const DAY_MS = 86400000;
 
@@ -28,6 +28,11 @@ function targetType(
 function items(value: Value): Value[] {
   if (value === null) return [];
   return value instanceof ApexList ? [...value.items] : [value];
+}
+
+/** Items to add to a collection; records go in as copies. */
+function added(value: Value): Value[] {
+  return items(value).map((item) => (item instanceof SObjectValue ? copyRecord(item) : item));
 }
 
 export function runAssignment(interview: FlowInterview, element: FlowAssignment): void {
@@ -49,7 +54,7 @@ export function runAssignment(interview: FlowInterview, element: FlowAssignment)
         break;
       case "Add":
       case "AddItem":
-        if (type.isCollection) write(listOf([...collection(), ...items(value)], current()));
+        if (type.isCollection) write(listOf([...collection(), ...added(value)], current()));
         else write(add(current(), value, 1, where, type.dataType));
         break;
       case "Subtract":
@@ -58,7 +63,7 @@ export function runAssignment(interview: FlowInterview, element: FlowAssignment)
         write(add(current(), value, -1, where, type.dataType));
         break;
       case "AddAtStart":
-        write(listOf([...items(value), ...collection()], current()));
+        write(listOf([...added(value), ...collection()], current()));
         break;
       case "RemoveFirst": {
         const list = collection();
