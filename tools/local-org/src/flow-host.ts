@@ -59,9 +59,22 @@ function apexType(type: RType): ApexType {
   }
 }
 
+/** What one transaction used against its limits. */
+export interface TransactionUsage {
+  description: string;
+  soqlQueries: number;
+  queryRows: number;
+  dmlStatements: number;
+  dmlRows: number;
+  callouts: number;
+  cpuMs: number;
+}
+
 export class LocalOrgFlowHost implements FlowHost {
   /** Milliseconds the org clock runs ahead of real time (LocalOrg.advanceClock). */
   clockOffset = 0;
+  /** Usage of API transactions and flow path transactions, in the order they ran. */
+  readonly transactions: TransactionUsage[] = [];
   private triggerDepth = 0;
   private readonly descriptions = new Map<string, ObjectDescription | null>();
 
@@ -347,6 +360,20 @@ export class LocalOrgFlowHost implements FlowHost {
     return this.rt.labels.get(name.toLowerCase()) ?? null;
   }
 
+  /** Notes what the current transaction used, for benchmarks and tests. */
+  recordUsage(description: string): void {
+    const limits = this.rt.limits;
+    this.transactions.push({
+      description,
+      soqlQueries: limits.queries,
+      queryRows: limits.queryRows,
+      dmlStatements: limits.dmlStatements,
+      dmlRows: limits.dmlRows,
+      callouts: limits.callouts,
+      cpuMs: limits.cpuTime()
+    });
+  }
+
   /** Runs a job's body with a savepoint: an Apex error rolls the job back and is reported to it. */
   private isolated(job: TransactionJob): void {
     const data = this.rt.data;
@@ -361,6 +388,7 @@ export class LocalOrgFlowHost implements FlowHost {
       job.failed(this.describeError(error));
     } finally {
       this.rt.frames.length = 0;
+      this.recordUsage(job.description);
     }
   }
 

@@ -26,7 +26,7 @@ import { runJob } from "./stdlib/system.js";
 import type { FlowEngine, FailedInterview, PendingScheduledPath } from "./flow/engine.js";
 import type { FlowEvent } from "./flow/interview.js";
 import { FlowConfigurationError } from "./flow/errors.js";
-import { flowInputValue, type LocalOrgFlowHost } from "./flow-host.js";
+import { flowInputValue, type LocalOrgFlowHost, type TransactionUsage } from "./flow-host.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
@@ -44,6 +44,7 @@ export type JsValue = null | string | number | boolean | JsValue[] | { [k: strin
 
 export type { FailedInterview, PendingScheduledPath } from "./flow/engine.js";
 export type { FlowEvent } from "./flow/interview.js";
+export type { TransactionUsage } from "./flow-host.js";
 
 export interface FlowRunResult extends AnonymousResult {
   /** Output variables of the flow. */
@@ -187,6 +188,11 @@ export class LocalOrg {
     return [...this.flows.engine.failedInterviews];
   }
 
+  /** What each API transaction and each flow path transaction used against its limits, oldest first. */
+  transactionUsage(): TransactionUsage[] {
+    return [...this.flows.host.transactions];
+  }
+
   /** What flows did: each element an interview ran, decisions taken, faults. */
   flowEvents(): FlowEvent[] {
     return [...this.flows.engine.events];
@@ -240,6 +246,7 @@ export class LocalOrg {
     const counter = rt.data.idCounter;
     try {
       body();
+      this.flows.host.recordUsage("api");
       // Queued jobs run after the transaction commits, each in its own transaction.
       while (rt.asyncQueue.length > 0) runJob(rt, rt.asyncQueue.shift()!);
       return { success: true, exceptionMessage: null, stackTrace: null, debugLog: rt.debugLog };

@@ -514,8 +514,9 @@ export class DataEngine {
     }
   }
 
-  /** Numbers are stored with the field's decimal places, as the database rounds them. */
+  /** Numbers are stored with the field's decimal places, as the database rounds them; empty text is stored as null. */
   private storedValue(f: FieldDescribe, v: Value): Value {
+    if (v === "") return null;
     if (!(v instanceof ApexDecimal)) return v;
     const scale = f.scale ?? (!f.custom && (f.type === "currency" || f.type === "percent") ? 2 : null);
     if (scale === null) return v;
