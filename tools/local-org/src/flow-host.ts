@@ -487,6 +487,7 @@ export function installFlows(
   const engine = new FlowEngine(host);
   for (const flow of flows) engine.add(flow);
   for (const name of activate) engine.activate(name);
+  engine.checkActiveFlows();
   rt.data.saveHooks = {
     beforeSave: (object, operation, rows) => host.trigger(engine, object, "beforeSave", operation, rows),
     afterSave: (object, operation, rows) => host.trigger(engine, object, "afterSave", operation, rows),

@@ -53,6 +53,9 @@ export interface FlowRunResult extends AnonymousResult {
   fault: { element: string; message: string } | null;
 }
 
+/** An interview ended with an unhandled fault: its transaction is rolled back. */
+class UnhandledFlowFault extends Error {}
+
 export class LocalOrg {
   private constructor(
     readonly rt: Interpreter,
@@ -137,7 +140,8 @@ export class LocalOrg {
     if (!result.success) throw new Error(result.exceptionMessage ?? "update failed");
   }
 
-  /** Starts an autolaunched flow with input variables, as one transaction, and returns its outputs. */
+  /** Starts an autolaunched flow with input variables, as one transaction, and returns its
+   * outputs; an unhandled fault rolls the transaction back and is returned as `fault`. */
   startFlow(apiName: string, inputs: Record<string, JsValue> = {}): FlowRunResult {
     const { engine, host } = this.flows;
     const flow = engine.all().find((f) => f.apiName.toLowerCase() === apiName.toLowerCase());
@@ -155,6 +159,7 @@ export class LocalOrg {
       const run = engine.startAutolaunched(apiName, values);
       outputs = Object.fromEntries([...run.outputs].map(([name, value]) => [name, this.toJs(value)]));
       fault = run.failure;
+      if (fault) throw new UnhandledFlowFault(`An unhandled fault has occurred in this flow: ${fault.message}`);
       return null;
     });
     return { ...result, outputs, fault };
@@ -255,7 +260,7 @@ export class LocalOrg {
       rt.data.restore(snap, counter);
       rt.asyncQueue = [];
       if (e instanceof FlowConfigurationError) throw e;
-      const d = describeError(rt, e);
+      const d = e instanceof UnhandledFlowFault ? { message: e.message, stackTrace: null } : describeError(rt, e);
       if (!(e instanceof ApexThrow) && !(e instanceof Error)) throw e;
       return { success: false, exceptionMessage: d.message, stackTrace: d.stackTrace, debugLog: rt.debugLog };
     } finally {

@@ -272,3 +272,18 @@ test("an element outside the supported subset stops the flow before it runs, nam
     /Flow Waits, element Pause_1: a Wait or Pause element is not supported by local-org/
   );
 });
+
+test("an active flow that would start by itself but cannot run here stops the load", () => {
+  const scheduled =
+    flow(`<start><locationX>0</locationX><locationY>0</locationY><connector><targetReference>Set</targetReference></connector>
+      <schedule><frequency>Daily</frequency><startDate>2026-01-01</startDate><startTime>01:00:00.000Z</startTime></schedule><triggerType>Scheduled</triggerType></start>
+      ${assignment("Set", [["Out", "Assign", text("x")]])}${variable("Out", "String")}`);
+  assert.throws(
+    () => loadApp({ flows: { Nightly: scheduled } }),
+    /Flow Nightly: flows triggered by Scheduled is not supported by local-org/
+  );
+  // Inactive, it is only listed.
+  assert.doesNotThrow(() =>
+    loadApp({ flows: { Nightly: scheduled.replace("<status>Active</status>", "<status>Draft</status>") } })
+  );
+});

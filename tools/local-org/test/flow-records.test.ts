@@ -183,7 +183,8 @@ test("Update Records by filters and by a record variable; Delete Records by filt
 test("a failed save takes the fault connector with the platform's $Flow.FaultMessage; without one the interview fails", () => {
   const failing = (withFault: boolean) =>
     flow(`
-      ${start("Make")}
+      ${start("First")}
+      ${createRecords("First", { object: "Account", fields: [["Name", text("Made first")]], next: "Make" })}
       ${createRecords("Make", { object: "Contact", fields: [["FirstName", text("No")]], next: "Done", fault: withFault ? "Caught" : undefined })}
       ${assignment("Caught", [["Message", "Assign", ref("$Flow.FaultMessage")]])}
       ${assignment("Done", [["Message", "Assign", text("created")]])}
@@ -192,8 +193,13 @@ test("a failed save takes the fault connector with the platform's $Flow.FaultMes
   const expected =
     "This error occurred when the flow tried to create records: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]. You can look up ExceptionCode values in the SOAP API Developer Guide.";
   assert.deepEqual(org.startFlow("Caught").outputs, { Message: expected });
+  assert.equal(org.query("SELECT COUNT() FROM Account"), 1);
   const uncaught = org.startFlow("Uncaught");
   assert.deepEqual(uncaught.fault, { element: "Make", message: expected });
+  assert.equal(uncaught.success, false);
+  assert.equal(uncaught.exceptionMessage, `An unhandled fault has occurred in this flow: ${expected}`);
+  // The unhandled fault rolls back the interview's earlier work.
+  assert.equal(org.query("SELECT COUNT() FROM Account"), 1);
   assert.equal(org.query("SELECT COUNT() FROM Contact"), 0);
 });
 

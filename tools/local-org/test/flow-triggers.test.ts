@@ -3,6 +3,8 @@
 // Custom Error, before-delete, trigger order, templates, bulk counts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import {
   assignment,
   bool,
@@ -17,7 +19,8 @@ import {
   recordStart,
   ref,
   text,
-  updateRecords
+  updateRecords,
+  writeApp
 } from "./flow-support.js";
 import type { LocalOrg } from "../src/index.js";
 
@@ -311,4 +314,34 @@ test("a template runs only when activated, and its FlowDefinitionView row shows 
   assert.deepEqual(active.query("SELECT IsActive FROM FlowDefinitionView WHERE ApiName = 'Account_Template'"), [
     { Id: (active.query("SELECT Id FROM FlowDefinitionView") as { Id: string }[])[0].Id, IsActive: true }
   ]);
+});
+
+test("command line: --activate-flow runs a template in the Apex tests; an unknown name stops the run", () => {
+  const dir = writeApp({
+    flows: {
+      Stamp_Template: flow(
+        `<isTemplate>true</isTemplate>
+         ${recordStart({ object: "Account", triggerType: "RecordBeforeSave", target: "Mark" })}
+         ${assignment("Mark", [["$Record.Description", "Assign", text("stamped")]])}`,
+        { status: "Draft" }
+      )
+    },
+    classes: {
+      StampTest: `@IsTest private class StampTest { @IsTest static void stamps() {
+        Account a = new Account(Name = 'A'); insert a;
+        Assert.areEqual('stamped', [SELECT Description FROM Account WHERE Id = :a.Id].Description); } }`
+    }
+  });
+  const cli = join(__dirname, "..", "src", "cli.ts");
+  const tsx = join(__dirname, "..", "..", "..", "node_modules", ".bin", "tsx");
+  const inactive = spawnSync(tsx, [cli, "test", "--source-dir", dir], { encoding: "utf8" });
+  assert.match(inactive.stdout, /^FAIL {2}StampTest\.stamps/m);
+  const active = spawnSync(tsx, [cli, "test", "--source-dir", dir, "--activate-flow", "Stamp_Template"], {
+    encoding: "utf8"
+  });
+  assert.equal(active.status, 0, active.stdout + active.stderr);
+  assert.match(active.stdout, /^PASS {2}StampTest\.stamps/m);
+  const unknown = spawnSync(tsx, [cli, "test", "--source-dir", dir, "--activate-flow", "Nope"], { encoding: "utf8" });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /cannot activate flow Nope: no such flow in the source folders/);
 });

@@ -72,6 +72,14 @@ export class FlowEngine implements InterviewEnvironment {
     return [...this.flows.values()];
   }
 
+  /** Fails when an active flow would start by itself in an org (a process, a schedule, an event)
+   * but cannot run here: it must not be skipped silently. */
+  checkActiveFlows(): void {
+    for (const flow of this.flows.values())
+      if (this.isActive(flow) && flow.start.kind === "unsupported" && flow.processType !== "Flow")
+        throw new FlowConfigurationError(`Flow ${flow.apiName}: ${flow.start.feature} is not supported by local-org`);
+  }
+
   /** Runs a flow as active, as a subscriber does with a template after Save As and Activate. */
   activate(apiName: string): void {
     const flow = this.flows.get(nameKey(apiName));
