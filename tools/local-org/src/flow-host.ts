@@ -21,6 +21,7 @@ import type { SObjectDescribe } from "./data/schema.js";
 import { fieldValue } from "./data/formula-fields.js";
 import { Limits } from "./runtime/limits.js";
 import { currentUserId, ORG_ID, runJob } from "./stdlib/system.js";
+import { installFlowInterview } from "./stdlib/flow-interview.js";
 import { FlowConfigurationError } from "./flow/errors.js";
 import { FlowEngine } from "./flow/engine.js";
 import type {
@@ -433,6 +434,33 @@ export class LocalOrgFlowHost implements FlowHost {
     return this.rt.test !== null;
   }
 
+  /** Flow.Interview.start(): runs in the current transaction; an unhandled fault rolls back the
+   * interview's changes and returns null. */
+  startFromApex(engine: FlowEngine, apiName: string, inputs: Map<string, Value>): Map<string, Value> | null {
+    const flow = engine.findFlow(apiName)!;
+    for (const name of inputs.keys()) {
+      const variable = flow.resources.get(name.toLowerCase());
+      if (!variable || variable.kind !== "variable" || !variable.isInput)
+        this.rt.throwApex("FlowException", `The flow variable ${name} of ${apiName} isn't available for input`);
+    }
+    const data = this.rt.data;
+    const snapshot = data.snapshot();
+    const counter = data.idCounter;
+    const queued = { async: this.rt.asyncQueue.length, test: this.rt.test?.queued.length ?? 0 };
+    let result;
+    try {
+      result = engine.startAutolaunched(apiName, inputs);
+    } catch (error) {
+      if (error instanceof FlowConfigurationError) throw new CompileError(error.message, null);
+      throw error;
+    }
+    if (result.failure) {
+      this.restore(snapshot, counter, queued);
+      return null;
+    }
+    return new Map([...result.outputs].map(([name, value]) => [name.toLowerCase(), value]));
+  }
+
   /** Runs record-triggered flows for the rows of a save and returns the rows they fail. */
   trigger(
     engine: FlowEngine,
@@ -488,6 +516,14 @@ export function installFlows(
   for (const flow of flows) engine.add(flow);
   for (const name of activate) engine.activate(name);
   engine.checkActiveFlows();
+  installFlowInterview(rt, rt.stdlib, {
+    names: () =>
+      engine
+        .all()
+        .filter((flow) => engine.isActive(flow) && flow.start.kind === "autolaunched")
+        .map((flow) => flow.apiName),
+    start: (apiName, inputs) => host.startFromApex(engine, apiName, inputs)
+  });
   rt.data.saveHooks = {
     beforeSave: (object, operation, rows) => host.trigger(engine, object, "beforeSave", operation, rows),
     afterSave: (object, operation, rows) => host.trigger(engine, object, "afterSave", operation, rows),

@@ -252,3 +252,59 @@ test("a subflow takes inputs, gives outputs, and runs its elements in bulk with 
   // One query for $Record.Account.Name and one for the subflow's Get Records, for 100 records.
   assert.deepEqual(out.debugLog, ["2", "50 50"]);
 });
+
+test("Apex starts flows with Flow.Interview: createInterview or Flow.Interview.<Name>, start, getVariableValue", () => {
+  const org = loadApp({
+    flows: {
+      Greet: flow(`
+        ${start("Make")}
+        <recordCreates><name>Make</name><label>Make</label><locationX>0</locationX><locationY>0</locationY>
+          <connector><targetReference>Set</targetReference></connector>
+          <inputAssignments><field>Name</field><value>${ref("Name")}</value></inputAssignments><object>Account</object>
+          <storeOutputAutomatically>true</storeOutputAutomatically></recordCreates>
+        ${assignment("Set", [
+          ["Greeting", "Assign", text("Hello ")],
+          ["Greeting", "Add", ref("Name")],
+          ["Doubled", "Assign", ref("Count")],
+          ["Doubled", "Add", ref("Count")]
+        ])}
+        ${variable("Name", "String", { input: true })}
+        ${variable("Count", "Number", { input: true, scale: 0 })}
+        ${variable("Greeting", "String", { output: true })}
+        ${variable("Doubled", "Number", { output: true, scale: 0 })}`),
+      Fails: flow(`
+        ${start("Make")}
+        <recordCreates><name>Make</name><label>Make</label><locationX>0</locationX><locationY>0</locationY>
+          <connector><targetReference>Broken</targetReference></connector>
+          <inputAssignments><field>Name</field><value>${text("kept?")}</value></inputAssignments><object>Account</object>
+          <storeOutputAutomatically>true</storeOutputAutomatically></recordCreates>
+        <recordCreates><name>Broken</name><label>Broken</label><locationX>0</locationX><locationY>0</locationY>
+          <inputAssignments><field>FirstName</field><value>${text("x")}</value></inputAssignments><object>Contact</object>
+          <storeOutputAutomatically>true</storeOutputAutomatically></recordCreates>`)
+    }
+  });
+  const out = org.runAnonymous(`
+    Flow.Interview greet = Flow.Interview.createInterview('Greet', new Map<String, Object>{ 'Name' => 'Ada', 'Count' => 21 });
+    System.debug(greet.getVariableValue('Greeting'));
+    greet.start();
+    System.debug(greet.getVariableValue('Greeting') + ' ' + greet.getVariableValue('Doubled'));
+    Flow.Interview.Greet typed = new Flow.Interview.Greet(new Map<String, Object>{ 'Name' => 'Bob' });
+    typed.start();
+    System.debug(typed.getVariableValue('Greeting'));
+    System.debug([SELECT COUNT() FROM Account]);
+    try { new Flow.Interview.Fails(new Map<String, Object>()).start(); } catch (FlowException e) { System.debug(e.getMessage()); }
+    System.debug([SELECT COUNT() FROM Account]);
+    try { Flow.Interview.createInterview('Nope', null); } catch (FlowException e) { System.debug(e.getMessage()); }
+    try { Flow.Interview.createInterview('Greet', new Map<String, Object>{ 'Greeting' => 'x' }).start(); } catch (FlowException e) { System.debug(e.getMessage()); }`);
+  assert.equal(out.success, true, out.exceptionMessage ?? "");
+  assert.deepEqual(out.debugLog, [
+    "null",
+    "Hello Ada 42",
+    "Hello Bob",
+    "2",
+    "An unhandled fault has occurred in this flow",
+    "2",
+    "No active autolaunched flow named Nope",
+    "The flow variable Greeting of Greet isn't available for input"
+  ]);
+});

@@ -287,3 +287,39 @@ test("an active flow that would start by itself but cannot run here stops the lo
     loadApp({ flows: { Nightly: scheduled.replace("<status>Active</status>", "<status>Draft</status>") } })
   );
 });
+
+test("references and formulas are checked before the flow runs, so nothing runs halfway", () => {
+  const org = loadApp({
+    flows: {
+      Typo: flow(`
+        ${start("Make")}
+        <recordCreates><name>Make</name><label>Make</label><locationX>0</locationX><locationY>0</locationY>
+          <connector><targetReference>Set</targetReference></connector>
+          <inputAssignments><field>Name</field><value>${text("made")}</value></inputAssignments><object>Account</object>
+          <storeOutputAutomatically>true</storeOutputAutomatically></recordCreates>
+        ${assignment("Set", [["Out", "Assign", ref("Nmae")]])}
+        ${variable("Out", "String", { output: true })}`),
+      Unknown_Function: flow(`
+        ${start("Set")}
+        ${assignment("Set", [["Out", "Assign", ref("Odd")]])}
+        ${formula("Odd", "String", 'REGEX("a", "b")')}
+        ${variable("Out", "String", { output: true })}`),
+      Bad_Global: flow(
+        `${start("Set")}${assignment("Set", [["Out", "Assign", ref("$Api.Session_ID")]])}${variable("Out", "String", { output: true })}`
+      )
+    }
+  });
+  assert.throws(
+    () => org.startFlow("Typo"),
+    /^Error: Flow Typo, element Set: Nmae refers to no resource or element of the flow$/
+  );
+  assert.equal(org.query("SELECT COUNT() FROM Account"), 0);
+  assert.throws(
+    () => org.startFlow("Unknown_Function"),
+    /Flow Unknown_Function, element Odd: the formula function REGEX is not supported by local-org/
+  );
+  assert.throws(
+    () => org.startFlow("Bad_Global"),
+    /Flow Bad_Global, element Set: the global \$Api is not supported by local-org/
+  );
+});

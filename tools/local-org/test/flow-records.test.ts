@@ -216,3 +216,21 @@ test("Delete Records with filters that match nothing faults, as the platform doe
     message: "DELETE --- There is nothing in Salesforce matching your delete criteria."
   });
 });
+
+test("an empty record collection saves nothing; a record variable with no record faults", () => {
+  const org = loadApp({
+    flows: {
+      Empty: flow(`
+        ${start("Save_All")}
+        ${updateRecords("Save_All", { inputReference: "Accounts", next: "Save_One" })}
+        ${updateRecords("Save_One", { inputReference: "Account", fault: "Caught" })}
+        ${assignment("Caught", [["Message", "Assign", ref("$Flow.FaultMessage")]])}
+        ${variable("Accounts", "SObject", { collection: true, objectType: "Account" })}
+        ${variable("Account", "SObject", { objectType: "Account" })}
+        ${variable("Message", "String", { output: true })}`)
+    }
+  });
+  assert.deepEqual(org.startFlow("Empty").outputs, {
+    Message: "The flow failed to access the value for Account because it hasn't been set or assigned."
+  });
+});

@@ -345,3 +345,39 @@ test("command line: --activate-flow runs a template in the Apex tests; an unknow
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /cannot activate flow Nope: no such flow in the source folders/);
 });
+
+test("an entry condition formula that cannot be evaluated fails the save with the platform's error", () => {
+  const org = loadApp({
+    flows: {
+      Ratio: flow(
+        `${recordStart({ object: "Account", triggerType: "RecordBeforeSave", target: "Mark", filterFormula: "{!$Record.AnnualRevenue} / {!$Record.NumberOfEmployees} &gt; 10" })}
+         ${assignment("Mark", [["$Record.Description", "Assign", text("big")]])}`,
+        { label: "Revenue Ratio" }
+      )
+    }
+  });
+  org.insert("Account", [{ Name: "Fine", AnnualRevenue: 1000, NumberOfEmployees: 10 }]);
+  assert.throws(
+    () => org.insert("Account", [{ Name: "Nobody", AnnualRevenue: 1000, NumberOfEmployees: 0 }]),
+    /CANNOT_EXECUTE_FLOW_TRIGGER, We can't save this record because the “Revenue Ratio” process failed\. Give your Salesforce admin these details\. The formula of the entry conditions could not be evaluated: Division by zero/
+  );
+  assert.deepEqual(
+    (org.query("SELECT Description FROM Account") as { Description: string }[]).map((a) => a.Description),
+    ["big"]
+  );
+});
+
+test("an active record-triggered flow that could never start stops the load", () => {
+  const onDelete =
+    flow(`${recordStart({ object: "Account", triggerType: "RecordAfterSave", recordTriggerType: "Delete", target: "Mark" })}
+    ${assignment("Mark", [["$Record.Description", "Assign", text("x")]])}`);
+  assert.throws(
+    () => loadApp({ flows: { After_Delete: onDelete } }),
+    /Flow After_Delete: a flow runs on delete only before the record is deleted/
+  );
+  const unknownObject = flow(`${recordStart({ object: "Invoice__c", target: "Mark" })}${assignment("Mark", [])}`);
+  assert.throws(
+    () => loadApp({ flows: { On_Invoice: unknownObject } }),
+    /Flow On_Invoice: it is triggered by Invoice__c, which is not an object of the org/
+  );
+});

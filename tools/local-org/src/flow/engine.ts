@@ -3,7 +3,7 @@
 // output variables, record-triggered runs around saves, and the queue of scheduled paths that
 // wait for the clock. It reaches the org only through its host.
 import type { Value } from "../interpreter/values.js";
-import { FlowConfigurationError, invalidFlow } from "./errors.js";
+import { FlowConfigurationError, FlowFault, invalidFlow } from "./errors.js";
 import type { FlowHost } from "./host.js";
 import { FlowInterview, InterviewBatch, type FlowEvent, type InterviewEnvironment } from "./interview.js";
 import { nameKey, type FlowDefinition, type FlowScheduledPath } from "./model.js";
@@ -75,9 +75,22 @@ export class FlowEngine implements InterviewEnvironment {
   /** Fails when an active flow would start by itself in an org (a process, a schedule, an event)
    * but cannot run here: it must not be skipped silently. */
   checkActiveFlows(): void {
-    for (const flow of this.flows.values())
-      if (this.isActive(flow) && flow.start.kind === "unsupported" && flow.processType !== "Flow")
-        throw new FlowConfigurationError(`Flow ${flow.apiName}: ${flow.start.feature} is not supported by local-org`);
+    for (const flow of this.flows.values()) {
+      if (!this.isActive(flow)) continue;
+      const start = flow.start;
+      if (start.kind === "unsupported" && flow.processType !== "Flow")
+        throw new FlowConfigurationError(`Flow ${flow.apiName}: ${start.feature} is not supported by local-org`);
+      if (start.kind !== "recordTriggered") continue;
+      // A record-triggered flow that could never start would be skipped without a word.
+      if (!this.host.describeObject(start.object))
+        invalidFlow(flow.apiName, null, `it is triggered by ${start.object}, which is not an object of the org`);
+      if ((start.recordTriggerType === "Delete") !== (start.when === "beforeDelete"))
+        invalidFlow(
+          flow.apiName,
+          null,
+          "a flow runs on delete only before the record is deleted (RecordBeforeDelete with Delete)"
+        );
+    }
   }
 
   /** Runs a flow as active, as a subscriber does with a template after Save As and Activate. */
@@ -192,7 +205,17 @@ export class FlowEngine implements InterviewEnvironment {
             row.prior
           )
         );
-        const matched = interviews.filter((interview) => entryMet(interview, start));
+        const matched = interviews.filter((interview) => {
+          try {
+            return entryMet(interview, start);
+          } catch (error) {
+            // A fault while checking the entry conditions (a formula that fails) fails the record's save.
+            if (!(error instanceof FlowFault)) throw error;
+            interview.state = "failed";
+            interview.failure = { element: "(start)", message: error.message };
+            return true;
+          }
+        });
         batch.interviews.splice(0, batch.interviews.length, ...(start.next === null ? [] : matched));
         for (const interview of matched)
           interview.log(
@@ -204,7 +227,7 @@ export class FlowEngine implements InterviewEnvironment {
         const succeeded: TriggerRow[] = [];
         matched.forEach((interview) => {
           const row = chunk[interviews.indexOf(interview)];
-          const error = start.next === null ? null : rowErrorOf(interview);
+          const error = start.next === null && interview.state !== "failed" ? null : rowErrorOf(interview);
           if (error) errors.set(row.index, error);
           else succeeded.push(row);
         });

@@ -60,7 +60,7 @@ function conditionsMet(interview: FlowInterview, start: RecordTriggeredStart): b
   if (start.filterFormula !== null) {
     const result = evaluateFormulaResource(interview, {
       kind: "formula",
-      name: "the entry condition formula",
+      name: "of the entry conditions",
       dataType: "Boolean",
       expression: start.filterFormula,
       scale: null

@@ -206,18 +206,30 @@ export function parseFormulaCached(source: string): FormulaNode {
   return tree;
 }
 
-/** The references a formula reads (for example to know which fields to load). */
+/** The references a formula reads (for example to check them before it runs). */
 export function formulaReferences(tree: FormulaNode): string[] {
-  const out: string[] = [];
+  return collect(tree).references;
+}
+
+/** The functions a formula calls, by upper-case name. */
+export function formulaFunctions(tree: FormulaNode): string[] {
+  return collect(tree).functions;
+}
+
+function collect(tree: FormulaNode): { references: string[]; functions: string[] } {
+  const references: string[] = [];
+  const functions: string[] = [];
   const visit = (node: FormulaNode) => {
-    if (node.kind === "reference") out.push(node.path);
-    else if (node.kind === "call") node.args.forEach(visit);
-    else if (node.kind === "unary") visit(node.operand);
+    if (node.kind === "reference") references.push(node.path);
+    else if (node.kind === "call") {
+      functions.push(node.name);
+      node.args.forEach(visit);
+    } else if (node.kind === "unary") visit(node.operand);
     else if (node.kind === "binary") {
       visit(node.left);
       visit(node.right);
     }
   };
   visit(tree);
-  return out;
+  return { references, functions };
 }

@@ -15,8 +15,12 @@ export function recordsOf(interview: FlowInterview, reference: string, element: 
   if (value instanceof SObjectValue) return [value];
   if (value instanceof ApexList)
     return value.items.filter((item): item is SObjectValue => item instanceof SObjectValue);
-  if (value === null)
+  if (value === null) {
+    // An empty record collection saves nothing; a record variable with no record is a fault.
+    const resource = interview.flow.resources.get(nameKey(reference.split(".")[0]));
+    if (resource?.kind === "variable" && resource.isCollection) return [];
     flowFault(`The flow failed to access the value for ${reference} because it hasn't been set or assigned.`);
+  }
   return flowFault(`${element}: ${reference} is ${describeValue(value)}, not a record or a record collection`);
 }
 
