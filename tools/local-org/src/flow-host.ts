@@ -385,6 +385,8 @@ export class LocalOrgFlowHost implements FlowHost {
       job.run();
     } catch (error) {
       this.restore(snapshot, counter, queued);
+      // In an Apex test, a flow that cannot run fails the test with its own message.
+      if (error instanceof FlowConfigurationError && this.rt.test) throw new CompileError(error.message, null);
       if (!(error instanceof ApexThrow)) throw error;
       job.failed(this.describeError(error));
     } finally {

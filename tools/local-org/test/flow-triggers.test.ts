@@ -381,3 +381,29 @@ test("an active record-triggered flow that could never start stops the load", ()
     /Flow On_Invoice: it is triggered by Invoice__c, which is not an object of the org/
   );
 });
+
+test("an after-save flow that keeps updating its own record runs again on each save until the trigger depth limit", () => {
+  const org = loadApp({
+    flows: {
+      Echo: flow(`
+        ${recordStart({ object: "Account", recordTriggerType: "Update", target: "Again" })}
+        ${updateRecords("Again", { inputReference: "$Record", fields: [["NumberOfEmployees", ref("Next")]] })}
+        ${formula("Next", "Number", "BLANKVALUE({!$Record.NumberOfEmployees}, 0) + 1", 0)}`),
+      Echo_Until_Five: flow(`
+        ${recordStart({ object: "Contact", recordTriggerType: "Update", target: "Again", filters: filter("Title", "NotEqualTo", text("5")) })}
+        ${updateRecords("Again", { inputReference: "$Record", fields: [["Title", ref("Next")]] })}
+        ${formula("Next", "String", "TEXT(VALUE(BLANKVALUE({!$Record.Title}, &quot;0&quot;)) + 1)")}`)
+    }
+  });
+  const [account] = org.insert("Account", [{ Name: "Loop" }]);
+  assert.throws(
+    () => org.update("Account", [{ Id: account, Name: "Loop 2" }]),
+    /System\.LimitException: Maximum trigger depth exceeded/
+  );
+  const [contact] = org.insert("Contact", [{ LastName: "Counter" }]);
+  org.update("Contact", [{ Id: contact, Title: "1" }]);
+  assert.deepEqual(
+    (org.query("SELECT Title FROM Contact") as { Title: string }[]).map((c) => c.Title),
+    ["5"]
+  );
+});
