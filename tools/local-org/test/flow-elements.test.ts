@@ -323,3 +323,24 @@ test("references and formulas are checked before the flow runs, so nothing runs 
     /Flow Bad_Global, element Set: the global \$Api is not supported by local-org/
   );
 });
+
+test("variables start blank, Booleans False; Add to a blank number starts from zero", () => {
+  const org = loadApp({
+    flows: {
+      Defaults: flow(`
+        ${start("Check")}
+        ${decision("Check", [{ name: "IsFalse", conditions: condition("Flag", "EqualTo", bool(false)), next: "Count" }], "Count")}
+        ${assignment("Count", [
+          ["Total", "Add", num(2)],
+          ["Seen", "Assign", ref("IsFalse")],
+          ["Blank", "Assign", ref("Text")]
+        ])}
+        ${variable("Flag", "Boolean")}
+        ${variable("Text", "String")}
+        ${variable("Total", "Number", { output: true, scale: 0 })}
+        ${variable("Seen", "Boolean", { output: true })}
+        ${variable("Blank", "String", { output: true })}`)
+    }
+  });
+  assert.deepEqual(org.startFlow("Defaults").outputs, { Total: 2, Seen: true, Blank: null });
+});

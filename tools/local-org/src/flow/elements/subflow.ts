@@ -71,7 +71,7 @@ export function runSubflow(
   });
 }
 
-/** Variables start with their default values, or blank. */
+/** Variables start with their default values, or blank (Booleans false). */
 export function initializeVariables(interview: FlowInterview): void {
   for (const resource of interview.flow.resources.values()) {
     if (resource.kind !== "variable") continue;
@@ -81,6 +81,7 @@ export function initializeVariables(interview: FlowInterview): void {
         key,
         convertValue(valueOf(interview, resource.value, resource.name), resource, resource.name, interview.host)
       );
-    else interview.values.set(key, null);
+    // Flow Builder gives Boolean variables False as their default value.
+    else interview.values.set(key, resource.dataType === "Boolean" && !resource.isCollection ? false : null);
   }
 }
