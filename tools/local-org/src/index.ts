@@ -1,5 +1,5 @@
-// Programmatic API: load a project, run anonymous Apex and tests, insert and query records,
-// invoke an invocable method.
+// Programmatic API: load a project, run anonymous Apex and tests, insert, update and query
+// records, invoke an invocable method, start flows and move the org clock.
 import { loadProject, type LoadOptions } from "./project.js";
 import { ApexSyntaxError, parseAnonymous, parseSoqlString } from "./parse/convert.js";
 import type { Interpreter } from "./interpreter/interpreter.js";
@@ -24,6 +24,10 @@ import { describeError, runTests, type TestRunResult } from "./testing/runner.js
 import { ApexThrow } from "./interpreter/errors.js";
 import { runJob } from "./stdlib/system.js";
 import { callAuraEnabled, type AuraActionRequest, type AuraActionResult } from "./aura.js";
+import type { FlowEngine, FailedInterview, PendingScheduledPath } from "./flow/engine.js";
+import type { FlowEvent } from "./flow/interview.js";
+import { FlowConfigurationError } from "./flow/errors.js";
+import { flowInputValue, type LocalOrgFlowHost, type TransactionUsage } from "./flow-host.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
@@ -40,11 +44,29 @@ export interface AnonymousResult {
 
 export type JsValue = null | string | number | boolean | JsValue[] | { [k: string]: JsValue };
 
+export type { FailedInterview, PendingScheduledPath } from "./flow/engine.js";
+export type { FlowEvent } from "./flow/interview.js";
+export type { TransactionUsage } from "./flow-host.js";
+
+export interface FlowRunResult extends AnonymousResult {
+  /** Output variables of the flow. */
+  outputs: Record<string, JsValue>;
+  /** The element and $Flow.FaultMessage of an unhandled fault, or null. */
+  fault: { element: string; message: string } | null;
+}
+
+/** An interview ended with an unhandled fault: its transaction is rolled back. */
+class UnhandledFlowFault extends Error {}
+
 export class LocalOrg {
-  private constructor(readonly rt: Interpreter) {}
+  private constructor(
+    readonly rt: Interpreter,
+    private readonly flows: { engine: FlowEngine; host: LocalOrgFlowHost }
+  ) {}
 
   static load(options: LoadOptions = {}): LocalOrg {
-    return new LocalOrg(loadProject(options).rt);
+    const project = loadProject(options);
+    return new LocalOrg(project.rt, project.flows);
   }
 
   runTests(classNames?: string[]): TestRunResult {
@@ -100,6 +122,89 @@ export class LocalOrg {
     return recs.map((r) => String(r.fields.get("id")));
   }
 
+  /** Updates records (each with its Id) in one DML statement, as one save of a user or an import. */
+  update(objectName: string, records: Record<string, JsValue>[]): void {
+    const obj = this.rt.schema.get(objectName);
+    if (!obj) throw new Error(`unknown object ${objectName}`);
+    const recs = records.map((r) => {
+      const rec = this.rt.data.newRecord(obj);
+      for (const [k, v] of Object.entries(r)) {
+        const f = obj.fields.get(k.toLowerCase());
+        if (!f) throw new Error(`unknown field ${objectName}.${k}`);
+        this.rt.data.setField(rec, k, this.fromJs(v, this.rt.fieldType(f)), { file: "api", line: 0 });
+      }
+      return rec;
+    });
+    const result = this.transaction(() => {
+      this.rt.data.dmlStatement("update", new ApexList({ k: "sobject", obj }, recs), null, { file: "api", line: 0 });
+      return null;
+    });
+    if (!result.success) throw new Error(result.exceptionMessage ?? "update failed");
+  }
+
+  /** Starts an autolaunched flow with input variables, as one transaction, and returns its
+   * outputs; an unhandled fault rolls the transaction back and is returned as `fault`. */
+  startFlow(apiName: string, inputs: Record<string, JsValue> = {}): FlowRunResult {
+    const { engine, host } = this.flows;
+    const flow = engine.all().find((f) => f.apiName.toLowerCase() === apiName.toLowerCase());
+    if (!flow) throw new Error(`no flow ${apiName} in the source folders`);
+    const values = new Map<string, Value>();
+    for (const [name, value] of Object.entries(inputs)) {
+      const variable = flow.resources.get(name.toLowerCase());
+      if (!variable || variable.kind !== "variable" || !variable.isInput)
+        throw new Error(`${name} is not an input variable of flow ${apiName}`);
+      values.set(name, flowInputValue(host, variable, value));
+    }
+    let outputs: Record<string, JsValue> = {};
+    let fault: { element: string; message: string } | null = null;
+    const result = this.transaction(() => {
+      const run = engine.startAutolaunched(apiName, values);
+      outputs = Object.fromEntries([...run.outputs].map(([name, value]) => [name, this.toJs(value)]));
+      fault = run.failure;
+      if (fault) throw new UnhandledFlowFault(`An unhandled fault has occurred in this flow: ${fault.message}`);
+      return null;
+    });
+    return { ...result, outputs, fault };
+  }
+
+  /** Moves the org clock forward and runs the scheduled flow paths that come due; returns how many records they ran for. */
+  advanceClock(by: { days?: number; hours?: number; minutes?: number; milliseconds?: number }): number {
+    const ms =
+      (by.days ?? 0) * 86400000 + (by.hours ?? 0) * 3600000 + (by.minutes ?? 0) * 60000 + (by.milliseconds ?? 0);
+    if (!(ms >= 0)) throw new Error("the clock only moves forward");
+    this.flows.host.clockOffset += ms;
+    try {
+      return this.flows.engine.runDueScheduledPaths();
+    } finally {
+      this.rt.frames.length = 0;
+    }
+  }
+
+  /** The org clock (real time plus what advanceClock added), as an ISO date/time. */
+  now(): string {
+    return new Date(this.flows.host.now()).toISOString();
+  }
+
+  /** Records waiting on a scheduled path with a time offset. */
+  pendingScheduledPaths(): PendingScheduledPath[] {
+    return this.flows.engine.pendingScheduledPaths();
+  }
+
+  /** Interviews of asynchronous and scheduled paths that failed, with their fault messages. */
+  failedFlowInterviews(): FailedInterview[] {
+    return [...this.flows.engine.failedInterviews];
+  }
+
+  /** What each API transaction and each flow path transaction used against its limits, oldest first. */
+  transactionUsage(): TransactionUsage[] {
+    return [...this.flows.host.transactions];
+  }
+
+  /** What flows did: each element an interview ran, decisions taken, faults. */
+  flowEvents(): FlowEvent[] {
+    return [...this.flows.engine.events];
+  }
+
   /** Runs a SOQL query; records come back as plain objects keyed by API name. */
   query(soql: string): JsValue[] | number {
     const q = parseSoqlString(soql, "api", 0);
@@ -153,6 +258,7 @@ export class LocalOrg {
     const counter = rt.data.idCounter;
     try {
       body();
+      this.flows.host.recordUsage("api");
       // Queued jobs run after the transaction commits, each in its own transaction.
       while (rt.asyncQueue.length > 0) runJob(rt, rt.asyncQueue.shift()!);
       return { success: true, exceptionMessage: null, stackTrace: null, debugLog: rt.debugLog };
@@ -160,7 +266,8 @@ export class LocalOrg {
       // An unhandled exception rolls the transaction back.
       rt.data.restore(snap, counter);
       rt.asyncQueue = [];
-      const d = describeError(rt, e);
+      if (e instanceof FlowConfigurationError) throw e;
+      const d = e instanceof UnhandledFlowFault ? { message: e.message, stackTrace: null } : describeError(rt, e);
       if (!(e instanceof ApexThrow) && !(e instanceof Error)) throw e;
       return { success: false, exceptionMessage: d.message, stackTrace: d.stackTrace, debugLog: rt.debugLog };
     } finally {

@@ -12,6 +12,9 @@ import { DataEngine } from "./data/engine.js";
 import type { NamedCredentialConfig } from "./stdlib/http.js";
 import { ApexDecimal, type Value } from "./interpreter/values.js";
 import { loadExternalCredentials } from "./external-credentials.js";
+import { loadFlowFile } from "./flow/loader.js";
+import type { FlowEngine } from "./flow/engine.js";
+import { installFlows, type LocalOrgFlowHost } from "./flow-host.js";
 
 export interface LoadOptions {
   /** Package directories laid out like force-app (default: ["force-app"]). */
@@ -25,11 +28,15 @@ export interface LoadOptions {
   cache?: boolean;
   /** Classes given as source text, loaded with the folders' classes. */
   classSources?: { file: string; source: string }[];
+  /** Flows (by API name) to run as active although their metadata is not, as a subscriber
+   * activates a template after Save As. */
+  activateFlows?: string[];
 }
 
 export interface LoadedProject {
   rt: Interpreter;
   types: TypeDecl[];
+  flows: { engine: FlowEngine; host: LocalOrgFlowHost };
 }
 
 function walk(dir: string, visit: (path: string, isDir: boolean) => boolean | void) {
@@ -154,13 +161,14 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   rt.registerTypes(types);
   loadCustomMetadata(rt, metadataFiles, xml);
   loadPermissions(rt, permissionFiles);
-  loadFlows(rt, flowFiles);
+  const flows = installFlows(rt, flowFiles.map(loadFlowFile), options.activateFlows ?? []);
+  loadFlowDefinitions(rt, flows.engine);
   const labelXml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (n) => n === "labels" });
   for (const file of labelFiles) {
     const doc = labelXml.parse(readFileSync(file, "utf8")).CustomLabels as { labels?: Record<string, unknown>[] };
     for (const l of doc.labels ?? []) rt.labels.set(String(l.fullName).toLowerCase(), String(l.value ?? ""));
   }
-  return { rt, types };
+  return { rt, types, flows };
 }
 
 function loadCustomMetadata(rt: Interpreter, files: string[], xml: XMLParser) {
@@ -233,22 +241,22 @@ function loadPermissions(rt: Interpreter, files: string[]) {
   }
 }
 
-/** Flows become FlowDefinitionView rows (the flows themselves do not run). */
-function loadFlows(rt: Interpreter, files: string[]) {
+/** Each flow is also a FlowDefinitionView row; an activated template shows as active. */
+function loadFlowDefinitions(rt: Interpreter, engine: FlowEngine) {
   const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
   const obj = rt.schema.get("FlowDefinitionView")!;
-  for (const file of files) {
-    const apiName = file.split(/[\\/]/).pop()!.replace(".flow-meta.xml", "");
-    const flow = xml.parse(readFileSync(file, "utf8")).Flow as Record<string, unknown>;
+  for (const definition of engine.all()) {
+    const apiName = definition.apiName;
+    const flow = xml.parse(readFileSync(definition.file, "utf8")).Flow as Record<string, unknown>;
     const id = rt.data.nextId(obj.keyPrefix);
     const versionId = rt.data.nextId("301");
-    const active = String(flow.status ?? "") === "Active";
+    const active = engine.isActive(definition);
     const rec = new Map<string, Value>([
       ["id", id],
       ["apiname", apiName],
-      ["label", String(flow.label ?? apiName)],
+      ["label", definition.label],
       ["description", flow.description === undefined ? null : String(flow.description)],
-      ["processtype", flow.processType === undefined ? null : String(flow.processType)],
+      ["processtype", definition.processType],
       ["isactive", active],
       ["activeversionid", active ? versionId : null],
       ["latestversionid", versionId],

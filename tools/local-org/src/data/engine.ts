@@ -38,6 +38,30 @@ export interface DmlRowResult {
 
 type DmlOp = "insert" | "update" | "upsert" | "delete" | "undelete" | "merge";
 
+/** A row of a save as record-triggered automation sees it: its new values (which before-save
+ * automation may change) and, for updates and deletes, the values before. */
+export interface SaveRow {
+  index: number;
+  stored: StoredRecord;
+  old: StoredRecord | null;
+}
+
+/** Automation around a save; each returns the rows it failed, by index in the DML list. */
+export interface RecordSaveHooks {
+  beforeSave(object: SObjectDescribe, operation: "insert" | "update", rows: SaveRow[]): Map<number, DmlError>;
+  afterSave(object: SObjectDescribe, operation: "insert" | "update", rows: SaveRow[]): Map<number, DmlError>;
+  beforeDelete(object: SObjectDescribe, rows: SaveRow[]): Map<number, DmlError>;
+}
+
+interface PreparedRow {
+  index: number;
+  kind: "insert" | "update" | "delete";
+  object: SObjectDescribe;
+  stored: StoredRecord;
+  old: StoredRecord | null;
+  id: string | null;
+}
+
 export class DataEngine {
   /** Records by lower-case object name, then by 18-character id. */
   tables = new Map<string, Map<string, StoredRecord>>();
@@ -193,7 +217,7 @@ export class DataEngine {
     const key = name.toLowerCase();
     const f = rec.type.fields.get(key);
     if (f) {
-      if (f.systemField && key !== "id") {
+      if ((f.systemField || f.formula !== null) && key !== "id") {
         this.rt.throwApex("SObjectException", `Field ${f.name} is not editable`);
       }
       const cv = this.rt.coerce(v, this.rt.fieldType(f));
@@ -286,45 +310,123 @@ export class DataEngine {
     this.rt.limits.count(this.rt, "dmlRows", recs.length);
     const before = this.snapshot();
     const counter = this.counter;
-    const results: DmlRowResult[] = [];
-    const assigned: [SObjectValue, string][] = [];
-    for (let i = 0; i < recs.length; i++) {
-      const r = recs[i];
-      let res: DmlRowResult;
-      try {
-        res = this.dmlRow(op, r, extField, i);
-      } catch (e) {
-        if (e instanceof RowError)
-          res = { id: null, created: false, errors: [{ ...e.err, index: i, object: r.type.name }] };
-        else throw e;
-      }
-      results.push(res);
-      if (res.errors.length === 0 && res.created && res.id) assigned.push([r, res.id]);
-    }
-    const anyFailed = results.some((r) => r.errors.length > 0);
-    if (anyFailed && allOrNone) {
+    const queued = this.queuedWork();
+    // With partial success, rows that record-triggered automation failed are left out and the
+    // others saved again (up to three times), as the platform retries a bulk save.
+    let failures = new Map<number, DmlError>();
+    let attempt = this.attemptSave(op, recs, extField, failures);
+    for (let retry = 0; !allOrNone && retry < 3 && attempt.automationFailed; retry++) {
       this.restore(before, counter);
+      this.dropQueuedWork(queued);
+      failures = attempt.failures;
+      attempt = this.attemptSave(op, recs, extField, failures);
+    }
+    const results: DmlRowResult[] = recs.map((r, i) => {
+      const error = attempt.failures.get(i);
+      if (error) return { id: null, created: false, errors: [{ ...error, index: i, object: r.type.name }] };
+      return attempt.saved.get(i)!;
+    });
+    if (attempt.failures.size > 0 && allOrNone) {
+      this.restore(before, counter);
+      this.dropQueuedWork(queued);
       return results;
     }
-    for (const [r, id] of assigned) {
-      r.fields.set("id", id);
-      r.readable?.add("id");
+    for (const [i, result] of attempt.saved) {
+      if (!result.created || !result.id) continue;
+      recs[i].fields.set("id", result.id);
+      recs[i].readable?.add("id");
     }
     this.rt.uncommittedDml = true;
     return results;
   }
 
-  private dmlRow(op: DmlOp, r: SObjectValue, extField: string | null, index: number): DmlRowResult {
+  /** Record-triggered automation (flows) run around saves when set. */
+  saveHooks: RecordSaveHooks | null = null;
+
+  /** One pass over the rows: prepare, before-save automation, save, after-save automation. */
+  private attemptSave(
+    op: DmlOp,
+    recs: SObjectValue[],
+    extField: string | null,
+    earlierFailures: Map<number, DmlError>
+  ): { saved: Map<number, DmlRowResult>; failures: Map<number, DmlError>; automationFailed: boolean } {
+    const failures = new Map(earlierFailures);
+    const saved = new Map<number, DmlRowResult>();
+    const prepared: PreparedRow[] = [];
+    for (let i = 0; i < recs.length; i++) {
+      if (failures.has(i)) continue;
+      try {
+        prepared.push(this.prepareRow(op, recs[i], extField, i));
+      } catch (e) {
+        if (e instanceof RowError) failures.set(i, e.err);
+        else throw e;
+      }
+    }
+    let automationFailed = false;
+    const runHooks = (phase: "before" | "after", rows: PreparedRow[]) => {
+      const hooks = this.saveHooks;
+      if (!hooks) return;
+      // Rows of one object and operation run together, in the order their first row appears.
+      const groups = new Map<string, PreparedRow[]>();
+      for (const row of rows) {
+        const key = `${row.object.name}:${row.kind}`;
+        groups.set(key, [...(groups.get(key) ?? []), row]);
+      }
+      for (const group of groups.values()) {
+        const { object, kind } = group[0];
+        const saveRows = group.map((row) => ({ index: row.index, stored: row.stored, old: row.old }));
+        const errors =
+          kind === "delete"
+            ? phase === "before"
+              ? hooks.beforeDelete(object, saveRows)
+              : new Map<number, DmlError>()
+            : phase === "before"
+              ? hooks.beforeSave(object, kind, saveRows)
+              : hooks.afterSave(object, kind, saveRows);
+        for (const [index, error] of errors) {
+          failures.set(index, error);
+          if (phase === "after") automationFailed = true;
+        }
+      }
+    };
+    runHooks("before", prepared);
+    const stored: PreparedRow[] = [];
+    for (const row of prepared) {
+      if (failures.has(row.index)) continue;
+      try {
+        saved.set(row.index, this.saveRow(row));
+        stored.push(row);
+      } catch (e) {
+        if (e instanceof RowError) failures.set(row.index, e.err);
+        else throw e;
+      }
+    }
+    runHooks("after", stored);
+    for (const index of failures.keys()) saved.delete(index);
+    return { saved, failures, automationFailed };
+  }
+
+  /** Jobs queued so far, so that a failed DML statement can drop those its automation queued. */
+  private queuedWork(): { async: number; test: number } {
+    return { async: this.rt.asyncQueue.length, test: this.rt.test?.queued.length ?? 0 };
+  }
+
+  private dropQueuedWork(mark: { async: number; test: number }) {
+    this.rt.asyncQueue.length = Math.min(this.rt.asyncQueue.length, mark.async);
+    if (this.rt.test) this.rt.test.queued.length = Math.min(this.rt.test.queued.length, mark.test);
+  }
+
+  /** Resolves what a row does (upsert becomes insert or update) and builds its new field values. */
+  private prepareRow(op: DmlOp, r: SObjectValue, extField: string | null, index: number): PreparedRow {
     const obj = r.type;
     const table = this.table(obj);
     const idVal = r.fields.get("id");
     const id = typeof idVal === "string" ? idVal : null;
     if (op === "delete") {
       if (!id) rowError("MISSING_ARGUMENT", "Id not specified in a delete request", [], index);
-      if (!table.has(id)) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
-      table.delete(id);
-      this.cascadeDelete(obj, id);
-      return { id, created: false, errors: [] };
+      const existing = table.get(id);
+      if (!existing) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
+      return { index, kind: "delete", object: obj, stored: existing, old: existing, id };
     }
     if (op === "upsert") {
       let existing: string | null = null;
@@ -349,10 +451,10 @@ export class DataEngine {
       } else existing = id;
       if (existing) {
         r.fields.set("id", existing);
-        return this.dmlRow("update", r, null, index);
+        return this.prepareRow("update", r, null, index);
       }
       if (id) rowError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [], index);
-      return this.dmlRow("insert", r, null, index);
+      return this.prepareRow("insert", r, null, index);
     }
     if (op === "insert") {
       if (id) rowError("INVALID_FIELD_FOR_INSERT_UPDATE", "cannot specify Id in an insert call", ["Id"], index);
@@ -360,6 +462,27 @@ export class DataEngine {
       for (const f of obj.fields.values())
         if (f.defaultValue !== null && !f.systemField) rec.set(f.name.toLowerCase(), f.defaultValue as Value);
       this.copyFields(r, rec, index);
+      return { index, kind: "insert", object: obj, stored: rec, old: null, id: null };
+    }
+    // update
+    if (!id) rowError("MISSING_ARGUMENT", "Id not specified in an update call", [], index);
+    const old = table.get(id);
+    if (!old) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
+    const rec = new Map(old);
+    this.copyFields(r, rec, index);
+    return { index, kind: "update", object: obj, stored: rec, old, id };
+  }
+
+  /** Validates and stores a prepared row (or deletes it). */
+  private saveRow(row: PreparedRow): DmlRowResult {
+    const { object: obj, stored: rec, index } = row;
+    const table = this.table(obj);
+    if (row.kind === "delete") {
+      table.delete(row.id!);
+      this.cascadeDelete(obj, row.id!);
+      return { id: row.id, created: false, errors: [] };
+    }
+    if (row.kind === "insert") {
       const newId = this.nextId(obj.keyPrefix);
       rec.set("id", newId);
       this.stampNew(rec);
@@ -368,25 +491,19 @@ export class DataEngine {
       table.set(newId, rec);
       return { id: newId, created: true, errors: [] };
     }
-    // update
-    if (!id) rowError("MISSING_ARGUMENT", "Id not specified in an update call", [], index);
-    const old = table.get(id);
-    if (!old) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
-    const rec = new Map(old);
-    this.copyFields(r, rec, index);
     rec.set("lastmodifieddate", new ApexDatetime(Date.now()));
     rec.set("systemmodstamp", new ApexDatetime(Date.now()));
     this.derive(obj, rec);
-    this.validate(obj, rec, old, index, table);
-    table.set(id, rec);
-    return { id, created: false, errors: [] };
+    this.validate(obj, rec, row.old, index, table);
+    table.set(row.id!, rec);
+    return { id: row.id, created: false, errors: [] };
   }
 
   private copyFields(r: SObjectValue, rec: StoredRecord, index: number) {
     for (const [k, v] of r.fields) {
       const f = r.type.fields.get(k);
       if (!f) continue; // relationship values are not saved
-      if (f.systemField) continue;
+      if (f.systemField || f.formula !== null) continue;
       if (f.type === "reference" && typeof v === "string") {
         const target = this.findById(v);
         if (!target || !f.referenceTo.some((n) => n.toLowerCase() === target.obj.name.toLowerCase())) {
@@ -397,8 +514,9 @@ export class DataEngine {
     }
   }
 
-  /** Numbers are stored with the field's decimal places, as the database rounds them. */
+  /** Numbers are stored with the field's decimal places, as the database rounds them; empty text is stored as null. */
   private storedValue(f: FieldDescribe, v: Value): Value {
+    if (v === "") return null;
     if (!(v instanceof ApexDecimal)) return v;
     const scale = f.scale ?? (!f.custom && (f.type === "currency" || f.type === "percent") ? 2 : null);
     if (scale === null) return v;

@@ -43,6 +43,10 @@ export interface FieldDescribe {
   custom: boolean;
   /** Unique text compared case-sensitively (caseSensitive in field metadata). */
   caseSensitive: boolean;
+  /** The formula of a formula field, evaluated when the field is read; null for stored fields. */
+  formula: string | null;
+  /** A formula field's blank number fields read as zero (formulaTreatBlanksAs BlankAsZero, the default). */
+  formulaBlankAsZero: boolean;
 }
 
 export interface SObjectDescribe {
@@ -309,7 +313,9 @@ function field(name: string, type: FieldType): FieldDescribe {
     defaultValue: type === "boolean" ? false : null,
     systemField: false,
     custom: name.endsWith("__c"),
-    caseSensitive: false
+    caseSensitive: false,
+    formula: null,
+    formulaBlankAsZero: true
   };
 }
 
@@ -367,6 +373,11 @@ function customField(cf: Record<string, unknown>, fileName: string): FieldDescri
   f.unique = cf.unique === "true";
   f.externalId = cf.externalId === "true";
   f.caseSensitive = cf.caseSensitive === "true";
+  if (cf.formula !== undefined) {
+    f.formula = String(cf.formula);
+    f.formulaBlankAsZero = cf.formulaTreatBlanksAs !== "BlankAsBlank";
+    f.length = null;
+  }
   if (cf.length) f.length = Number(cf.length);
   if (cf.scale) f.scale = Number(cf.scale);
   if (xmlType === "Checkbox") f.defaultValue = cf.defaultValue === "true";

@@ -15,6 +15,7 @@ import { setItems } from "../interpreter/ops.js";
 import { normalizeId } from "../stdlib/id.js";
 import type { DataEngine, StoredRecord } from "./engine.js";
 import type { FieldDescribe, SObjectDescribe } from "./schema.js";
+import { fieldValue } from "./formula-fields.js";
 
 const DAY = 86400000;
 
@@ -147,7 +148,7 @@ function resolve(ctx: Ctx, obj: SObjectDescribe, rec: StoredRecord, path: string
   const last = parts[parts.length - 1];
   const f = o.fields.get(last.toLowerCase());
   if (!f) ctx.eng.rt.throwApex("QueryException", `No such column '${last}' on entity '${o.name}'`);
-  return { v: r ? (r.get(f.name.toLowerCase()) ?? null) : null, f };
+  return { v: r ? fieldValue(ctx.eng, o, r, f) : null, f };
 }
 
 // ---- WHERE ----
@@ -400,7 +401,7 @@ function setPath(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, out: SObjectVa
     const f = obj.fields.get(parts[0].toLowerCase());
     if (!f) ctx.eng.rt.throwApex("QueryException", `No such column '${parts[0]}' on entity '${obj.name}'`);
     const k = f.name.toLowerCase();
-    out.fields.set(k, r.get(k) ?? null);
+    out.fields.set(k, fieldValue(ctx.eng, obj, r, f));
     out.readable!.add(k);
     return;
   }
@@ -544,7 +545,9 @@ function setAgg(t: SObjectDescribe, ar: SObjectValue, name: string, v: Value) {
       defaultValue: null,
       systemField: true,
       custom: false,
-      caseSensitive: false
+      caseSensitive: false,
+      formula: null,
+      formulaBlankAsZero: false
     });
   }
   ar.fields.set(k, v);

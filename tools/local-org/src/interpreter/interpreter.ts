@@ -41,9 +41,9 @@ import { soqlLists } from "../data/soql.js";
 import * as typing from "./typing.js";
 import type { NamedCredentialConfig } from "../stdlib/http.js";
 
-/** Work that runs later in its own transaction (Queueable jobs, @future calls). */
+/** Work that runs later in its own transaction (Queueable jobs, @future calls, flow paths that run asynchronously). */
 export interface AsyncJob {
-  kind: "queueable" | "future";
+  kind: "queueable" | "future" | "flow";
   run: () => void;
 }
 
@@ -99,7 +99,7 @@ export class Interpreter {
   /** Work queued with System.enqueueJob outside tests; run after the transaction. */
   asyncQueue: AsyncJob[] = [];
   /** The kind of asynchronous work running now, if any. */
-  asyncKind: "queueable" | "future" | null = null;
+  asyncKind: "queueable" | "future" | "flow" | null = null;
   /** Named Credentials by lower-case name, from metadata and the caller's configuration. */
   readonly namedCredentials = new Map<string, NamedCredentialConfig>();
   /** Classes whose source could not be parsed, by lower-case name. */
@@ -109,6 +109,8 @@ export class Interpreter {
   /** External credential parameter values by lower-case `Credential.Parameter`. */
   readonly credentials = new Map<string, string>();
   uncommittedDml = false;
+  /** Above zero while synchronous record-triggered automation runs, where callouts are refused. */
+  refuseCallouts = 0;
   /** The user of an enclosing System.runAs block; null means the default user. */
   runAsUserId: string | null = null;
   debugLog: string[] = [];

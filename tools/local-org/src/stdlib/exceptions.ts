@@ -14,6 +14,7 @@ const SYSTEM_EXCEPTIONS = [
   "DmlException",
   "EmailException",
   "FinalException",
+  "FlowException",
   "HandledException",
   "IllegalArgumentException",
   "InvalidParameterValueException",

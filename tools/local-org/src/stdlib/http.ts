@@ -98,6 +98,7 @@ export function installHttp(rt: Interpreter, lib: Stdlib) {
 function send(rt: Interpreter, request: Value, loc: Loc): Value {
   if (!(request instanceof NativeObject) || request.typeName !== "HttpRequest") rt.npe();
   const r = request.data as ReqData;
+  if (rt.refuseCallouts > 0) rt.throwApex("CalloutException", "Callout from triggers are currently not supported.");
   if (rt.uncommittedDml) {
     rt.throwApex("CalloutException", "You have uncommitted work pending. Please commit or rollback before calling out");
   }
