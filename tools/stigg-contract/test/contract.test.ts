@@ -124,7 +124,7 @@ describe("documents the Apex sends", () => {
   it("reads every operation StiggGraphQL declares", () => {
     assert.deepEqual(
       operations.map((op) => op.constant),
-      ["PROVISION_CUSTOMER", "PROVISION_SUBSCRIPTION", "FIND_SUBSCRIPTIONS", "RECONCILE_SUBSCRIPTIONS"]
+      ["PROVISION_CUSTOMER", "PROVISION_SUBSCRIPTION", "FIND_SUBSCRIPTIONS", "RECONCILE_SUBSCRIPTIONS", "PUSH_CONTRACT"]
     );
     assert.equal(operation("PROVISION_SUBSCRIPTION").safeToRepeat, false, "a subscription mutation is never repeated");
   });
