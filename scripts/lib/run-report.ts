@@ -271,7 +271,7 @@ function describeEvent(event: FlowEvent, label: string): string {
     case "action":
       return `${label}: ${event.detail.replace(/^(\S+) \((\d+) request\(s\) in one call\)$/, (_m, action: string, count: string) => `Apex action ${action}, ${plural(Number(count), "request")} in one call`)}`;
     case "loop":
-      return `${label}: went through ${event.detail}`;
+      return `${label}: went through ${event.detail.replace(/^(\d+) items$/, (_m, count: string) => plural(Number(count), "item"))}`;
     case "assignment":
       return `${label}: ${event.detail}`;
     case "fault":
