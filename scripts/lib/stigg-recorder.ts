@@ -39,8 +39,7 @@ export function startStiggRecorder(stiggUrl: string): Promise<StiggRecorder> {
       if (!url) return;
       resolve({
         url,
-        requests: async () =>
-          ((await (await fetch(`${url}${LOG_ROUTE}`)).json()) as { requests: RecordedRequest[] }).requests,
+        requests: () => readLog(`${url}${LOG_ROUTE}`),
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
           await exited;
@@ -48,6 +47,29 @@ export function startStiggRecorder(stiggUrl: string): Promise<StiggRecorder> {
       });
     });
     child.once("exit", (code) => reject(new Error(`the Stigg recorder exited with ${code}: ${errors.trim()}`)));
+  });
+}
+
+/**
+ * The recorder's log, on a connection of its own: the caller's event loop may have been blocked (by the local
+ * org's synchronous callouts) past the recorder's keep-alive timeout, so a kept-alive connection may be closed.
+ */
+function readLog(url: string): Promise<RecordedRequest[]> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => {
+          try {
+            resolve((JSON.parse(text) as { requests: RecordedRequest[] }).requests);
+          } catch (error) {
+            reject(error);
+          }
+        });
+      })
+      .on("error", reject);
   });
 }
 
