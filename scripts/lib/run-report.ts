@@ -182,8 +182,13 @@ export function formatRun(record: RunRecord, outlines: FlowOutline[]): string[] 
       byPath.set(event.path, [...(byPath.get(event.path) ?? []), event]);
     for (const [pathName, pathEvents] of byPath) {
       const interviews = [...new Set(pathEvents.map((event) => event.interview))];
+      const transactions = record.transactions.filter(
+        (usage) => usage.description === `${apiName}: ${pathName}`
+      ).length;
       const where =
-        pathName === "synchronous" ? "in the save itself" : "after the save committed, in its own transaction";
+        pathName === "synchronous"
+          ? "in the save itself"
+          : `after the save committed, in ${transactions > 1 ? `${transactions} transactions of its own, 200 interviews at most each` : "a transaction of its own"}`;
       lines.push(
         `  Path "${pathName === "synchronous" ? "Run Immediately" : pathName}" (${where}), ${plural(interviews.length, "interview")}:`
       );
