@@ -58,7 +58,10 @@ describe("npm start", () => {
       /The rep saves the deal at stage Closed Won \(one DML statement\)\nThe save went through at once: 0 callouts, 0 queries and 1 DML statement in the rep's transaction/
     );
     assert.match(out, /Flow "Opportunity - Stigg Subscription Template" started for 1 opportunity\./);
-    assert.match(out, /Path "Run Asynchronously" \(after the save committed, in a transaction of its own\), 1 interview:/);
+    assert.match(
+      out,
+      /Path "Run Asynchronously" \(after the save committed, in a transaction of its own\), 1 interview:/
+    );
     // Each element, with the decisions taken, in the order they ran.
     const steps = [
       "Get Stigg Products: found 3 opportunity products",
