@@ -7,7 +7,7 @@ const tseslint = require("typescript-eslint");
 
 const LWC_FILES = ["force-app/**/lwc/**/*.ts"];
 const LWC_TEST_FILES = ["force-app/**/lwc/**/__tests__/**/*.ts", "force-app/test/**/*.ts"];
-const TOOL_FILES = ["scripts/**/*.ts", "tools/**/*.ts"];
+const TOOL_FILES = ["scripts/**/*.ts", "tools/**/*.ts", "test/**/*.ts"];
 
 /** Narrows a shared config array to the files it is meant for. */
 const scoped = (configs, files) => configs.map((config) => ({ ...config, files }));

@@ -18,6 +18,7 @@ export const GATES = [
   "test:apex",
   "test:scripts",
   "test:tools",
+  "test:e2e",
   "test:browser"
 ] as const;
 

@@ -101,6 +101,16 @@ function externalCredentialRules(document: PackageDocument): Finding[] {
 
 const RECORD_TRIGGERS = new Set(["RecordAfterSave", "RecordBeforeSave"]);
 
+/**
+ * Whether the entry conditions themselves say which change starts the flow, as they must when it runs "every
+ * time a record is updated and meets the condition requirements".
+ */
+function startsOnAChange(start: XmlElement): boolean {
+  const formula = child(start, "filterFormula")?.text ?? "";
+  if (/\b(ISCHANGED|PRIORVALUE)\s*\(|\$Record__Prior\b/i.test(formula)) return true;
+  return start.children.some((c) => c.name === "filters" && text(c, "operator") === "IsChanged");
+}
+
 function flowTemplateRules(document: PackageDocument): Finding[] {
   const { root } = document;
   const start = child(root, "start");
@@ -117,12 +127,12 @@ function flowTemplateRules(document: PackageDocument): Finding[] {
   }
   const hasConditions = start.children.some((c) => c.name === "filters" || c.name === "filterFormula");
   const onlyWhenChanged = child(start, "doesRequireRecordChangedToMeetCriteria");
-  if (hasConditions && onlyWhenChanged?.text.trim() !== "true") {
+  if (hasConditions && onlyWhenChanged?.text.trim() !== "true" && !startsOnAChange(start)) {
     findings.push({
       file: document.path,
       line: onlyWhenChanged?.line ?? start.line,
       message:
-        "doesRequireRecordChangedToMeetCriteria must be true: on Create and Update the template would otherwise start again on every edit of a record that meets its conditions"
+        "doesRequireRecordChangedToMeetCriteria must be true, or the entry conditions must name the change that starts the template (ISCHANGED or PRIORVALUE in the formula, or an Is Changed condition): on Create and Update the template would otherwise start again on every edit of a record that meets its conditions"
     });
   }
   return findings;

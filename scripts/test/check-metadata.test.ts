@@ -208,6 +208,7 @@ describe("check:metadata on credentials", () => {
 describe("check:metadata on flow templates", () => {
   const UPDATE_ONLY = "force-app/main/default/flows/Tier_Update_Only.flow-meta.xml";
   const EVERY_EDIT = "force-app/main/default/flows/Tier_Every_Edit.flow-meta.xml";
+  const FORMULA_EVERY_EDIT = "force-app/main/default/flows/Tier_Formula_Every_Edit.flow-meta.xml";
 
   it("reports a record-triggered template that starts on Update only", TIMEOUT, async () => {
     await expectFindingsIn(
@@ -224,10 +225,24 @@ describe("check:metadata on flow templates", () => {
       "template-defects",
       [EVERY_EDIT],
       [
-        `${EVERY_EDIT}:34: doesRequireRecordChangedToMeetCriteria must be true: on Create and Update the template would otherwise start again on every edit of a record that meets its conditions`
+        `${EVERY_EDIT}:34: doesRequireRecordChangedToMeetCriteria must be true, or the entry conditions must name the change that starts the template (ISCHANGED or PRIORVALUE in the formula, or an Is Changed condition): on Create and Update the template would otherwise start again on every edit of a record that meets its conditions`
       ]
     );
   });
+
+  it(
+    "reports an entry formula that names no change, and accepts one that does (ISCHANGED, every time a record is updated)",
+    TIMEOUT,
+    async () => {
+      await expectFindingsIn(
+        "template-defects",
+        [FORMULA_EVERY_EDIT, "force-app/main/default/flows/Tier_On_Change.flow-meta.xml"],
+        [
+          `${FORMULA_EVERY_EDIT}:28: doesRequireRecordChangedToMeetCriteria must be true, or the entry conditions must name the change that starts the template (ISCHANGED or PRIORVALUE in the formula, or an Is Changed condition): on Create and Update the template would otherwise start again on every edit of a record that meets its conditions`
+        ]
+      );
+    }
+  );
 });
 
 describe("check:metadata on projects with several planted defects", () => {
@@ -235,7 +250,7 @@ describe("check:metadata on projects with several planted defects", () => {
     for (const [fixture, count] of [
       ["api-version-defects", 3],
       ["credential-defects", 3],
-      ["template-defects", 2]
+      ["template-defects", 3]
     ] as const) {
       if (!checkedOnce.has(fixture)) checkedOnce.set(fixture, check(`${FIXTURES}/${fixture}`));
       const result = await checkedOnce.get(fixture)!;

@@ -4,6 +4,7 @@
  * spawns it with spawnFakeStigg() and changes it between steps through FakeStiggControl.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import http from "node:http";
 import path from "node:path";
 import type {
   ActiveFault,
@@ -104,15 +105,38 @@ export class FakeStiggControl {
     return (await this.call<{ now: string }>("POST", "/__fake/clock", move)).now;
   }
 
-  protected async call<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}${route}`, {
-      method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body)
+  /**
+   * One control call, on a connection of its own. A caller whose event loop was blocked (by the local org's
+   * synchronous callouts) past the fake's keep-alive timeout would otherwise reuse a connection the fake has
+   * closed meanwhile, and the call would fail with "fetch failed".
+   */
+  protected call<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string | number> =
+      payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) };
+    return new Promise<T>((resolve, reject) => {
+      const request = http.request(`${this.url}${route}`, { method, headers, agent: false }, (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("error", reject);
+        response.on("end", () => {
+          const status = response.statusCode ?? 0;
+          let answer: T & { error?: string };
+          try {
+            answer = JSON.parse(text) as T & { error?: string };
+          } catch {
+            reject(new Error(`fake-stigg ${method} ${route}: HTTP ${status} without a JSON body`));
+            return;
+          }
+          if (status < 200 || status > 299)
+            reject(new Error(`fake-stigg ${method} ${route}: ${answer.error ?? status}`));
+          else resolve(answer);
+        });
+      });
+      request.on("error", reject);
+      request.end(payload);
     });
-    const answer = (await response.json()) as T & { error?: string };
-    if (!response.ok) throw new Error(`fake-stigg ${method} ${route}: ${answer.error ?? response.status}`);
-    return answer;
   }
 }
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseCommandLine, UsageError } from "../src/cli";
-import { type SpawnedFakeStigg, spawnFakeStigg } from "../src/remote";
+import { FakeStiggControl, type SpawnedFakeStigg, spawnFakeStigg } from "../src/remote";
 
 const CLI = path.resolve(__dirname, "..", "src", "cli.ts");
 const KEY = "server-cli-key";
@@ -189,5 +189,38 @@ describe("a fake started from the command line, its environment", () => {
     await fake.control.setUsage("acme", "feature-api-calls", 10);
     await assert.rejects(fake.control.setUsage("acme", "feature-nope", 10), /No feature feature-nope in the catalog/);
     await assert.rejects(fake.control.consumeCredits("acme", "credits-api", 1), /fewer than 1/);
+  });
+});
+
+describe("FakeStiggControl", () => {
+  it("makes each call on a connection of its own, so a caller blocked past the fake's keep-alive timeout never reuses a closed one", async () => {
+    // A server in another process that answers every request with how many connections it has accepted.
+    const server = spawn(
+      process.execPath,
+      [
+        "-e",
+        `let connections = 0;
+         const server = require("http").createServer((request, response) => {
+           response.writeHead(200, { "Content-Type": "application/json" });
+           response.end(JSON.stringify({ requests: [], connections }));
+         });
+         server.on("connection", () => connections++);
+         server.listen(0, "127.0.0.1", () => console.log(server.address().port));`
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] }
+    );
+    const port = await new Promise<string>((resolve) =>
+      server.stdout!.once("data", (data) => resolve(String(data).trim()))
+    );
+    try {
+      const control = new FakeStiggControl(`http://127.0.0.1:${port}`);
+      const connectionsSeen = async () =>
+        ((await control.requests()) as unknown as { connections: number }).connections;
+      assert.equal(await connectionsSeen(), 1);
+      assert.equal(await connectionsSeen(), 2);
+      assert.equal(await connectionsSeen(), 3);
+    } finally {
+      server.kill();
+    }
   });
 });
