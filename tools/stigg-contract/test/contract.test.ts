@@ -113,9 +113,18 @@ describe("documents the Apex sends", () => {
   it("reads every operation StiggGraphQL declares", () => {
     assert.deepEqual(
       operations.map((op) => op.constant),
-      ["PROVISION_CUSTOMER", "PROVISION_SUBSCRIPTION", "FIND_SUBSCRIPTIONS"]
+      [
+        "PROVISION_CUSTOMER",
+        "PROVISION_SUBSCRIPTION",
+        "FIND_SUBSCRIPTIONS",
+        "FIND_CREDIT_GRANTS",
+        "CREATE_CREDIT_GRANT",
+        "TRIGGER_WORKFLOW"
+      ]
     );
     assert.equal(operation("PROVISION_SUBSCRIPTION").safeToRepeat, false, "a subscription mutation is never repeated");
+    assert.equal(operation("CREATE_CREDIT_GRANT").safeToRepeat, false, "a grant sent twice grants twice");
+    assert.equal(operation("TRIGGER_WORKFLOW").safeToRepeat, false, "a workflow sent twice runs twice");
   });
 
   it("rebuilds documents exactly as StiggGraphQL.build does", () => {
@@ -262,6 +271,12 @@ describe("the check fails when the Apex breaks the contract", () => {
         in0: { salesforceId: "006Dn00000XyZwQIAV" }
       }).join("\n"),
       /Expected type "StringFieldComparison" to be an object/
+    );
+    assert.match(
+      problemsOf(buildDocument(operation("CREATE_CREDIT_GRANT"), 1), {
+        in0: { customerId: "acme", currencyId: "credits-api", amount: 10, displayName: "Top-up", grantType: "Paid" }
+      }).join("\n"),
+      /Value "Paid" does not exist in "CreditGrantType" enum/
     );
   });
 
