@@ -117,6 +117,10 @@ describe("documents the Apex sends", () => {
         "PROVISION_CUSTOMER",
         "PROVISION_SUBSCRIPTION",
         "FIND_SUBSCRIPTIONS",
+        "READ_SUBSCRIPTIONS",
+        "UPDATE_SUBSCRIPTION",
+        "CHANGE_PLAN",
+        "CANCEL_SUBSCRIPTION",
         "FIND_CREDIT_GRANTS",
         "CREATE_CREDIT_GRANT",
         "TRIGGER_WORKFLOW"
@@ -124,6 +128,7 @@ describe("documents the Apex sends", () => {
     );
     assert.equal(operation("PROVISION_SUBSCRIPTION").safeToRepeat, false, "a subscription mutation is never repeated");
     assert.equal(operation("CREATE_CREDIT_GRANT").safeToRepeat, false, "a grant sent twice grants twice");
+    assert.equal(operation("CHANGE_PLAN").rootField, "provisionSubscriptionV2", "a plan change is a provisioning");
     assert.equal(operation("TRIGGER_WORKFLOW").safeToRepeat, false, "a workflow sent twice runs twice");
   });
 
@@ -184,6 +189,20 @@ describe("variables the Apex tests assert", () => {
       assert.deepEqual(problemsOf(buildDocument(entry.operation, count), entry.variables), []);
     });
   }
+
+  it("selects the credit entitlements of a subscription through the union member that has them", () => {
+    const read = operation("READ_SUBSCRIPTIONS");
+    assert.match(
+      read.selection,
+      /entitlements \{ \.\.\. on SubscriptionCreditEntitlement \{ customCurrencyId amount cadence \} \}/
+    );
+    assert.match(
+      problemsOf(
+        buildDocument({ ...read, selection: "{ edges { node { entitlements { customCurrencyId } } } }" }, 1)
+      ).join("\n"),
+      /Cannot query field "customCurrencyId" on type "SubscriptionEntitlementUnion"/
+    );
+  });
 
   it("coerces a full chunk of 50 mixed requests in one document", () => {
     const subscriptions = cases.filter((entry) => entry.operation.constant === "PROVISION_SUBSCRIPTION");
