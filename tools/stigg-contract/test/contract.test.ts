@@ -128,9 +128,7 @@ describe("documents the Apex sends", () => {
         "PROVISION_CUSTOMER",
         "PROVISION_SUBSCRIPTION",
         "FIND_SUBSCRIPTIONS",
-        "RECONCILE_SUBSCRIPTIONS",
         "READ_SUBSCRIPTIONS",
-        "PUSH_CONTRACT",
         "UPDATE_SUBSCRIPTION",
         "CHANGE_PLAN",
         "CANCEL_SUBSCRIPTION",
@@ -210,6 +208,17 @@ describe("variables the Apex tests assert", () => {
       assert.deepEqual(problemsOf(buildDocument(entry.operation, count), entry.variables), []);
     });
   }
+
+  it("answers an update with the subscription as the read selects it, so that a fix is checked from the answer", () => {
+    const read = operation("READ_SUBSCRIPTIONS").selection.replace(/^\{ edges \{ node (\{.*\}) \} \}$/, "$1");
+    const update = operation("UPDATE_SUBSCRIPTION").selection;
+    assert.notEqual(read, operation("READ_SUBSCRIPTIONS").selection, "the read selects nodes of a connection");
+    assert.equal(
+      update,
+      `${read.slice(0, -2)} futureUpdates { subscriptionScheduleType scheduledExecutionTime } }`,
+      "the same fields, with the future updates"
+    );
+  });
 
   it("selects the credit entitlements of a subscription through the union member that has them", () => {
     const read = operation("READ_SUBSCRIPTIONS");
