@@ -2,8 +2,8 @@
  * The reconciliation end to end, on the package's own Apex run by the local org against the fake Stigg (which holds
  * every request to the contract): a deal is provisioned with the flow actions (in the order the subscription template
  * runs them; the flow engine's version of this journey is for later), the Stigg card reads it, a hand edit in the
- * Stigg app makes drift, the reconciliation records the exact difference on the Opportunity, Fix pushes the contract,
- * and the next run finds no drift.
+ * Stigg app makes drift, the reconciliation records the exact difference on the Opportunity, Fix pushes the contract
+ * (Update Stigg Subscription, Replace, immediately), and the next run finds no drift.
  */
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -177,11 +177,11 @@ describe("a deal, the Stigg card and the reconciliation, end to end", () => {
         ["SfProvisionCustomers", 200],
         ["SfProvisionSubscriptions", 200],
         ["SfCustomerCard", 200],
-        ["SfReconcileSubscriptions", 200],
-        ["SfReconcileSubscriptions", 200],
-        ["SfReconcileSubscriptions", 200],
-        ["SfPushContracts", 200],
-        ["SfReconcileSubscriptions", 200]
+        ["SfReadSubscriptions", 200],
+        ["SfReadSubscriptions", 200],
+        ["SfReadSubscriptions", 200],
+        ["SfUpdateSubscriptions", 200],
+        ["SfReadSubscriptions", 200]
       ]
     );
     assert.deepEqual(

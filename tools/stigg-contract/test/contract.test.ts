@@ -124,9 +124,23 @@ describe("documents the Apex sends", () => {
   it("reads every operation StiggGraphQL declares", () => {
     assert.deepEqual(
       operations.map((op) => op.constant),
-      ["PROVISION_CUSTOMER", "PROVISION_SUBSCRIPTION", "FIND_SUBSCRIPTIONS", "RECONCILE_SUBSCRIPTIONS", "PUSH_CONTRACT"]
+      [
+        "PROVISION_CUSTOMER",
+        "PROVISION_SUBSCRIPTION",
+        "FIND_SUBSCRIPTIONS",
+        "READ_SUBSCRIPTIONS",
+        "UPDATE_SUBSCRIPTION",
+        "CHANGE_PLAN",
+        "CANCEL_SUBSCRIPTION",
+        "FIND_CREDIT_GRANTS",
+        "CREATE_CREDIT_GRANT",
+        "TRIGGER_WORKFLOW"
+      ]
     );
     assert.equal(operation("PROVISION_SUBSCRIPTION").safeToRepeat, false, "a subscription mutation is never repeated");
+    assert.equal(operation("CREATE_CREDIT_GRANT").safeToRepeat, false, "a grant sent twice grants twice");
+    assert.equal(operation("CHANGE_PLAN").rootField, "provisionSubscriptionV2", "a plan change is a provisioning");
+    assert.equal(operation("TRIGGER_WORKFLOW").safeToRepeat, false, "a workflow sent twice runs twice");
   });
 
   it("rebuilds documents exactly as StiggGraphQL.build does", () => {
@@ -194,6 +208,31 @@ describe("variables the Apex tests assert", () => {
       assert.deepEqual(problemsOf(buildDocument(entry.operation, count), entry.variables), []);
     });
   }
+
+  it("answers an update with the subscription as the read selects it, so that a fix is checked from the answer", () => {
+    const read = operation("READ_SUBSCRIPTIONS").selection.replace(/^\{ edges \{ node (\{.*\}) \} \}$/, "$1");
+    const update = operation("UPDATE_SUBSCRIPTION").selection;
+    assert.notEqual(read, operation("READ_SUBSCRIPTIONS").selection, "the read selects nodes of a connection");
+    assert.equal(
+      update,
+      `${read.slice(0, -2)} futureUpdates { subscriptionScheduleType scheduledExecutionTime } }`,
+      "the same fields, with the future updates"
+    );
+  });
+
+  it("selects the credit entitlements of a subscription through the union member that has them", () => {
+    const read = operation("READ_SUBSCRIPTIONS");
+    assert.match(
+      read.selection,
+      /entitlements \{ \.\.\. on SubscriptionCreditEntitlement \{ customCurrencyId amount cadence \} \}/
+    );
+    assert.match(
+      problemsOf(
+        buildDocument({ ...read, selection: "{ edges { node { entitlements { customCurrencyId } } } }" }, 1)
+      ).join("\n"),
+      /Cannot query field "customCurrencyId" on type "SubscriptionEntitlementUnion"/
+    );
+  });
 
   it("coerces a full chunk of 50 mixed requests in one document", () => {
     const subscriptions = cases.filter((entry) => entry.operation?.constant === "PROVISION_SUBSCRIPTION");
@@ -281,6 +320,12 @@ describe("the check fails when the Apex breaks the contract", () => {
         in0: { salesforceId: "006Dn00000XyZwQIAV" }
       }).join("\n"),
       /Expected type "StringFieldComparison" to be an object/
+    );
+    assert.match(
+      problemsOf(buildDocument(operation("CREATE_CREDIT_GRANT"), 1), {
+        in0: { customerId: "acme", currencyId: "credits-api", amount: 10, displayName: "Top-up", grantType: "Paid" }
+      }).join("\n"),
+      /Value "Paid" does not exist in "CreditGrantType" enum/
     );
   });
 
