@@ -3,8 +3,7 @@
 import { loadProject, type LoadOptions } from "./project.js";
 import { ApexSyntaxError, parseAnonymous, parseSoqlString } from "./parse/convert.js";
 import type { Interpreter } from "./interpreter/interpreter.js";
-import type { ClassInfo, RType } from "./interpreter/types.js";
-import { prim, typeName } from "./interpreter/types.js";
+import { fieldDisplayName, prim, typeName } from "./runtime/types.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -16,13 +15,15 @@ import {
   ApexSet,
   EnumValue,
   SObjectValue,
+  type ClassInfo,
+  type RType,
   type Value
-} from "./interpreter/values.js";
-import { mapEntries, setItems, str } from "./interpreter/ops.js";
-import { Limits } from "./runtime/limits.js";
+} from "./runtime/values.js";
+import { mapEntries, setItems, str } from "./runtime/operators.js";
 import { describeError, runTests, type TestRunResult } from "./testing/runner.js";
-import { ApexThrow } from "./interpreter/errors.js";
-import { runJob } from "./stdlib/system.js";
+import { ApexThrow } from "./runtime/errors.js";
+import { unsupported } from "./runtime/errors.js";
+import { coerce, fieldType } from "./runtime/conversion.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
@@ -86,12 +87,12 @@ export class LocalOrg {
       for (const [k, v] of Object.entries(r)) {
         const f = obj.fields.get(k.toLowerCase());
         if (!f) throw new Error(`unknown field ${objectName}.${k}`);
-        this.rt.data.setField(rec, k, this.fromJs(v, this.rt.fieldType(f)), { file: "api", line: 0 });
+        this.rt.data.setField(rec, k, this.fromJs(v, fieldType(f)), { file: "api", line: 0 });
       }
       return rec;
     });
     const result = this.transaction(() => {
-      this.rt.data.dmlStatement("insert", new ApexList({ k: "sobject", obj }, recs), null, { file: "api", line: 0 });
+      this.rt.data.dmlStatement("insert", new ApexList({ kind: "sobject", obj }, recs), null, { file: "api", line: 0 });
       return null;
     });
     if (!result.success) throw new Error(result.exceptionMessage ?? "insert failed");
@@ -103,7 +104,7 @@ export class LocalOrg {
     const q = parseSoqlString(soql, "api", 0);
     let out: Value = null;
     const result = this.transaction(() => {
-      out = this.rt.data.query(q, () => this.rt.unsupported("bind variables in LocalOrg.query"), {
+      out = this.rt.data.query(q, () => unsupported(this.rt, "bind variables in LocalOrg.query"), {
         file: "api",
         line: 0
       });
@@ -138,24 +139,27 @@ export class LocalOrg {
   private transaction(body: () => null): AnonymousResult {
     const rt = this.rt;
     rt.resetStatics();
-    rt.limits = new Limits();
-    rt.uncommittedDml = false;
-    rt.test = null;
-    rt.debugLog = [];
+    rt.transaction.begin();
+    rt.transaction.debugLog = [];
     const snap = rt.data.snapshot();
     const counter = rt.data.idCounter;
     try {
       body();
       // Queued jobs run after the transaction commits, each in its own transaction.
-      while (rt.asyncQueue.length > 0) runJob(rt, rt.asyncQueue.shift()!);
-      return { success: true, exceptionMessage: null, stackTrace: null, debugLog: rt.debugLog };
+      while (rt.transaction.asyncQueue.length > 0) rt.transaction.runJob(rt.transaction.asyncQueue.shift()!);
+      return { success: true, exceptionMessage: null, stackTrace: null, debugLog: rt.transaction.debugLog };
     } catch (e) {
       // An unhandled exception rolls the transaction back.
       rt.data.restore(snap, counter);
-      rt.asyncQueue = [];
+      rt.transaction.asyncQueue = [];
       const d = describeError(rt, e);
       if (!(e instanceof ApexThrow) && !(e instanceof Error)) throw e;
-      return { success: false, exceptionMessage: d.message, stackTrace: d.stackTrace, debugLog: rt.debugLog };
+      return {
+        success: false,
+        exceptionMessage: d.message,
+        stackTrace: d.stackTrace,
+        debugLog: rt.transaction.debugLog
+      };
     } finally {
       rt.frames.length = 0;
     }
@@ -165,9 +169,9 @@ export class LocalOrg {
   fromJs(v: JsValue | undefined, t: RType, ctx: ClassInfo | null = null): Value {
     const rt = this.rt;
     if (v === null || v === undefined) return null;
-    if (t.k === "list" || t.k === "set") {
-      if (!Array.isArray(v)) throw new Error(`expected an array for ${t.k}`);
-      if (t.k === "list")
+    if (t.kind === "list" || t.kind === "set") {
+      if (!Array.isArray(v)) throw new Error(`expected an array for ${t.kind}`);
+      if (t.kind === "list")
         return new ApexList(
           t.elem,
           v.map((x) => this.fromJs(x, t.elem, ctx))
@@ -176,7 +180,7 @@ export class LocalOrg {
       for (const x of v) rt.stdlib.callInstance(s, "add", [this.fromJs(x, t.elem, ctx)], { file: "api", line: 0 });
       return s;
     }
-    if (t.k === "map") {
+    if (t.kind === "map") {
       const m = new ApexMap(t.key, t.value);
       for (const [k, x] of Object.entries(v as Record<string, JsValue>)) {
         rt.stdlib.callInstance(m, "put", [this.fromJs(k, t.key, ctx), this.fromJs(x, t.value, ctx)], {
@@ -186,7 +190,7 @@ export class LocalOrg {
       }
       return m;
     }
-    if (t.k === "class" && t.cls.decl) {
+    if (t.kind === "class" && t.cls.decl) {
       const obj = rt.instantiate(t.cls, [], { file: "api", line: 0 });
       for (const [k, x] of Object.entries(v as Record<string, JsValue>)) {
         let owner: ClassInfo | null = null;
@@ -197,7 +201,7 @@ export class LocalOrg {
       }
       return obj;
     }
-    if (t.k === "prim") {
+    if (t.kind === "prim") {
       switch (t.name) {
         case "Integer":
           return Number(v) | 0;
@@ -217,15 +221,15 @@ export class LocalOrg {
           return new ApexDatetime(Date.parse(String(v)));
         case "String":
         case "Id":
-          return rt.coerce(String(v), t);
+          return coerce(rt, String(v), t);
         case "Object":
           if (typeof v === "number") return Number.isInteger(v) ? v : ApexDecimal.parse(String(v));
           if (typeof v === "string" || typeof v === "boolean") return v;
           return this.fromJs(
             v,
             Array.isArray(v)
-              ? { k: "list", elem: prim("Object") }
-              : { k: "map", key: prim("String"), value: prim("Object") },
+              ? { kind: "list", elem: prim("Object") }
+              : { kind: "map", key: prim("String"), value: prim("Object") },
             ctx
           );
       }
@@ -258,7 +262,7 @@ export class LocalOrg {
     }
     if (v instanceof ApexObject) {
       const out: Record<string, JsValue> = {};
-      for (const [k, x] of v.fields) out[rt.fieldDisplayName(v.cls, k)] = this.toJs(x);
+      for (const [k, x] of v.fields) out[fieldDisplayName(v.cls, k)] = this.toJs(x);
       if (v.ex) out.message = v.ex.message === null ? null : str(rt, v.ex.message);
       return out;
     }

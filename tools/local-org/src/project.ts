@@ -10,7 +10,7 @@ import { Interpreter } from "./interpreter/interpreter.js";
 import { Schema } from "./data/schema.js";
 import { DataEngine } from "./data/engine.js";
 import type { NamedCredentialConfig } from "./stdlib/http.js";
-import { ApexDecimal, type Value } from "./interpreter/values.js";
+import { ApexDecimal, type Value } from "./runtime/values.js";
 
 export interface LoadOptions {
   /** Package directories laid out like force-app (default: ["force-app"]). */

@@ -2,22 +2,16 @@
 // entry point for SOQL.
 import type { Loc, SoqlQuery, Expr } from "../parse/ast.js";
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexThrow } from "../interpreter/errors.js";
-import {
-  ApexDatetime,
-  ApexDecimal,
-  ApexList,
-  Dec,
-  NativeObject,
-  SObjectValue,
-  type Value
-} from "../interpreter/values.js";
-import { makeId, normalizeId } from "../stdlib/id.js";
+import { ApexThrow } from "../runtime/errors.js";
+import { ApexDatetime, ApexDecimal, ApexList, Dec, NativeObject, SObjectValue, type Value } from "../runtime/values.js";
+import { makeId, normalizeId } from "../runtime/ids.js";
 import { NOT_FOUND, type Result } from "../stdlib/registry.js";
 import { ORG_ID, PROFILE_ID, USER_ID, currentUserId } from "../stdlib/system.js";
-import type { FieldDescribe, SObjectDescribe } from "./schema.js";
+import type { FieldDescribe, SObjectDescribe } from "../runtime/describe.js";
 import { runQuery } from "./soql.js";
 import { evaluateRule, type ValidationRule } from "./formula.js";
+import { throwApex, unsupported, newException } from "../runtime/errors.js";
+import { coerce, runtimeTypeName, fieldType } from "../runtime/conversion.js";
 
 export type StoredRecord = Map<string, Value>;
 
@@ -166,7 +160,8 @@ export class DataEngine {
   }
 
   private notQueried(rec: SObjectValue, name: string): never {
-    this.rt.throwApex(
+    throwApex(
+      this.rt,
       "SObjectException",
       `SObject row was retrieved via SOQL without querying the requested field: ${rec.type.name}.${name}`
     );
@@ -186,7 +181,7 @@ export class DataEngine {
         this.notQueried(rec, pf?.relationshipName ?? child!.name);
       return rec.fields.get(key) ?? null;
     }
-    this.rt.unsupported(`field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
+    unsupported(this.rt, `field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
   }
 
   setField(rec: SObjectValue, name: string, v: Value, loc: Loc): Value {
@@ -194,21 +189,21 @@ export class DataEngine {
     const f = rec.type.fields.get(key);
     if (f) {
       if (f.systemField && key !== "id") {
-        this.rt.throwApex("SObjectException", `Field ${f.name} is not editable`);
+        throwApex(this.rt, "SObjectException", `Field ${f.name} is not editable`);
       }
-      const cv = this.rt.coerce(v, this.rt.fieldType(f));
+      const cv = coerce(this.rt, v, fieldType(f));
       rec.fields.set(key, cv);
       rec.readable?.add(key);
       return cv;
     }
     const pf = this.parentField(rec.type, key);
     if (pf) {
-      if (v !== null && !(v instanceof SObjectValue)) this.rt.coerce(v, { k: "sobject", obj: null });
+      if (v !== null && !(v instanceof SObjectValue)) coerce(this.rt, v, { kind: "sobject", obj: null });
       rec.fields.set(key, v);
       rec.readable?.add(key);
       return v;
     }
-    this.rt.unsupported(`field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
+    unsupported(this.rt, `field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
   }
 
   cloneRecord(rec: SObjectValue, preserveId: boolean): SObjectValue {
@@ -230,15 +225,15 @@ export class DataEngine {
   // ---- DML ----
 
   private records(v: Value, loc: Loc): SObjectValue[] {
-    if (v === null) this.rt.throwApex("DmlException", "Argument cannot be null");
+    if (v === null) throwApex(this.rt, "DmlException", "Argument cannot be null");
     if (v instanceof SObjectValue) return [v];
     if (v instanceof ApexList) {
       return v.items.map((x) => {
-        if (!(x instanceof SObjectValue)) this.rt.throwApex("DmlException", "Argument cannot be null");
+        if (!(x instanceof SObjectValue)) throwApex(this.rt, "DmlException", "Argument cannot be null");
         return x;
       });
     }
-    this.rt.unsupported(`DML on ${this.rt.runtimeTypeName(v)}`, loc);
+    unsupported(this.rt, `DML on ${runtimeTypeName(v)}`, loc);
   }
 
   /** A DML statement: all or none, throwing DmlException on the first failure. */
@@ -260,8 +255,9 @@ export class DataEngine {
       merge: "Merge"
     }[op];
     const fields = first.fields.length ? `: [${first.fields.join(", ")}]` : ": []";
-    const ex = this.rt.newException(
-      this.rt.systemException("DmlException"),
+    const ex = newException(
+      this.rt,
+      this.rt.systemTypes.exception("DmlException"),
       `${verb} failed. First exception on row ${failed}; first error: ${first.statusCode}, ${first.message}${fields}`
     );
     ex.ex!.dmlErrors = results.flatMap((r, i) => r.errors.slice(0, 1).map((e) => ({ ...e, index: i })));
@@ -270,20 +266,20 @@ export class DataEngine {
 
   /** Runs DML on records. With allOrNone, nothing is saved when any row fails. */
   dml(op: DmlOp, recs: SObjectValue[], extField: string | null, allOrNone: boolean, loc: Loc): DmlRowResult[] {
-    if (op === "undelete" || op === "merge") this.rt.unsupported(op, loc);
+    if (op === "undelete" || op === "merge") unsupported(this.rt, op, loc);
     if ((op === "insert" || op === "upsert") && new Set(recs).size !== recs.length)
-      this.rt.throwApex("ListException", "Before Insert or Upsert list must not have two identically equal elements");
+      throwApex(this.rt, "ListException", "Before Insert or Upsert list must not have two identically equal elements");
     if (op !== "insert") {
       const seen = new Set<string>();
       for (const r of recs) {
         const id = r.fields.get("id");
         if (typeof id !== "string") continue;
-        if (seen.has(id)) this.rt.throwApex("ListException", `Duplicate id in list: ${id}`);
+        if (seen.has(id)) throwApex(this.rt, "ListException", `Duplicate id in list: ${id}`);
         seen.add(id);
       }
     }
-    this.rt.limits.count(this.rt, "dmlStatements");
-    this.rt.limits.count(this.rt, "dmlRows", recs.length);
+    this.rt.transaction.limits.count(this.rt, "dmlStatements");
+    this.rt.transaction.limits.count(this.rt, "dmlRows", recs.length);
     const before = this.snapshot();
     const counter = this.counter;
     const results: DmlRowResult[] = [];
@@ -310,7 +306,7 @@ export class DataEngine {
       r.fields.set("id", id);
       r.readable?.add("id");
     }
-    this.rt.uncommittedDml = true;
+    this.rt.transaction.uncommittedDml = true;
     return results;
   }
 

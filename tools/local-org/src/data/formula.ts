@@ -1,9 +1,10 @@
 // Validation rules: a small evaluator for the formula functions validation rules commonly
 // use. Any other function stops DML with a "not supported" error naming the rule.
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexDate, ApexDatetime, ApexDecimal, ApexDouble, type Value } from "../interpreter/values.js";
-import type { SObjectDescribe } from "./schema.js";
+import { ApexDate, ApexDatetime, ApexDecimal, ApexDouble, type Value } from "../runtime/values.js";
+import type { SObjectDescribe } from "../runtime/describe.js";
 import type { StoredRecord } from "./engine.js";
+import { unsupported } from "../runtime/errors.js";
 
 export interface ValidationRule {
   name: string;
@@ -17,12 +18,12 @@ export interface ValidationRule {
 type F = string | number | boolean | null;
 
 type Node =
-  | { k: "lit"; v: F }
-  | { k: "field"; name: string }
-  | { k: "call"; fn: string; args: Node[] }
-  | { k: "bin"; op: string; l: Node; r: Node }
-  | { k: "not"; e: Node }
-  | { k: "neg"; e: Node };
+  | { kind: "lit"; v: F }
+  | { kind: "field"; name: string }
+  | { kind: "call"; fn: string; args: Node[] }
+  | { kind: "bin"; op: string; l: Node; r: Node }
+  | { kind: "not"; e: Node }
+  | { kind: "neg"; e: Node };
 
 const cache = new Map<string, Node>();
 
@@ -60,18 +61,18 @@ function parse(src: string): Node {
     let l = bin(lvl + 1);
     while (levels[lvl].includes(peek())) {
       const op = next();
-      l = { k: "bin", op, l, r: bin(lvl + 1) };
+      l = { kind: "bin", op, l, r: bin(lvl + 1) };
     }
     return l;
   };
   const unary = (): Node => {
     if (peek() === "!") {
       next();
-      return { k: "not", e: unary() };
+      return { kind: "not", e: unary() };
     }
     if (peek() === "-") {
       next();
-      return { k: "neg", e: unary() };
+      return { kind: "neg", e: unary() };
     }
     return primary();
   };
@@ -83,12 +84,12 @@ function parse(src: string): Node {
       expect(")");
       return e;
     }
-    if (t[0] === '"' || t[0] === "'") return { k: "lit", v: t.slice(1, -1).replace(/\\(.)/g, "$1") };
-    if (/^\d/.test(t)) return { k: "lit", v: Number(t) };
+    if (t[0] === '"' || t[0] === "'") return { kind: "lit", v: t.slice(1, -1).replace(/\\(.)/g, "$1") };
+    if (/^\d/.test(t)) return { kind: "lit", v: Number(t) };
     const u = t.toUpperCase();
-    if (u === "TRUE") return { k: "lit", v: true };
-    if (u === "FALSE") return { k: "lit", v: false };
-    if (u === "NULL") return { k: "lit", v: null };
+    if (u === "TRUE") return { kind: "lit", v: true };
+    if (u === "FALSE") return { kind: "lit", v: false };
+    if (u === "NULL") return { kind: "lit", v: null };
     if (peek() === "(") {
       next();
       const args: Node[] = [];
@@ -100,9 +101,9 @@ function parse(src: string): Node {
         }
       }
       expect(")");
-      return { k: "call", fn: u, args };
+      return { kind: "call", fn: u, args };
     }
-    return { k: "field", name: t };
+    return { kind: "field", name: t };
   };
   const n = bin(0);
   if (i < toks.length) throw new Error(`unexpected '${toks[i]}' in formula`);
@@ -133,7 +134,7 @@ export function evaluateRule(
     try {
       ast = parse(rule.formula);
     } catch (e) {
-      rt.unsupported(`validation rule ${obj.name}.${rule.name} (${(e as Error).message})`, {
+      unsupported(rt, `validation rule ${obj.name}.${rule.name} (${(e as Error).message})`, {
         file: rule.file,
         line: 1
       });
@@ -141,20 +142,21 @@ export function evaluateRule(
     cache.set(rule.formula, ast);
   }
   const fieldOf = (n: Node): string => {
-    if (n.k !== "field") rt.unsupported(`validation rule ${rule.name}: expected a field`, { file: rule.file, line: 1 });
+    if (n.kind !== "field")
+      unsupported(rt, `validation rule ${rule.name}: expected a field`, { file: rule.file, line: 1 });
     return n.name;
   };
   const get = (name: string, from: StoredRecord | null): F => {
     if (name.includes(".") || name.startsWith("$"))
-      rt.unsupported(`validation rule ${rule.name}: field reference ${name}`, { file: rule.file, line: 1 });
+      unsupported(rt, `validation rule ${rule.name}: field reference ${name}`, { file: rule.file, line: 1 });
     if (!obj.fields.has(name.toLowerCase()))
-      rt.unsupported(`validation rule ${rule.name}: unknown field ${name}`, { file: rule.file, line: 1 });
+      unsupported(rt, `validation rule ${rule.name}: unknown field ${name}`, { file: rule.file, line: 1 });
     return toF(from?.get(name.toLowerCase()));
   };
   const blank = (v: F) => v === null || v === "";
   const s = (v: F) => (v === null ? "" : String(v));
   const ev = (n: Node): F => {
-    switch (n.k) {
+    switch (n.kind) {
       case "lit":
         return n.v;
       case "field":
@@ -249,7 +251,7 @@ export function evaluateRule(
             return v.includes(s(ev(a[1])));
           }
         }
-        rt.unsupported(`formula function ${n.fn} in validation rule ${obj.name}.${rule.name}`, {
+        unsupported(rt, `formula function ${n.fn} in validation rule ${obj.name}.${rule.name}`, {
           file: rule.file,
           line: 1
         });

@@ -3,63 +3,22 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
+import { fieldDescribe, type FieldDescribe, type FieldType, type SObjectDescribe } from "../runtime/describe.js";
 import { STANDARD_OBJECTS, type StandardObjectDef } from "./standard-objects.js";
-
-export type FieldType =
-  | "id"
-  | "string"
-  | "textarea"
-  | "picklist"
-  | "multipicklist"
-  | "boolean"
-  | "int"
-  | "double"
-  | "currency"
-  | "percent"
-  | "date"
-  | "datetime"
-  | "reference"
-  | "url"
-  | "email"
-  | "phone";
-
-export interface FieldDescribe {
-  name: string;
-  type: FieldType;
-  label: string;
-  /** Must be given on insert (not nillable, no default, not system-set). */
-  required: boolean;
-  referenceTo: string[];
-  relationshipName: string | null;
-  picklistValues: string[];
-  restrictedPicklist: boolean;
-  unique: boolean;
-  externalId: boolean;
-  length: number | null;
-  scale: number | null;
-  defaultValue: string | boolean | null;
-  /** Set by the system (Id, CreatedDate, ...); cannot be written. */
-  systemField: boolean;
-  custom: boolean;
-  /** Unique text compared case-sensitively (caseSensitive in field metadata). */
-  caseSensitive: boolean;
-}
-
-export interface SObjectDescribe {
-  name: string;
-  label: string;
-  keyPrefix: string;
-  custom: boolean;
-  /** "Hierarchy" or "List" for custom settings. */
-  customSettingType: "Hierarchy" | "List" | null;
-  customMetadata: boolean;
-  fields: Map<string, FieldDescribe>;
-  /** Child relationship name (lower case) -> child object and lookup field. */
-  childRelationships: Map<string, { childObject: string; field: string; name: string }>;
-}
 
 export class Schema {
   readonly objects = new Map<string, SObjectDescribe>();
+  /** The type of aggregate query rows; its fields are the aliases the queries use. */
+  readonly aggregateResult: SObjectDescribe = {
+    name: "AggregateResult",
+    label: "AggregateResult",
+    keyPrefix: "000",
+    custom: false,
+    customSettingType: null,
+    customMetadata: false,
+    fields: new Map(),
+    childRelationships: new Map()
+  };
   private customPrefixCounter = 0;
 
   constructor() {
@@ -91,7 +50,7 @@ export class Schema {
     for (const f of systemFields()) fields.set(f.name.toLowerCase(), f);
     for (const [name, spec] of Object.entries(def.fields)) {
       const [type, ...flags] = spec.split(" ");
-      const f = field(name, type as FieldType);
+      const f = fieldDescribe(name, type as FieldType);
       for (const flag of flags) {
         if (flag === "required") f.required = true;
         else if (flag === "unique") f.unique = true;
@@ -152,17 +111,17 @@ export class Schema {
           childRelationships: new Map()
         };
         for (const f of systemFields()) obj.fields.set(f.name.toLowerCase(), f);
-        obj.fields.set("name", field("Name", "string"));
+        obj.fields.set("name", fieldDescribe("Name", "string"));
         if (obj.customSettingType === "Hierarchy") {
-          const so = field("SetupOwnerId", "reference");
+          const so = fieldDescribe("SetupOwnerId", "reference");
           so.referenceTo = ["User", "Profile", "Organization"];
           obj.fields.set("setupownerid", so);
         }
         if (isMdt) {
-          obj.fields.set("developername", field("DeveloperName", "string"));
-          obj.fields.set("masterlabel", field("MasterLabel", "string"));
-          obj.fields.set("label", field("Label", "string"));
-          obj.fields.set("qualifiedapiname", field("QualifiedApiName", "string"));
+          obj.fields.set("developername", fieldDescribe("DeveloperName", "string"));
+          obj.fields.set("masterlabel", fieldDescribe("MasterLabel", "string"));
+          obj.fields.set("label", fieldDescribe("Label", "string"));
+          obj.fields.set("qualifiedapiname", fieldDescribe("QualifiedApiName", "string"));
         }
         this.objects.set(objName.toLowerCase(), obj);
       }
@@ -187,7 +146,7 @@ export class Schema {
           const parent = this.get(target);
           if (!parent) continue;
           const relName = f.custom
-            ? `${(f as FieldDescribe & { childRelationshipName?: string }).childRelationshipName ?? o.name}__r`
+            ? `${f.childRelationshipName ?? o.name}__r`
             : STANDARD_CHILD_RELATIONSHIPS[`${o.name}.${f.name}`];
           // Standard lookups without a child relationship on the platform (owners, ...) have none here.
           if (!relName) continue;
@@ -292,30 +251,9 @@ const STANDARD_CHILD_RELATIONSHIPS: Record<string, string> = {
   "SetupEntityAccess.ParentId": "SetupEntityAccessItems"
 };
 
-function field(name: string, type: FieldType): FieldDescribe {
-  return {
-    name,
-    type,
-    label: name,
-    required: false,
-    referenceTo: [],
-    relationshipName: null,
-    picklistValues: [],
-    restrictedPicklist: false,
-    unique: false,
-    externalId: false,
-    length: type === "string" ? 255 : null,
-    scale: null,
-    defaultValue: type === "boolean" ? false : null,
-    systemField: false,
-    custom: name.endsWith("__c"),
-    caseSensitive: false
-  };
-}
-
 function systemFields(): FieldDescribe[] {
   const sys = (name: string, type: FieldType, ref?: string) => {
-    const f = field(name, type);
+    const f = fieldDescribe(name, type);
     f.systemField = true;
     if (ref) {
       f.referenceTo = [ref];
@@ -360,7 +298,7 @@ function customField(cf: Record<string, unknown>, fileName: string): FieldDescri
   const xmlType = String(cf.type ?? "Text");
   const type = XML_TYPES[xmlType];
   if (!type) throw new Error(`field type ${xmlType} of ${name} is not supported by local-org`);
-  const f = field(name, type);
+  const f = fieldDescribe(name, type);
   f.label = String(cf.label ?? name);
   f.custom = true;
   f.required = cf.required === "true" || xmlType === "MasterDetail";
@@ -373,9 +311,7 @@ function customField(cf: Record<string, unknown>, fileName: string): FieldDescri
   if (type === "reference") {
     f.referenceTo = [String(cf.referenceTo)];
     f.relationshipName = name.replace(/__c$/, "__r");
-    (f as FieldDescribe & { childRelationshipName?: string }).childRelationshipName = String(
-      cf.relationshipName ?? name.replace(/__c$/, "")
-    );
+    f.childRelationshipName = String(cf.relationshipName ?? name.replace(/__c$/, ""));
   }
   const vs = cf.valueSet as Record<string, unknown> | undefined;
   if (vs) {

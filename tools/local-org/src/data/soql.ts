@@ -10,28 +10,14 @@ import {
   isNumber,
   toDec,
   type Value
-} from "../interpreter/values.js";
-import { setItems } from "../interpreter/ops.js";
-import { normalizeId } from "../stdlib/id.js";
+} from "../runtime/values.js";
+import { setItems } from "../runtime/operators.js";
+import { normalizeId } from "../runtime/ids.js";
 import type { DataEngine, StoredRecord } from "./engine.js";
-import type { FieldDescribe, SObjectDescribe } from "./schema.js";
+import { fieldDescribe, type FieldDescribe, type SObjectDescribe } from "../runtime/describe.js";
+import { throwApex, unsupported } from "../runtime/errors.js";
 
 const DAY = 86400000;
-
-/** The type of aggregate query rows; its fields are the aliases queries use. */
-export const AGGREGATE_RESULT: SObjectDescribe = {
-  name: "AggregateResult",
-  label: "AggregateResult",
-  keyPrefix: "000",
-  custom: false,
-  customSettingType: null,
-  customMetadata: false,
-  fields: new Map(),
-  childRelationships: new Map()
-};
-
-/** Lists produced by SOQL may be assigned to a single SObject variable. */
-export const soqlLists = new WeakSet<ApexList>();
 
 interface Ctx {
   eng: DataEngine;
@@ -41,28 +27,28 @@ interface Ctx {
 
 export function runQuery(eng: DataEngine, q: SoqlQuery, bind: (e: Expr) => Value, loc: Loc): Value {
   const rt: DataEngine["rt"] = eng.rt;
-  rt.limits.count(rt, "queries");
+  rt.transaction.limits.count(rt, "queries");
   const ctx: Ctx = { eng, bind, loc };
   const found = rt.schema.get(q.from);
-  if (!found) rt.throwApex("QueryException", `sObject type '${q.from}' is not supported.`);
+  if (!found) throwApex(rt, "QueryException", `sObject type '${q.from}' is not supported.`);
   const obj: SObjectDescribe = found;
   validate(ctx, obj, q);
   let rows = [...eng.table(obj).values()];
   if (q.where) rows = rows.filter((r) => matches(ctx, obj, r, q.where!));
   const isAgg = q.groupBy || q.select.some((s) => s.kind === "agg");
   if (q.select.length === 1 && q.select[0].kind === "countAll" && !q.groupBy) {
-    rt.limits.count(rt, "queryRows", rows.length);
+    rt.transaction.limits.count(rt, "queryRows", rows.length);
     return rows.length;
   }
   if (isAgg) return aggregate(ctx, obj, q, rows);
   sortRows(ctx, obj, rows, q);
   rows = page(ctx, rows, q);
-  rt.limits.count(rt, "queryRows", rows.length);
+  rt.transaction.limits.count(rt, "queryRows", rows.length);
   const list = new ApexList(
-    { k: "sobject", obj },
+    { kind: "sobject", obj },
     rows.map((r) => build(ctx, obj, r, q))
   );
-  soqlLists.add(list);
+  list.fromQuery = true;
   return list;
 }
 
@@ -77,7 +63,7 @@ function validate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery) {
     if (c.kind === "and" || c.kind === "or") c.items.forEach((i) => cond(o, i));
     else if (c.kind === "not") cond(o, c.item);
     else {
-      if (c.fn) ctx.eng.rt.unsupported(`SOQL function ${c.fn}() in WHERE`, ctx.loc);
+      if (c.fn) unsupported(ctx.eng.rt, `SOQL function ${c.fn}() in WHERE`, ctx.loc);
       check(o, c.path);
       const values = c.value.kind === "list" ? c.value.values : [c.value];
       for (const v of values) if (v.kind === "dateLiteral") dateRange(ctx, v.name, v.n);
@@ -117,7 +103,7 @@ function page<T>(ctx: Ctx, rows: T[], q: SoqlQuery): T[] {
 function childRelationship(ctx: Ctx, obj: SObjectDescribe, name: string) {
   const rel = obj.childRelationships.get(name.toLowerCase());
   if (!rel)
-    ctx.eng.rt.throwApex("QueryException", `Didn't understand relationship '${name}' in FROM part of query call`);
+    throwApex(ctx.eng.rt, "QueryException", `Didn't understand relationship '${name}' in FROM part of query call`);
   return { rel, child: ctx.eng.rt.schema.get(rel.childObject)! };
 }
 
@@ -135,18 +121,18 @@ function resolve(ctx: Ctx, obj: SObjectDescribe, rec: StoredRecord, path: string
   if (parts.length > 1 && parts[0].toLowerCase() === obj.name.toLowerCase()) parts = parts.slice(1);
   for (let i = 0; i < parts.length - 1; i++) {
     const rf = relField(o, parts[i]);
-    if (!rf) ctx.eng.rt.throwApex("QueryException", `Didn't understand relationship '${parts[i]}' in field path`);
+    if (!rf) throwApex(ctx.eng.rt, "QueryException", `Didn't understand relationship '${parts[i]}' in field path`);
     const id: Value = r ? (r.get(rf.name.toLowerCase()) ?? null) : null;
     const target: { obj: SObjectDescribe; rec: StoredRecord } | null =
       typeof id === "string" ? ctx.eng.findById(id) : null;
     const nextObj = target?.obj ?? ctx.eng.rt.schema.get(rf.referenceTo[0]);
-    if (!nextObj) ctx.eng.rt.unsupported(`relationship ${parts[i]}`, ctx.loc);
+    if (!nextObj) unsupported(ctx.eng.rt, `relationship ${parts[i]}`, ctx.loc);
     o = nextObj;
     r = target?.rec ?? null;
   }
   const last = parts[parts.length - 1];
   const f = o.fields.get(last.toLowerCase());
-  if (!f) ctx.eng.rt.throwApex("QueryException", `No such column '${last}' on entity '${o.name}'`);
+  if (!f) throwApex(ctx.eng.rt, "QueryException", `No such column '${last}' on entity '${o.name}'`);
   return { v: r ? (r.get(f.name.toLowerCase()) ?? null) : null, f };
 }
 
@@ -161,7 +147,7 @@ function matches(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, c: SoqlCond): 
     case "not":
       return !matches(ctx, obj, r, c.item);
     case "cmp": {
-      if (c.fn) ctx.eng.rt.unsupported(`SOQL function ${c.fn}() in WHERE`, ctx.loc);
+      if (c.fn) unsupported(ctx.eng.rt, `SOQL function ${c.fn}() in WHERE`, ctx.loc);
       const { v, f } = resolve(ctx, obj, r, c.path);
       return compare(ctx, v, f, c.op, c.value);
     }
@@ -220,13 +206,13 @@ function literalValue(ctx: Ctx, sv: SoqlValue, f: FieldDescribe): Value[] {
       const sel = q.select[0];
       const obj = ctx.eng.rt.schema.get(q.from);
       if (!obj || q.select.length !== 1 || sel.kind !== "field")
-        ctx.eng.rt.unsupported("this semi-join subquery", ctx.loc);
+        unsupported(ctx.eng.rt, "this semi-join subquery", ctx.loc);
       let rows = [...ctx.eng.table(obj).values()];
       if (q.where) rows = rows.filter((r) => matches(ctx, obj, r, q.where!));
       return rows.map((r) => resolve(ctx, obj, r, sel.path).v);
     }
     case "dateLiteral":
-      ctx.eng.rt.unsupported(`date literal ${sv.name} outside a comparison`, ctx.loc);
+      unsupported(ctx.eng.rt, `date literal ${sv.name} outside a comparison`, ctx.loc);
   }
   return [];
 }
@@ -260,7 +246,7 @@ function dateRange(ctx: Ctx, name: string, n: number): [number, number] {
     case "NEXT_YEAR":
       return [Date.UTC(y + 1, 0, 1), Date.UTC(y + 2, 0, 1)];
   }
-  ctx.eng.rt.unsupported(`SOQL date literal ${name}`, ctx.loc);
+  unsupported(ctx.eng.rt, `SOQL date literal ${name}`, ctx.loc);
 }
 
 function likeRegex(pattern: string): RegExp {
@@ -332,7 +318,7 @@ function compare(ctx: Ctx, v: Value, f: FieldDescribe, op: string, sv: SoqlValue
       return op === "includes" ? any : !any;
     }
   }
-  ctx.eng.rt.unsupported(`SOQL operator ${op}`, ctx.loc);
+  unsupported(ctx.eng.rt, `SOQL operator ${op}`, ctx.loc);
 }
 
 // ---- ORDER BY ----
@@ -377,18 +363,18 @@ function build(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, q: SoqlQuery): S
       if (item.query.where) kids = kids.filter((c) => matches(ctx, child, c, item.query.where!));
       sortRows(ctx, child, kids, item.query);
       kids = page(ctx, kids, item.query);
-      ctx.eng.rt.limits.count(ctx.eng.rt, "queryRows", kids.length);
+      ctx.eng.rt.transaction.limits.count(ctx.eng.rt, "queryRows", kids.length);
       const key = rel.name.toLowerCase();
       // A parent with no children reads as an empty list.
       out.fields.set(
         key,
         new ApexList(
-          { k: "sobject", obj: child },
+          { kind: "sobject", obj: child },
           kids.map((k) => build(ctx, child, k, item.query))
         )
       );
       out.readable.add(key);
-    } else ctx.eng.rt.unsupported("aggregate functions mixed with plain fields without GROUP BY", ctx.loc);
+    } else unsupported(ctx.eng.rt, "aggregate functions mixed with plain fields without GROUP BY", ctx.loc);
   }
   return out;
 }
@@ -398,14 +384,14 @@ function setPath(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, out: SObjectVa
   if (parts.length > 1 && parts[0].toLowerCase() === obj.name.toLowerCase()) parts = parts.slice(1);
   if (parts.length === 1) {
     const f = obj.fields.get(parts[0].toLowerCase());
-    if (!f) ctx.eng.rt.throwApex("QueryException", `No such column '${parts[0]}' on entity '${obj.name}'`);
+    if (!f) throwApex(ctx.eng.rt, "QueryException", `No such column '${parts[0]}' on entity '${obj.name}'`);
     const k = f.name.toLowerCase();
     out.fields.set(k, r.get(k) ?? null);
     out.readable!.add(k);
     return;
   }
   const rf = relField(obj, parts[0]);
-  if (!rf) ctx.eng.rt.throwApex("QueryException", `Didn't understand relationship '${parts[0]}' in field path`);
+  if (!rf) throwApex(ctx.eng.rt, "QueryException", `Didn't understand relationship '${parts[0]}' in field path`);
   const relKey = rf.relationshipName!.toLowerCase();
   out.readable!.add(relKey);
   const id = r.get(rf.name.toLowerCase());
@@ -442,7 +428,7 @@ function aggregate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery, rows: StoredRec
     groups.set(k, list);
   }
   if (gb.length === 0 && groups.size === 0) groups.set("[]", []);
-  const arType = AGGREGATE_RESULT;
+  const arType = rt.schema.aggregateResult;
   const results: SObjectValue[] = [];
   for (const members of groups.values()) {
     const ar = new SObjectValue(arType);
@@ -486,9 +472,9 @@ function aggregate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery, rows: StoredRec
   }
   const limited = page(ctx, results, q);
   results.splice(0, results.length, ...limited);
-  rt.limits.count(rt, "queryRows", rows.length);
-  const list = new ApexList({ k: "sobject", obj: arType }, results);
-  soqlLists.add(list);
+  rt.transaction.limits.count(rt, "queryRows", rows.length);
+  const list = new ApexList({ kind: "sobject", obj: arType }, results);
+  list.fromQuery = true;
   return list;
 }
 
@@ -527,26 +513,8 @@ function havingMatches(ctx: Ctx, obj: SObjectDescribe, members: StoredRecord[], 
 
 function setAgg(t: SObjectDescribe, ar: SObjectValue, name: string, v: Value) {
   const k = name.toLowerCase();
-  if (!t.fields.has(k)) {
-    t.fields.set(k, {
-      name,
-      type: "string",
-      label: name,
-      required: false,
-      referenceTo: [],
-      relationshipName: null,
-      picklistValues: [],
-      restrictedPicklist: false,
-      unique: false,
-      externalId: false,
-      length: null,
-      scale: null,
-      defaultValue: null,
-      systemField: true,
-      custom: false,
-      caseSensitive: false
-    });
-  }
+  if (!t.fields.has(k))
+    t.fields.set(k, fieldDescribe(name, "string", { length: null, systemField: true, custom: false }));
   ar.fields.set(k, v);
 }
 
@@ -588,5 +556,5 @@ function aggValue(rt: DataEngine["rt"], fn: string, vals: Value[], loc: Loc): Va
       return best;
     }
   }
-  rt.unsupported(`SOQL aggregate function ${fn}`, loc);
+  unsupported(rt, `SOQL aggregate function ${fn}`, loc);
 }

@@ -11,8 +11,29 @@ import type {
   TypeDecl,
   TypeRef
 } from "../parse/ast.js";
-import { BREAK, CONTINUE, ApexThrow, CompileError, UnsupportedError, baseName, type Completion } from "./errors.js";
-import { OBJECT, prim, typeName, type ClassInfo, type RType } from "./types.js";
+import { ANONYMOUS_CLASS, baseName } from "../parse/location.js";
+import { NO_METHOD, type RuntimeContext } from "../runtime/context.js";
+import {
+  coerce,
+  isInstance,
+  runtimeTypeName,
+  assignable,
+  collectionCastOk,
+  collectionRuntimeName
+} from "../runtime/conversion.js";
+import {
+  ApexThrow,
+  CompileError,
+  UnsupportedError,
+  throwApex,
+  unsupported,
+  nullPointer,
+  newException
+} from "../runtime/errors.js";
+import { arith, compareNum, exactEquals, looseEquals, negate, setItems, str } from "../runtime/operators.js";
+import { SystemTypes } from "../runtime/system-types.js";
+import { Transaction, type AsyncJob } from "../runtime/transaction.js";
+import { OBJECT, prim, typeName } from "../runtime/types.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -29,23 +50,21 @@ import {
   SObjectValue,
   TypeValue,
   isNumber,
+  type ClassInfo,
+  type RType,
   type Value
-} from "./values.js";
-import { arith, compareNum, exactEquals, looseEquals, negate, str } from "./ops.js";
-import type { Schema, SObjectDescribe, FieldDescribe } from "../data/schema.js";
+} from "../runtime/values.js";
+import type { FieldDescribe, SObjectDescribe } from "../runtime/describe.js";
+import type { Schema } from "../data/schema.js";
+import type { DataEngine } from "../data/engine.js";
 import { Stdlib, NOT_FOUND } from "../stdlib/registry.js";
 import { collectionAdd, mapPut } from "../stdlib/collections.js";
-import { Limits } from "../runtime/limits.js";
-import type { DataEngine } from "../data/engine.js";
-import { soqlLists } from "../data/soql.js";
-import * as typing from "./typing.js";
 import type { NamedCredentialConfig } from "../stdlib/http.js";
+import * as typing from "./typing.js";
 
-/** Work that runs later in its own transaction (Queueable jobs, @future calls). */
-export interface AsyncJob {
-  kind: "queueable" | "future";
-  run: () => void;
-}
+type Completion = { kind: "break" } | { kind: "continue" } | { kind: "return"; value: Value } | undefined;
+const BREAK: Completion = { kind: "break" };
+const CONTINUE: Completion = { kind: "continue" };
 
 /** Declared type of an argument: a type, null for the null literal, undefined when unknown. */
 type ArgType = RType | null | undefined;
@@ -70,36 +89,19 @@ const MAX_DEPTH = 1000;
 /** Marks a member chain cut short by `?.` on null. */
 const SHORT: unique symbol = Symbol("short-circuit");
 
-/** The class that holds anonymous Apex; its frames print as AnonymousBlock. */
-export const ANONYMOUS = "AnonymousApex";
-
 // String <, >, <= and >= compare like ==: ignoring case, in the user's locale (en_US).
 const STRING_ORDER = new Intl.Collator("en-US", { sensitivity: "accent" });
 
-export class Interpreter {
+export class Interpreter implements RuntimeContext {
   /** Top-level classes by lower-case name. */
   readonly classes = new Map<string, ClassInfo>();
-  /** System classes (exceptions, interfaces) by lower-case simple and qualified name. */
-  readonly systemClasses = new Map<string, ClassInfo>();
+  readonly systemTypes = new SystemTypes();
+  readonly transaction = new Transaction();
   readonly frames: Frame[] = [];
   /** Covered lines per top-level class name. */
   readonly covered = new Map<string, Set<number>>();
   readonly stdlib: Stdlib;
-  limits = new Limits();
   data!: DataEngine;
-  /** Test context: set while a test method runs. */
-  test: {
-    running: boolean;
-    started: boolean;
-    stopped: boolean;
-    mock: Value;
-    queued: AsyncJob[];
-    runningAsync: boolean;
-  } | null = null;
-  /** Work queued with System.enqueueJob outside tests; run after the transaction. */
-  asyncQueue: AsyncJob[] = [];
-  /** The kind of asynchronous work running now, if any. */
-  asyncKind: "queueable" | "future" | null = null;
   /** Named Credentials by lower-case name, from metadata and the caller's configuration. */
   readonly namedCredentials = new Map<string, NamedCredentialConfig>();
   /** Classes whose source could not be parsed, by lower-case name. */
@@ -108,10 +110,6 @@ export class Interpreter {
   readonly labels = new Map<string, string>();
   /** External credential parameter values by lower-case `Credential.Parameter`. */
   readonly credentials = new Map<string, string>();
-  uncommittedDml = false;
-  /** The user of an enclosing System.runAs block; null means the default user. */
-  runAsUserId: string | null = null;
-  debugLog: string[] = [];
   readonly typeCache = new WeakMap<TypeRef, RType>();
   describeTokens!: {
     objToken(obj: SObjectDescribe): NativeObject;
@@ -173,17 +171,17 @@ export class Interpreter {
       const loc = { file: d.file, line: d.line };
       if (d.extends) {
         const p = this.resolveType(d.extends, ci.outer ?? ci, loc);
-        if (p.k !== "class") throw new UnsupportedError(`extending ${d.extends.text}`, loc);
+        if (p.kind !== "class") throw new UnsupportedError(`extending ${d.extends.text}`, loc);
         ci.parent = p.cls;
         this.link(p.cls);
         ci.isException = p.cls.isException;
       }
       for (const i of d.implements) {
         const t = this.resolveType(i, ci.outer ?? ci, loc);
-        if (t.k === "class") ci.interfaces.push(t.cls);
+        if (t.kind === "class") ci.interfaces.push(t.cls);
       }
       // Apex allows inner classes one level deep (classes declared in anonymous Apex count as top level).
-      if (ci.outer?.outer && ci.outer.outer.name !== ANONYMOUS)
+      if (ci.outer?.outer && ci.outer.outer.name !== ANONYMOUS_CLASS)
         throw new UnsupportedError(`inner class ${ci.name} inside an inner class`, loc);
       if (ci.isException && !ci.name.toLowerCase().endsWith("exception")) {
         throw new CompileError("exception class names must end with 'Exception'", loc);
@@ -200,29 +198,8 @@ export class Interpreter {
   lookupType(names: string[], ctx: ClassInfo | null): RType | null {
     return typing.lookupType(this, names, ctx);
   }
-  fieldType(f: FieldDescribe): RType {
-    return typing.fieldType(this, f);
-  }
-  isInstance(v: Value, t: RType): boolean {
-    return typing.isInstance(this, v, t);
-  }
-  runtimeTypeName(v: Value): string {
-    return typing.runtimeTypeName(this, v);
-  }
-  coerce(v: Value, t: RType): Value {
-    return typing.coerce(this, v, t);
-  }
-  assignable(from: RType, to: RType): boolean {
-    return typing.assignable(this, from, to);
-  }
 
-  // ---------- exceptions ----------
-
-  systemException(name: string): ClassInfo {
-    const ci = this.systemClasses.get(name.toLowerCase());
-    if (!ci) throw new Error(`unknown system exception ${name}`);
-    return ci;
-  }
+  // ---------- the runtime context of the library and data layers ----------
 
   stackTrace(): string {
     const lines: string[] = [];
@@ -231,7 +208,7 @@ export class Interpreter {
     for (let i = this.frames.length - 1; i >= Math.max(0, this.frames.length - shown); i--) {
       const f = this.frames[i];
       lines.push(
-        f.cls.name === ANONYMOUS
+        f.cls.name === ANONYMOUS_CLASS
           ? `AnonymousBlock: line ${f.line}, column 1`
           : `Class.${f.cls.name}.${f.method}: line ${f.line}, column 1`
       );
@@ -240,33 +217,26 @@ export class Interpreter {
     return lines.join("\n");
   }
 
-  currentLoc(): Loc | null {
+  currentLocation(): Loc | null {
     const f = this.frames[this.frames.length - 1];
     return f ? { file: f.cls.file, line: f.line } : null;
   }
 
-  newException(cls: ClassInfo, message: Value, cause: Value = null): ApexObject {
-    const obj = new ApexObject(cls);
-    obj.ex = {
-      message,
-      cause,
-      line: this.frames[this.frames.length - 1]?.line ?? 0,
-      stack: this.stackTrace(),
-      typeName: cls.decl ? cls.name : `System.${cls.name}`
-    };
-    return obj;
+  callDeclaredMethod(object: ApexObject, lowerName: string, args: Value[]): Value | typeof NO_METHOD {
+    const found = this.findUserMethod(object.cls, lowerName, args.length);
+    return found ? this.invoke(found.cls, found.method, object, args, null) : NO_METHOD;
   }
 
-  throwApex(name: string, message: string): never {
-    throw new ApexThrow(this.newException(this.systemException(name), message));
+  callMethod(object: ApexObject, name: string, args: Value[], loc: Loc): Value {
+    return this.callObjectMethod(object, name, args, loc);
   }
 
-  unsupported(feature: string, loc?: Loc | null): never {
-    throw new UnsupportedError(feature, loc ?? this.currentLoc());
+  readProperty(object: ApexObject, name: string, loc: Loc): Value {
+    return this.getMember(object, name, false, loc, null);
   }
 
-  npe(): never {
-    this.throwApex("NullPointerException", "Attempt to de-reference a null object");
+  evaluate(expression: Expr): Value {
+    return this.eval(expression, this.frames[this.frames.length - 1]);
   }
 
   // ---------- statics ----------
@@ -299,7 +269,7 @@ export class Interpreter {
         run: () => {
           const k = f.name.toLowerCase();
           const v = this.evalIn(ci, null, "<clinit>", init);
-          ci.statics!.set(k, this.coerce(v, ci.staticTypes.get(k)!));
+          ci.statics!.set(k, coerce(this, v, ci.staticTypes.get(k)!));
         }
       });
     }
@@ -333,7 +303,7 @@ export class Interpreter {
   }
 
   private pushFrame(f: Frame) {
-    if (this.frames.length >= MAX_DEPTH) this.throwApex("LimitException", "Maximum stack depth reached: 1001");
+    if (this.frames.length >= MAX_DEPTH) throwApex(this, "LimitException", "Maximum stack depth reached: 1001");
     this.frames.push(f);
   }
 
@@ -348,8 +318,8 @@ export class Interpreter {
   }
 
   instantiate(ci: ClassInfo, args: Value[], loc: Loc, argTypes?: ArgType[]): ApexObject {
-    if (ci.kind === "interface") this.unsupported(`new on interface ${ci.name}`, loc);
-    if (ci.decl?.mods.keywords.has("abstract")) this.unsupported(`new on abstract class ${ci.name}`, loc);
+    if (ci.kind === "interface") unsupported(this, `new on interface ${ci.name}`, loc);
+    if (ci.decl?.mods.keywords.has("abstract")) unsupported(this, `new on abstract class ${ci.name}`, loc);
     if (ci.isException && !ci.decl) {
       return this.newSystemException(ci, args);
     }
@@ -373,7 +343,7 @@ export class Interpreter {
   }
 
   newSystemException(ci: ClassInfo, args: Value[]): ApexObject {
-    const obj = this.newException(ci, null);
+    const obj = newException(this, ci, null);
     this.applyExceptionArgs(obj, args);
     // AuraHandledException keeps its constructor message from Apex code; only setMessage shows one.
     if (ci.name === "AuraHandledException" && obj.ex) obj.ex.message = "Script-thrown exception";
@@ -401,7 +371,7 @@ export class Interpreter {
     let ctor: MethodDecl | null = null;
     if (ctors.length === 0) {
       if (args.length > 0 && !ci.isException) {
-        this.unsupported(`constructor ${ci.name}(${args.length} arguments)`, loc);
+        unsupported(this, `constructor ${ci.name}(${args.length} arguments)`, loc);
       }
     } else if (ci.isException && !ctors.some((c) => c.params.length === args.length)) {
       // Exception classes keep the built-in (message, cause) constructors next to their own.
@@ -477,7 +447,7 @@ export class Interpreter {
         run: () => {
           frame.line = f.line;
           this.cover(frame, f.line);
-          obj.fields.set(f.name.toLowerCase(), this.coerce(this.eval(init, frame), this.resolveType(f.type, ci, f)));
+          obj.fields.set(f.name.toLowerCase(), coerce(this, this.eval(init, frame), this.resolveType(f.type, ci, f)));
         }
       });
     }
@@ -493,7 +463,7 @@ export class Interpreter {
     const scope = frame.scopes[0];
     m.params.forEach((p, i) => {
       const t = this.resolveType(p.type, ci, m);
-      scope.set(p.name.toLowerCase(), { t, v: this.coerce(args[i] ?? null, t) });
+      scope.set(p.name.toLowerCase(), { t, v: coerce(this, args[i] ?? null, t) });
     });
   }
 
@@ -508,7 +478,7 @@ export class Interpreter {
   ): MethodDecl {
     const arity = cands.filter((m) => m.params.length === args.length);
     if (arity.length === 1) return arity[0];
-    if (arity.length === 0) this.unsupported(`${what} with ${args.length} argument(s)`, loc);
+    if (arity.length === 0) unsupported(this, `${what} with ${args.length} argument(s)`, loc);
     let best: MethodDecl | null = null;
     let bestScore = -1;
     const tied: MethodDecl[] = [];
@@ -523,14 +493,14 @@ export class Interpreter {
         if (st !== undefined) {
           if (st === null) score += 1;
           else if (typeName(st).toLowerCase() === typeName(t).toLowerCase()) score += 3;
-          else if (this.assignable(st, t)) score += t.k === "prim" && t.name === "Object" ? 1 : 2;
+          else if (assignable(st, t)) score += t.kind === "prim" && t.name === "Object" ? 1 : 2;
           else ok = false;
           return;
         }
         if (a === null) score += 1;
-        else if (this.isInstance(a, t)) score += t.k === "prim" && t.name === "Object" ? 1 : 3;
-        else if (t.k === "prim" && isNumber(a) && ["Long", "Decimal", "Double"].includes(t.name)) score += 2;
-        else if (t.k === "prim" && t.name === "Id" && typeof a === "string") score += 2;
+        else if (isInstance(a, t)) score += t.kind === "prim" && t.name === "Object" ? 1 : 3;
+        else if (t.kind === "prim" && isNumber(a) && ["Long", "Decimal", "Double"].includes(t.name)) score += 2;
+        else if (t.kind === "prim" && t.name === "Id" && typeof a === "string") score += 2;
         else ok = false;
       });
       if (ok && score > bestScore) {
@@ -540,7 +510,7 @@ export class Interpreter {
       }
       if (ok && score === bestScore) tied.push(m);
     }
-    if (!best) this.unsupported(`${what}: no overload matches the argument types`, loc);
+    if (!best) unsupported(this, `${what}: no overload matches the argument types`, loc);
     return tied.length > 1 ? (this.mostSpecific(tied, ci) ?? best) : best;
   }
 
@@ -552,9 +522,9 @@ export class Interpreter {
   private mostSpecific(cands: MethodDecl[], ci: ClassInfo): MethodDecl | null {
     const rank: Record<string, number> = { integer: 0, long: 1, double: 2, decimal: 3 };
     const narrower = (p: RType, q: RType): boolean => {
-      if (p.k === "prim" && q.k === "prim" && p.name.toLowerCase() in rank && q.name.toLowerCase() in rank)
+      if (p.kind === "prim" && q.kind === "prim" && p.name.toLowerCase() in rank && q.name.toLowerCase() in rank)
         return rank[p.name.toLowerCase()] <= rank[q.name.toLowerCase()];
-      return this.assignable(p, q);
+      return assignable(p, q);
     };
     const types = cands.map((m) => m.params.map((p) => this.resolveType(p.type, ci, m)));
     const i = types.findIndex((ts, a) =>
@@ -585,7 +555,7 @@ export class Interpreter {
       case "Cast":
         return this.resolveType(e.type, frame.cls, e);
       case "This":
-        return frame.thisObj ? { k: "class", cls: frame.cls } : undefined;
+        return frame.thisObj ? { kind: "class", cls: frame.cls } : undefined;
     }
     return undefined;
   }
@@ -633,7 +603,7 @@ export class Interpreter {
   /** Calls a method; `thisObj` null for statics. Virtual dispatch is the caller's job. */
   invoke(ci: ClassInfo, m: MethodDecl, thisObj: ApexObject | null, args: Value[], loc: Loc | null): Value {
     if (!m.body) {
-      this.unsupported(`calling abstract method ${ci.name}.${m.name}`, loc);
+      unsupported(this, `calling abstract method ${ci.name}.${m.name}`, loc);
     }
     if (m.isStatic) this.ensureStatics(ci);
     if (m.isStatic && m.mods.annotations.some((a) => a.name === "future")) {
@@ -643,18 +613,18 @@ export class Interpreter {
     const frame: Frame = { cls: ci, method: m.name, thisObj, scopes: [new Map()], line: m.line, accessor: null };
     this.bindParams(m, ci, args, frame);
     this.pushFrame(frame);
-    this.limits.tickCpu(this);
+    this.transaction.limits.tickCpu(this);
     try {
       const c = this.execBlock(m.body, frame);
       if (c && c.kind === "return") {
-        return m.returnType ? this.coerce(c.value, this.resolveType(m.returnType, ci, m)) : null;
+        return m.returnType ? coerce(this, c.value, this.resolveType(m.returnType, ci, m)) : null;
       }
       return null;
     } catch (e) {
       // The JavaScript stack can run out before Apex's 1000-frame limit when the runtime is
       // used in-process with a default stack (the command line runs with a larger one).
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
-        this.throwApex("LimitException", `Maximum stack depth reached: ${this.frames.length}`);
+        throwApex(this, "LimitException", `Maximum stack depth reached: ${this.frames.length}`);
       }
       throw e;
     } finally {
@@ -667,12 +637,13 @@ export class Interpreter {
 
   /** A call to an @future method queues it; it runs later in its own transaction. */
   private queueFuture(ci: ClassInfo, m: MethodDecl, args: Value[]): Value {
-    if (this.asyncKind === "future")
-      this.throwApex(
+    if (this.transaction.asyncKind === "future")
+      throwApex(
+        this,
         "AsyncException",
         "Future method cannot be called from a future or batch method: " + `${ci.name}.${m.name}`
       );
-    this.limits.count(this, "futureCalls");
+    this.transaction.limits.count(this, "futureCalls");
     const job: AsyncJob = {
       kind: "future",
       run: () => {
@@ -684,8 +655,8 @@ export class Interpreter {
         }
       }
     };
-    if (this.test) this.test.queued.push(job);
-    else this.asyncQueue.push(job);
+    if (this.transaction.test) this.transaction.test.queued.push(job);
+    else this.transaction.asyncQueue.push(job);
     return null;
   }
 
@@ -695,11 +666,11 @@ export class Interpreter {
     const found = this.findMethod(obj.cls, lname, args, loc, argTypes);
     // Apex rejects a static method called through an instance at compile time.
     if (found && found.method.isStatic)
-      this.unsupported(`calling static method ${found.cls.name}.${name} through an instance`, loc);
+      unsupported(this, `calling static method ${found.cls.name}.${name} through an instance`, loc);
     if (found && found.method.body) return this.invoke(found.cls, found.method, obj, args, loc);
     const r = this.stdlib.callObjectBuiltin(obj, lname, args, loc);
     if (r !== NOT_FOUND) return r;
-    this.unsupported(`method ${obj.cls.name}.${name}`, loc);
+    unsupported(this, `method ${obj.cls.name}.${name}`, loc);
   }
 
   // ---------- coverage ----------
@@ -749,7 +720,7 @@ export class Interpreter {
   exec(s: Stmt, frame: Frame): Completion {
     if (s.kind === "Block") return this.execBlock(s, frame);
     this.cover(frame, s.line);
-    this.limits.statements++;
+    this.transaction.limits.statements++;
     switch (s.kind) {
       case "Expr":
         this.eval(s.expr, frame);
@@ -759,7 +730,7 @@ export class Interpreter {
         const scope = frame.scopes[frame.scopes.length - 1];
         for (const d of s.decls) {
           const key = d.name.toLowerCase();
-          const v = d.init ? this.coerce(this.eval(d.init, frame), t) : null;
+          const v = d.init ? coerce(this, this.eval(d.init, frame), t) : null;
           scope.set(key, { t, v });
         }
         return undefined;
@@ -772,7 +743,7 @@ export class Interpreter {
           const c = this.execScoped(s.body, frame);
           if (c === BREAK) break;
           if (c && c.kind === "return") return c;
-          this.limits.tickCpu(this);
+          this.transaction.limits.tickCpu(this);
         }
         return undefined;
       case "DoWhile":
@@ -780,7 +751,7 @@ export class Interpreter {
           const c = this.execScoped(s.body, frame);
           if (c === BREAK) break;
           if (c && c.kind === "return") return c;
-          this.limits.tickCpu(this);
+          this.transaction.limits.tickCpu(this);
         } while (this.truthy(this.eval(s.cond, frame), s));
         return undefined;
       case "For": {
@@ -795,7 +766,7 @@ export class Interpreter {
             if (c === BREAK) break;
             if (c && c.kind === "return") return c;
             for (const u of s.update) this.eval(u, frame);
-            this.limits.tickCpu(this);
+            this.transaction.limits.tickCpu(this);
           }
         } finally {
           frame.scopes.pop();
@@ -804,15 +775,15 @@ export class Interpreter {
       }
       case "ForEach": {
         const coll = this.eval(s.expr, frame);
-        if (coll === null) this.npe();
+        if (coll === null) nullPointer(this);
         let items: Value[];
         if (coll instanceof ApexList) items = [...coll.items];
-        else if (coll instanceof ApexSet) items = this.stdlib.setValues(coll);
+        else if (coll instanceof ApexSet) items = setItems(coll);
         else if (coll instanceof ApexObject) items = this.iterate(coll, s);
-        else this.unsupported(`for-each over ${this.runtimeTypeName(coll)}`, s);
+        else unsupported(this, `for-each over ${runtimeTypeName(coll)}`, s);
         const t = this.resolveType(s.type, frame.cls, s);
         const key = s.name.toLowerCase();
-        if (t.k === "list" && coll instanceof ApexList && soqlLists.has(coll)) {
+        if (t.kind === "list" && coll instanceof ApexList && coll.fromQuery) {
           // A SOQL for loop with a list variable receives the rows in chunks of 200.
           const chunks: Value[] = [];
           for (let i = 0; i < items.length; i += 200) chunks.push(new ApexList(coll.elemType, items.slice(i, i + 200)));
@@ -822,7 +793,7 @@ export class Interpreter {
         if (guarded) guarded.iterating++;
         try {
           for (const item of items) {
-            frame.scopes.push(new Map([[key, { t, v: this.coerce(item, t) }]]));
+            frame.scopes.push(new Map([[key, { t, v: coerce(this, item, t) }]]));
             let c: Completion;
             try {
               c = this.exec(s.body, frame);
@@ -831,7 +802,7 @@ export class Interpreter {
             }
             if (c === BREAK) break;
             if (c && c.kind === "return") return c;
-            this.limits.tickCpu(this);
+            this.transaction.limits.tickCpu(this);
           }
         } finally {
           if (guarded) guarded.iterating--;
@@ -846,8 +817,8 @@ export class Interpreter {
         return CONTINUE;
       case "Throw": {
         const v = this.eval(s.expr, frame);
-        if (v === null) this.npe();
-        if (!(v instanceof ApexObject) || !v.ex) this.unsupported("throwing a non-exception value", s);
+        if (v === null) nullPointer(this);
+        if (!(v instanceof ApexObject) || !v.ex) unsupported(this, "throwing a non-exception value", s);
         throw new ApexThrow(v);
       }
       case "Try":
@@ -864,17 +835,17 @@ export class Interpreter {
       case "RunAs": {
         const u = this.eval(s.user, frame);
         const id = u instanceof SObjectValue && u.type.name === "User" ? u.fields.get("id") : null;
-        if (typeof id !== "string") this.unsupported("System.runAs without a saved User", s);
-        const previous = this.runAsUserId;
-        this.runAsUserId = id;
+        if (typeof id !== "string") unsupported(this, "System.runAs without a saved User", s);
+        const previous = this.transaction.runAsUserId;
+        this.transaction.runAsUserId = id;
         try {
           return this.execBlock(s.body, frame);
         } finally {
-          this.runAsUserId = previous;
+          this.transaction.runAsUserId = previous;
         }
       }
       case "Unsupported":
-        this.unsupported(s.feature, s);
+        unsupported(this, s.feature, s);
     }
   }
 
@@ -884,11 +855,11 @@ export class Interpreter {
     if (this.findUserMethod(obj.cls, "iterator", 0)) it = this.callObjectMethod(obj, "iterator", [], loc);
     if (it instanceof ApexList) return [...it.items];
     if (!(it instanceof ApexObject) || !this.findUserMethod(it.cls, "hasnext", 0))
-      this.unsupported(`for-each over ${this.runtimeTypeName(obj)}`, loc);
+      unsupported(this, `for-each over ${runtimeTypeName(obj)}`, loc);
     const out: Value[] = [];
     while (this.callObjectMethod(it, "hasNext", [], loc) === true) {
       out.push(this.callObjectMethod(it, "next", [], loc));
-      this.limits.tickCpu(this);
+      this.transaction.limits.tickCpu(this);
     }
     return out;
   }
@@ -916,8 +887,8 @@ export class Interpreter {
         frame.scopes.length = scopes;
         const clause = s.catches.find((c) => {
           const t = this.resolveType(c.type, frame.cls, s);
-          if (t.k === "class" && t.cls.name === "Exception" && !t.cls.decl) return true;
-          return this.isInstance(e.obj, t);
+          if (t.kind === "class" && t.cls.name === "Exception" && !t.cls.decl) return true;
+          return isInstance(e.obj, t);
         });
         if (!clause) throw e;
         const t = this.resolveType(clause.type, frame.cls, s);
@@ -943,7 +914,7 @@ export class Interpreter {
       if (w.kind === "else") return this.execBlock(w.body, frame);
       if (w.kind === "type") {
         const t = this.resolveType(w.type, frame.cls, s);
-        if (this.isInstance(v, t)) {
+        if (isInstance(v, t)) {
           frame.scopes.push(new Map([[w.name.toLowerCase(), { t, v }]]));
           try {
             return this.execBlock(w.body, frame);
@@ -974,8 +945,8 @@ export class Interpreter {
   }
 
   truthy(v: Value, loc: Loc): boolean {
-    if (v === null) this.npe();
-    if (typeof v !== "boolean") this.unsupported(`condition of type ${this.runtimeTypeName(v)}`, loc);
+    if (v === null) nullPointer(this);
+    if (typeof v !== "boolean") unsupported(this, `condition of type ${runtimeTypeName(v)}`, loc);
     return v;
   }
 
@@ -999,9 +970,9 @@ export class Interpreter {
         const t = this.evalChain(e.target, frame);
         if (t === SHORT) return null;
         const i = this.eval(e.index, frame);
-        if (t === null) this.npe();
+        if (t === null) nullPointer(this);
         if (t instanceof ApexList) return this.stdlib.listGet(t, i);
-        this.unsupported(`indexing a ${this.runtimeTypeName(t)}`, e);
+        unsupported(this, `indexing a ${runtimeTypeName(t)}`, e);
         break;
       }
       case "New":
@@ -1013,25 +984,25 @@ export class Interpreter {
       case "Unary": {
         const v = this.eval(e.operand, frame);
         if (e.op === "!") return !this.truthy(v, e);
-        if (v === null) this.npe();
+        if (v === null) nullPointer(this);
         if (e.op === "-" && isNumber(v)) return negate(v);
         if (e.op === "+" && isNumber(v)) return v;
         if (e.op === "~" && typeof v === "number") return ~v;
         if (e.op === "~" && typeof v === "bigint") return ~v;
-        this.unsupported(`unary ${e.op} on ${this.runtimeTypeName(v)}`, e);
+        unsupported(this, `unary ${e.op} on ${runtimeTypeName(v)}`, e);
         break;
       }
       case "IncDec": {
         const local = e.target.kind === "Name" ? this.lookupLocal(frame, e.target.name.toLowerCase()) : undefined;
-        if (local && typeof local.v === "number" && local.t.k === "prim" && local.t.name === "Integer") {
+        if (local && typeof local.v === "number" && local.t.kind === "prim" && local.t.name === "Integer") {
           const old = local.v;
           local.v = (old + (e.op === "++" ? 1 : -1)) | 0;
           return e.prefix ? local.v : old;
         }
         const lv = this.lvalue(e.target, frame);
         const old = lv.get();
-        if (old === null) this.npe();
-        if (!isNumber(old)) this.unsupported(`${e.op} on ${this.runtimeTypeName(old)}`, e);
+        if (old === null) nullPointer(this);
+        if (!isNumber(old)) unsupported(this, `${e.op} on ${runtimeTypeName(old)}`, e);
         const nv = lv.set(arith(this, e.op === "++" ? "+" : "-", old, 1));
         return e.prefix ? nv : old;
       }
@@ -1042,23 +1013,25 @@ export class Interpreter {
         const t = this.resolveType(e.type, frame.cls, e);
         if (v === null) return null;
         // Numeric casts convert between number types; everything else is a checked cast.
-        if (t.k === "prim" && isNumber(v) && ["Integer", "Long", "Decimal", "Double"].includes(t.name)) {
+        if (t.kind === "prim" && isNumber(v) && ["Integer", "Long", "Decimal", "Double"].includes(t.name)) {
           return this.stdlib.numericCast(v, t.name);
         }
-        if (t.k === "prim" && t.name === "Id" && typeof v === "string") return this.coerce(v, t);
-        if (t.k === "list" || t.k === "set" || t.k === "map") {
-          if (!this.isInstance(v, t) || !typing.collectionCastOk(this, v, t)) {
-            this.throwApex(
+        if (t.kind === "prim" && t.name === "Id" && typeof v === "string") return coerce(this, v, t);
+        if (t.kind === "list" || t.kind === "set" || t.kind === "map") {
+          if (!isInstance(v, t) || !collectionCastOk(v, t)) {
+            throwApex(
+              this,
               "TypeException",
-              `Invalid conversion from runtime type ${typing.collectionRuntimeName(this, v)} to ${typeName(t)}`
+              `Invalid conversion from runtime type ${collectionRuntimeName(v)} to ${typeName(t)}`
             );
           }
           return v;
         }
-        if (!this.isInstance(v, t)) {
-          this.throwApex(
+        if (!isInstance(v, t)) {
+          throwApex(
+            this,
             "TypeException",
-            `Invalid conversion from runtime type ${this.runtimeTypeName(v)} to ${typeName(t)}`
+            `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeName(t)}`
           );
         }
         return v;
@@ -1067,14 +1040,14 @@ export class Interpreter {
         const v = this.eval(e.expr, frame);
         const t = this.resolveType(e.type, frame.cls, e);
         // A collection is an instance of its own element type or a wider one, as a cast allows.
-        return this.isInstance(v, t) && typing.collectionCastOk(this, v, t);
+        return isInstance(v, t) && collectionCastOk(v, t);
       }
       case "Soql":
         return this.data.query(e.query, (x) => this.eval(x, frame), e);
       case "ClassLiteral":
         return new TypeValue(this.resolveType(e.type, frame.cls, e), true);
       case "Unsupported":
-        this.unsupported(e.feature, e);
+        unsupported(this, e.feature, e);
     }
     return null;
   }
@@ -1145,7 +1118,7 @@ export class Interpreter {
     const t = this.lookupType(names, frame.cls);
     if (t) return new TypeValue(t);
     if (names.length === 1 && this.stdlib.isNamespace(names[0])) return new NamespaceValue(names[0]);
-    this.unsupported(`variable or type '${names.join(".")}'`, loc);
+    unsupported(this, `variable or type '${names.join(".")}'`, loc);
   }
 
   private readField(obj: ApexObject, cls: ClassInfo, f: FieldDecl, frame: Frame | null): Value {
@@ -1180,7 +1153,7 @@ export class Interpreter {
     this.pushFrame(frame);
     try {
       const c = this.execBlock(body, frame);
-      if (kind === "get") return c && c.kind === "return" ? this.coerce(c.value, t) : null;
+      if (kind === "get") return c && c.kind === "return" ? coerce(this, c.value, t) : null;
       return null;
     } finally {
       this.frames.pop();
@@ -1190,7 +1163,7 @@ export class Interpreter {
   private writeField(obj: ApexObject, cls: ClassInfo, f: FieldDecl, v: Value, frame: Frame | null) {
     const key = f.name.toLowerCase();
     const t = this.resolveType(f.type, cls, f);
-    const cv = this.coerce(v, t);
+    const cv = coerce(this, v, t);
     if (f.setter?.body && !(frame && frame.accessor === key && frame.thisObj === obj)) {
       this.runAccessor(cls, obj, f, "set", cv);
       return;
@@ -1201,7 +1174,7 @@ export class Interpreter {
   private writeStatic(owner: ClassInfo, key: string, v: Value, frame: Frame | null) {
     this.ensureStatics(owner);
     const f = owner.fields.get(key)!;
-    const cv = this.coerce(v, owner.staticTypes.get(key) ?? OBJECT);
+    const cv = coerce(this, v, owner.staticTypes.get(key) ?? OBJECT);
     if (f.setter?.body && !(frame && frame.accessor === key && frame.cls === owner)) {
       this.runAccessor(owner, null, f, "set", cv);
       return;
@@ -1238,20 +1211,20 @@ export class Interpreter {
     const key = name.toLowerCase();
     if (target === null) {
       if (safe) return null;
-      this.npe();
+      nullPointer(this);
     }
     if (target instanceof ApexObject) {
       const inf = this.instanceField(target, key);
       if (inf) return this.readField(target, inf.cls, inf.f, frame);
-      this.unsupported(this.fieldThroughInstance(target, key, name), loc);
+      unsupported(this, this.fieldThroughInstance(target, key, name), loc);
     }
     if (target instanceof SObjectValue) return this.data.getField(target, name, loc);
     if (target instanceof TypeValue) {
       const t = target.type;
-      if (t.k === "class") {
+      if (t.kind === "class") {
         const ci = t.cls;
         const inner = ci.inner.get(key);
-        if (inner) return new TypeValue({ k: "class", cls: inner });
+        if (inner) return new TypeValue({ kind: "class", cls: inner });
         if (ci.kind === "enum") {
           const ev = ci.enumValues.find((x) => (x as EnumValue).name.toLowerCase() === key);
           if (ev) return ev;
@@ -1261,7 +1234,7 @@ export class Interpreter {
       }
       const r = this.stdlib.getStaticProperty(t, key, loc);
       if (r !== NOT_FOUND) return r;
-      this.unsupported(`static member ${typeName(t)}.${name}`, loc);
+      unsupported(this, `static member ${typeName(t)}.${name}`, loc);
     }
     if (target instanceof NamespaceValue) {
       const sp = this.stdlib.staticProps.get(target.name)?.get(key);
@@ -1271,22 +1244,22 @@ export class Interpreter {
       if (t) return new TypeValue(t);
       const r = this.stdlib.getNamespaceMember(target.name, key, loc);
       if (r !== NOT_FOUND) return r;
-      this.unsupported(`${target.name}.${name}`, loc);
+      unsupported(this, `${target.name}.${name}`, loc);
     }
-    if (target instanceof ApexList && soqlLists.has(target)) {
+    if (target instanceof ApexList && target.fromQuery) {
       // [SELECT ...].Field reads the single row of an inline query.
-      return this.getMember(this.coerce(target, target.elemType), name, safe, loc, frame);
+      return this.getMember(coerce(this, target, target.elemType), name, safe, loc, frame);
     }
     const r = this.stdlib.getValueProperty(target, key, loc);
     if (r !== NOT_FOUND) return r;
-    this.unsupported(`property ${name} of ${this.runtimeTypeName(target)}`, loc);
+    unsupported(this, `property ${name} of ${runtimeTypeName(target)}`, loc);
   }
 
   evalCall(e: CallExpr, frame: Frame): Value | typeof SHORT {
     const lname = e.name.toLowerCase();
     if (e.target === null) {
       if (lname === "this" || lname === "super")
-        this.unsupported(`${e.name}(...) outside the first line of a constructor`, e);
+        unsupported(this, `${e.name}(...) outside the first line of a constructor`, e);
       const args = e.args.map((a) => this.eval(a, frame));
       const argTypes = e.args.map((a) => this.staticType(a, frame));
       // Instance methods with virtual dispatch, then statics of this class and its outer classes.
@@ -1315,11 +1288,11 @@ export class Interpreter {
         const found = this.findMethod(c, lname, args, e, argTypes);
         if (found) {
           if (!found.method.isStatic && !frame.thisObj)
-            this.unsupported(`calling instance method ${e.name} from a static context`, e);
+            unsupported(this, `calling instance method ${e.name} from a static context`, e);
           return this.invoke(found.cls, found.method, found.method.isStatic ? null : frame.thisObj, args, e);
         }
       }
-      this.unsupported(`method ${e.name}`, e);
+      unsupported(this, `method ${e.name}`, e);
     }
     if (e.target.kind === "Super") {
       const args = e.args.map((a) => this.eval(a, frame));
@@ -1338,11 +1311,11 @@ export class Interpreter {
         const r = this.stdlib.callObjectBuiltin(frame.thisObj, lname, args, e);
         if (r !== NOT_FOUND) return r;
       }
-      this.unsupported(`super.${e.name}`, e);
+      unsupported(this, `super.${e.name}`, e);
     }
     const target = this.evalChain(e.target, frame);
     if (target === SHORT || (target === null && e.safe)) return SHORT;
-    if (target === null) this.npe();
+    if (target === null) nullPointer(this);
     const args = e.args.map((a) => this.eval(a, frame));
     return this.callOn(
       target,
@@ -1355,24 +1328,24 @@ export class Interpreter {
 
   callOn(target: Value, name: string, args: Value[], loc: Loc, argTypes?: ArgType[]): Value {
     const lname = name.toLowerCase();
-    if (target === null) this.npe();
+    if (target === null) nullPointer(this);
     if (target instanceof ApexObject) return this.callObjectMethod(target, name, args, loc, argTypes);
     if (target instanceof TypeValue && target.literal) {
       const r = this.stdlib.callInstance(target, lname, args, loc);
       if (r !== NOT_FOUND) return r;
-      this.unsupported(`method ${name} on System.Type`, loc);
+      unsupported(this, `method ${name} on System.Type`, loc);
     }
     if (
       target instanceof TypeValue &&
-      target.type.k === "class" &&
+      target.type.kind === "class" &&
       target.type.cls.kind === "enum" &&
       !target.type.cls.decl
     ) {
       const r = this.stdlib.callEnumStatic(target.type.cls, lname, args);
       if (r !== NOT_FOUND) return r;
-      this.unsupported(`static method ${target.type.cls.name}.${name}`, loc);
+      unsupported(this, `static method ${target.type.cls.name}.${name}`, loc);
     }
-    if (target instanceof TypeValue && target.type.k === "class" && target.type.cls.decl) {
+    if (target instanceof TypeValue && target.type.kind === "class" && target.type.cls.decl) {
       const ci = target.type.cls;
       const found = this.findMethod(ci, lname, args, loc, argTypes);
       if (found && found.method.isStatic) return this.invoke(found.cls, found.method, null, args, loc);
@@ -1380,31 +1353,31 @@ export class Interpreter {
         const r = this.stdlib.callEnumStatic(ci, lname, args);
         if (r !== NOT_FOUND) return r;
       }
-      this.unsupported(`static method ${ci.name}.${name}`, loc);
+      unsupported(this, `static method ${ci.name}.${name}`, loc);
     }
     if (target instanceof TypeValue) {
       const r = this.stdlib.callStatic(target.type, lname, args, loc);
       if (r !== NOT_FOUND) return r;
-      this.unsupported(`${typeName(target.type)}.${name}`, loc);
+      unsupported(this, `${typeName(target.type)}.${name}`, loc);
     }
     if (target instanceof NamespaceValue) {
       const r = this.stdlib.callNamespace(target.name, lname, args, loc);
       if (r !== NOT_FOUND) return r;
-      this.unsupported(`${target.name}.${name}`, loc);
+      unsupported(this, `${target.name}.${name}`, loc);
     }
     const r = this.stdlib.callInstance(target, lname, args, loc);
     if (r !== NOT_FOUND) return r;
-    this.unsupported(`method ${name} on ${this.runtimeTypeName(target)}`, loc);
+    unsupported(this, `method ${name} on ${runtimeTypeName(target)}`, loc);
   }
 
   evalNew(e: NewExpr, frame: Frame): Value {
     const t = this.resolveType(e.type, frame.cls, e);
-    if (t.k === "list") {
+    if (t.kind === "list") {
       const l = new ApexList(t.elem);
-      if (e.items) for (const x of e.items) l.items.push(this.coerce(this.eval(x, frame), t.elem));
+      if (e.items) for (const x of e.items) l.items.push(coerce(this, this.eval(x, frame), t.elem));
       if (e.size) {
         const n = this.eval(e.size, frame);
-        if (typeof n !== "number") this.npe();
+        if (typeof n !== "number") nullPointer(this);
         for (let i = 0; i < n; i++) l.items.push(null);
       }
       if (e.args && e.args.length > 0) {
@@ -1413,32 +1386,32 @@ export class Interpreter {
       }
       return l;
     }
-    if (t.k === "set") {
+    if (t.kind === "set") {
       const s = new ApexSet(t.elem);
-      if (e.items) for (const x of e.items) collectionAdd(this, s, this.coerce(this.eval(x, frame), t.elem));
+      if (e.items) for (const x of e.items) collectionAdd(this, s, coerce(this, this.eval(x, frame), t.elem));
       if (e.args && e.args.length > 0) this.stdlib.collectionCopyInto(s, this.eval(e.args[0], frame), e);
       return s;
     }
-    if (t.k === "map") {
+    if (t.kind === "map") {
       const m = new ApexMap(t.key, t.value);
       if (e.pairs)
         for (const [k, v] of e.pairs)
-          mapPut(this, m, this.coerce(this.eval(k, frame), t.key), this.coerce(this.eval(v, frame), t.value));
+          mapPut(this, m, coerce(this, this.eval(k, frame), t.key), coerce(this, this.eval(v, frame), t.value));
       if (e.args && e.args.length > 0) this.stdlib.collectionCopyInto(m, this.eval(e.args[0], frame), e);
       return m;
     }
-    if (t.k === "sobject") {
-      if (!t.obj) this.unsupported("new SObject()", e);
+    if (t.kind === "sobject") {
+      if (!t.obj) unsupported(this, "new SObject()", e);
       const rec = this.data.newRecord(t.obj);
       for (const a of e.args ?? []) {
         if (a.kind !== "Assign" || a.target.kind !== "Name" || a.op !== "=")
-          this.unsupported("SObject constructor arguments other than Field = value", e);
+          unsupported(this, "SObject constructor arguments other than Field = value", e);
         this.data.setField(rec, a.target.name, this.eval(a.value, frame), e);
       }
       return rec;
     }
-    if (t.k === "class") {
-      if (e.items || e.pairs) this.unsupported(`initialiser list for ${t.cls.name}`, e);
+    if (t.kind === "class") {
+      if (e.items || e.pairs) unsupported(this, `initialiser list for ${t.cls.name}`, e);
       // The base Exception class cannot be constructed; code throws a system or custom subclass.
       if (!t.cls.decl && !t.cls.parent && t.cls.isException)
         throw new CompileError("Type cannot be constructed: Exception", e);
@@ -1450,12 +1423,12 @@ export class Interpreter {
         (e.args ?? []).map((a) => this.staticType(a, frame))
       );
     }
-    if (t.k === "native") {
+    if (t.kind === "native") {
       const args = (e.args ?? []).map((a) => this.eval(a, frame));
       return this.stdlib.construct(t.name, args, e);
     }
-    if (t.k === "prim" && t.name === "Object") return this.unsupported("new Object()", e);
-    this.unsupported(`new ${typeName(t)}`, e);
+    if (t.kind === "prim" && t.name === "Object") return unsupported(this, "new Object()", e);
+    unsupported(this, `new ${typeName(t)}`, e);
   }
 
   evalAssign(e: Extract<Expr, { kind: "Assign" }>, frame: Frame): Value {
@@ -1467,7 +1440,7 @@ export class Interpreter {
           e.op === "="
             ? this.eval(e.value, frame)
             : this.binaryOp(e.op.slice(0, -1), local.v, this.eval(e.value, frame), e);
-        return (local.v = this.coerce(v, local.t));
+        return (local.v = coerce(this, v, local.t));
       }
     }
     const lv = this.lvalue(e.target, frame);
@@ -1488,7 +1461,7 @@ export class Interpreter {
       const get = () => this.evalName(target.name, frame, target);
       const local = this.lookupLocal(frame, key);
       if (local) {
-        return { get, set: (v) => (local.v = this.coerce(v, local.t)) };
+        return { get, set: (v) => (local.v = coerce(this, v, local.t)) };
       }
       const thisObj = frame.thisObj;
       const inf = thisObj ? this.instanceField(thisObj, key) : null;
@@ -1511,16 +1484,16 @@ export class Interpreter {
           }
         };
       }
-      this.unsupported(`assignment to unknown variable '${target.name}'`, target);
+      unsupported(this, `assignment to unknown variable '${target.name}'`, target);
     }
     if (target.kind === "Field") {
       const obj = target.target.kind === "Super" ? frame.thisObj : this.eval(target.target, frame);
       const key = target.name.toLowerCase();
-      if (obj === null) this.npe();
+      if (obj === null) nullPointer(this);
       const get = () => this.getMember(obj, target.name, false, target, frame);
       if (obj instanceof ApexObject) {
         const inf = this.instanceField(obj, key);
-        if (!inf) this.unsupported(this.fieldThroughInstance(obj, key, target.name), target);
+        if (!inf) unsupported(this, this.fieldThroughInstance(obj, key, target.name), target);
         return {
           get,
           set: (v) => {
@@ -1530,7 +1503,7 @@ export class Interpreter {
         };
       }
       if (obj instanceof SObjectValue) return { get, set: (v) => this.data.setField(obj, target.name, v, target) };
-      if (obj instanceof TypeValue && obj.type.k === "class") {
+      if (obj instanceof TypeValue && obj.type.kind === "class") {
         const owner = this.staticOwner(obj.type.cls, key);
         if (owner) {
           return {
@@ -1542,17 +1515,17 @@ export class Interpreter {
           };
         }
       }
-      this.unsupported(`assignment to ${target.name} of ${this.runtimeTypeName(obj)}`, target);
+      unsupported(this, `assignment to ${target.name} of ${runtimeTypeName(obj)}`, target);
     }
     if (target.kind === "Index") {
       const l = this.eval(target.target, frame);
       const i = this.eval(target.index, frame);
-      if (l === null) this.npe();
+      if (l === null) nullPointer(this);
       if (l instanceof ApexList)
         return { get: () => this.stdlib.listGet(l, i), set: (v) => this.stdlib.listSet(l, i, v) };
-      this.unsupported(`index assignment on ${this.runtimeTypeName(l)}`, target);
+      unsupported(this, `index assignment on ${runtimeTypeName(l)}`, target);
     }
-    this.unsupported("assignment target", target);
+    unsupported(this, "assignment target", target);
   }
 
   evalBinary(e: Extract<Expr, { kind: "Binary" }>, frame: Frame): Value {
@@ -1572,7 +1545,7 @@ export class Interpreter {
     const r = this.eval(e.right, frame);
     if (e.op === "+" && (l === null || r === null) && typeof l !== "string" && typeof r !== "string") {
       // A null String still concatenates ("null1"): the declared type decides, not the value.
-      const isText = (t: ArgType) => t?.k === "prim" && (t.name === "String" || t.name === "Id");
+      const isText = (t: ArgType) => t?.kind === "prim" && (t.name === "String" || t.name === "Id");
       if (isText(this.staticType(e.left, frame)) || isText(this.staticType(e.right, frame)))
         return str(this, l) + str(this, r);
     }
@@ -1592,13 +1565,13 @@ export class Interpreter {
         return !exactEquals(this, l, r);
       case "+":
         if (typeof l === "string" || typeof r === "string") return str(this, l) + str(this, r);
-        if (l === null || r === null) this.npe();
+        if (l === null || r === null) nullPointer(this);
         if (isNumber(l) && isNumber(r)) return arith(this, op, l, r);
         return this.stdlib.dateArith(op, l, r, loc);
       case "-":
       case "*":
       case "/":
-        if (l === null || r === null) this.npe();
+        if (l === null || r === null) nullPointer(this);
         if (isNumber(l) && isNumber(r)) return arith(this, op, l, r);
         return this.stdlib.dateArith(op, l, r, loc);
       case "<":
@@ -1618,13 +1591,13 @@ export class Interpreter {
           (l instanceof ApexTime && r instanceof ApexTime)
         )
           c = l.ms - r.ms;
-        else this.unsupported(`comparison ${op} of ${this.runtimeTypeName(l)} and ${this.runtimeTypeName(r)}`, loc);
+        else unsupported(this, `comparison ${op} of ${runtimeTypeName(l)} and ${runtimeTypeName(r)}`, loc);
         return op === "<" ? c < 0 : op === ">" ? c > 0 : op === "<=" ? c <= 0 : c >= 0;
       }
       case "&":
       case "|":
       case "^":
-        if (l === null || r === null) this.npe();
+        if (l === null || r === null) nullPointer(this);
         if (typeof l === "boolean" && typeof r === "boolean")
           return op === "&" ? l && r : op === "|" ? l || r : l !== r;
         if (typeof l === "number" && typeof r === "number") return op === "&" ? l & r : op === "|" ? l | r : l ^ r;
@@ -1637,7 +1610,7 @@ export class Interpreter {
       case "<<":
       case ">>":
       case ">>>":
-        if (l === null || r === null) this.npe();
+        if (l === null || r === null) nullPointer(this);
         if (typeof l === "number" && typeof r === "number")
           return op === "<<" ? l << r : op === ">>" ? l >> r : (l >>> r) | 0;
         if (typeof l === "bigint") {
@@ -1648,7 +1621,7 @@ export class Interpreter {
         }
         break;
     }
-    this.unsupported(`operator ${op} on ${this.runtimeTypeName(l)} and ${this.runtimeTypeName(r)}`, loc);
+    unsupported(this, `operator ${op} on ${runtimeTypeName(l)} and ${runtimeTypeName(r)}`, loc);
   }
 
   // ---------- utilities used by the system library ----------

@@ -84,7 +84,7 @@ import type {
   TypeRef,
   WhenClause
 } from "./ast.js";
-import { baseName } from "../interpreter/errors.js";
+import { ANONYMOUS_CLASS, locationSuffix } from "./location.js";
 
 export class ApexSyntaxError extends Error {
   constructor(
@@ -92,7 +92,7 @@ export class ApexSyntaxError extends Error {
     readonly line: number,
     message: string
   ) {
-    super(`${message} (${baseName(file)}:${line})`);
+    super(`${message}${locationSuffix({ file, line })}`);
   }
 }
 
@@ -142,7 +142,7 @@ export function parseAnonymous(source: string, file: string): TypeDecl {
   check();
   const conv = new Converter(file);
   conv.lines = new Set();
-  const decl = conv.emptyType("class", "AnonymousApex", 1, { keywords: new Set(["public"]), annotations: [] });
+  const decl = conv.emptyType("class", ANONYMOUS_CLASS, 1, { keywords: new Set(["public"]), annotations: [] });
   const body: Stmt[] = [];
   for (const m of unit.anonymousBlock().anonymousBlockMember_list()) {
     const member = m.anonymousMemberDeclaration();

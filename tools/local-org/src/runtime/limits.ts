@@ -1,5 +1,6 @@
 // Governor limits for one transaction (synchronous values).
-import type { Interpreter } from "../interpreter/interpreter.js";
+import type { RuntimeContext } from "./context.js";
+import { throwApex } from "./errors.js";
 
 export const LIMITS = {
   queries: 100,
@@ -12,6 +13,9 @@ export const LIMITS = {
   futureCalls: 50,
   emailInvocations: 10
 } as const;
+
+export type CountedLimit =
+  "queries" | "queryRows" | "dmlStatements" | "dmlRows" | "callouts" | "queueableJobs" | "futureCalls";
 
 export class Limits {
   queries = 0;
@@ -32,19 +36,15 @@ export class Limits {
     return Math.round((used.user + used.system) / 1000);
   }
 
-  tickCpu(rt: Interpreter) {
+  tickCpu(runtime: RuntimeContext) {
     if ((++this.ticks & 1023) !== 0) return;
-    if (this.cpuTime() > LIMITS.cpuTime) rt.throwApex("LimitException", "Apex CPU time limit exceeded");
+    if (this.cpuTime() > LIMITS.cpuTime) throwApex(runtime, "LimitException", "Apex CPU time limit exceeded");
   }
 
-  count(
-    rt: Interpreter,
-    kind: "queries" | "queryRows" | "dmlStatements" | "dmlRows" | "callouts" | "queueableJobs" | "futureCalls",
-    n = 1
-  ) {
-    this[kind] += n;
-    if (this[kind] > LIMITS[kind]) {
-      const messages: Record<typeof kind, string> = {
+  count(runtime: RuntimeContext, limit: CountedLimit, amount = 1) {
+    this[limit] += amount;
+    if (this[limit] > LIMITS[limit]) {
+      const messages: Record<CountedLimit, string> = {
         queries: "Too many SOQL queries: " + this.queries,
         queryRows: "Too many query rows: " + this.queryRows,
         dmlStatements: "Too many DML statements: " + this.dmlStatements,
@@ -53,7 +53,7 @@ export class Limits {
         queueableJobs: "Too many queueable jobs added to the queue: " + this.queueableJobs,
         futureCalls: "Too many future calls: " + this.futureCalls
       };
-      rt.throwApex("LimitException", messages[kind]);
+      throwApex(runtime, "LimitException", messages[limit]);
     }
   }
 }

@@ -1,7 +1,7 @@
 // List, Set and Map with Apex equality: keys hash by value, String keys are case-sensitive.
 import type { Loc } from "../parse/ast.js";
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { OBJECT, type RType } from "../interpreter/types.js";
+import { OBJECT } from "../runtime/types.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -16,15 +16,14 @@ import {
   isNumber,
   toDec,
   toJsNumber,
-  type Value
-} from "../interpreter/values.js";
-import { str, compareNum, hashKey, keyEquals, looseEquals, mapEntries, setItems } from "../interpreter/ops.js";
+  type Value,
+  type RType
+} from "../runtime/values.js";
+import { str, compareNum, hashKey, keyEquals, looseEquals, mapEntries, setItems } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
-import { normalizeId } from "./id.js";
-
-export function setValues(s: ApexSet): Value[] {
-  return setItems(s);
-}
+import { normalizeId } from "../runtime/ids.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { coerce, runtimeTypeName } from "../runtime/conversion.js";
 
 export function collectionAdd(rt: Interpreter, s: ApexSet, v: Value): boolean {
   const h = hashKey(rt, v);
@@ -57,14 +56,14 @@ function setRemove(rt: Interpreter, s: ApexSet, value: Value): boolean {
 }
 
 function mapKey(m: ApexMap, k: Value): Value {
-  if (typeof k === "string" && m.keyType.k === "prim" && m.keyType.name === "Id") return idKey(k);
+  if (typeof k === "string" && m.keyType.kind === "prim" && m.keyType.name === "Id") return idKey(k);
   if (m.ignoreKeyCase && typeof k === "string") return k.toLowerCase();
   return numberKey(m.keyType, k);
 }
 
 /** A lookup argument converts to a numeric key type, as a parameter of that type would. */
 function numberKey(t: RType, k: Value): Value {
-  if (t.k !== "prim" || !isNumber(k)) return k;
+  if (t.kind !== "prim" || !isNumber(k)) return k;
   if (t.name === "Decimal" && !(k instanceof ApexDecimal)) return toDec(k);
   if (t.name === "Long" && typeof k === "number") return BigInt(k);
   if (t.name === "Double" && !(k instanceof ApexDouble)) return new ApexDouble(toJsNumber(k));
@@ -77,7 +76,7 @@ function idKey(k: string): string {
 }
 
 function setKey(s: ApexSet, k: Value): Value {
-  if (typeof k === "string" && s.elemType.k === "prim" && s.elemType.name === "Id") return idKey(k);
+  if (typeof k === "string" && s.elemType.kind === "prim" && s.elemType.name === "Id") return idKey(k);
   return numberKey(s.elemType, k);
 }
 
@@ -120,31 +119,31 @@ function mapRemove(rt: Interpreter, m: ApexMap, key: Value): Value {
 }
 
 export function listGet(rt: Interpreter, l: ApexList, i: Value): Value {
-  if (i === null) rt.npe();
-  if (typeof i !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(i)}`);
+  if (i === null) nullPointer(rt);
+  if (typeof i !== "number") unsupported(rt, `List index of type ${runtimeTypeName(i)}`);
   const n = i;
-  if (n < 0 || n >= l.items.length) rt.throwApex("ListException", `List index out of bounds: ${n}`);
+  if (n < 0 || n >= l.items.length) throwApex(rt, "ListException", `List index out of bounds: ${n}`);
   return l.items[n];
 }
 
 export function listSet(rt: Interpreter, l: ApexList, i: Value, v: Value): Value {
-  if (i === null) rt.npe();
-  if (typeof i !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(i)}`);
+  if (i === null) nullPointer(rt);
+  if (typeof i !== "number") unsupported(rt, `List index of type ${runtimeTypeName(i)}`);
   const n = i;
-  if (n < 0 || n >= l.items.length) rt.throwApex("ListException", `List index out of bounds: ${n}`);
-  l.items[n] = rt.coerce(v, l.elemType);
+  if (n < 0 || n >= l.items.length) throwApex(rt, "ListException", `List index out of bounds: ${n}`);
+  l.items[n] = coerce(rt, v, l.elemType);
   return l.items[n];
 }
 
 function itemsOf(rt: Interpreter, v: Value, loc: Loc): Value[] {
-  if (v === null) rt.npe();
+  if (v === null) nullPointer(rt);
   if (v instanceof ApexList) return v.items;
   if (v instanceof ApexSet) return setItems(v);
-  rt.unsupported(`collection argument of type ${rt.runtimeTypeName(v)}`, loc);
+  unsupported(rt, `collection argument of type ${runtimeTypeName(v)}`, loc);
 }
 
 export function copyInto(rt: Interpreter, target: ApexList | ApexSet | ApexMap, src: Value, loc: Loc) {
-  if (src === null) rt.npe();
+  if (src === null) nullPointer(rt);
   if (target instanceof ApexMap) {
     if (src instanceof ApexMap) {
       for (const [k, v] of mapEntries(src)) mapPut(rt, target, k, v);
@@ -152,16 +151,16 @@ export function copyInto(rt: Interpreter, target: ApexList | ApexSet | ApexMap, 
     }
     // new Map<Id, SObject>(records) keys the records by Id.
     for (const r of itemsOf(rt, src, loc)) {
-      if (!(r instanceof SObjectValue)) rt.unsupported("Map constructor from a list of non-SObjects", loc);
+      if (!(r instanceof SObjectValue)) unsupported(rt, "Map constructor from a list of non-SObjects", loc);
       const id = r.fields.get("id") ?? null;
-      if (id === null) rt.throwApex("ListException", "Row with null Id at index: 0");
+      if (id === null) throwApex(rt, "ListException", "Row with null Id at index: 0");
       mapPut(rt, target, id, r);
     }
     return;
   }
   for (const x of itemsOf(rt, src, loc)) {
-    if (target instanceof ApexList) target.items.push(rt.coerce(x, target.elemType));
-    else collectionAdd(rt, target, rt.coerce(x, target.elemType));
+    if (target instanceof ApexList) target.items.push(coerce(rt, x, target.elemType));
+    else collectionAdd(rt, target, coerce(rt, x, target.elemType));
   }
 }
 
@@ -179,7 +178,7 @@ export function compareForSort(rt: Interpreter, a: Value, b: Value, loc: Loc): n
     const m = rt.findUserMethod(a.cls, "compareto", 1);
     if (m) return Number(rt.invoke(m.cls, m.method, a, [b], loc));
   }
-  rt.unsupported(`sorting values of type ${rt.runtimeTypeName(a)}`, loc);
+  unsupported(rt, `sorting values of type ${runtimeTypeName(a)}`, loc);
 }
 
 /**
@@ -210,13 +209,13 @@ function compareSObjects(rt: Interpreter, a: SObjectValue, b: SObjectValue, loc:
 
 export function installCollections(rt: Interpreter, lib: Stdlib) {
   const mutate = <T extends ApexList | ApexSet>(c: T): T => {
-    if (c.iterating > 0) rt.throwApex("FinalException", "Cannot modify a collection while it is being iterated.");
+    if (c.iterating > 0) throwApex(rt, "FinalException", "Cannot modify a collection while it is being iterated.");
     return c;
   };
   const idx = (v: Value): number => {
-    if (v === null) rt.npe();
+    if (v === null) nullPointer(rt);
     // List methods take an Integer index; List.remove has no remove(Object) form in Apex.
-    if (typeof v !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(v)}`);
+    if (typeof v !== "number") unsupported(rt, `List index of type ${runtimeTypeName(v)}`);
     return v;
   };
   lib.instance<ApexList>("list", {
@@ -224,16 +223,16 @@ export function installCollections(rt: Interpreter, lib: Stdlib) {
       mutate(l);
       if (a.length === 2) {
         const i = idx(a[0]);
-        if (i < 0 || i > l.items.length) rt.throwApex("ListException", `List index out of bounds: ${i}`);
-        l.items.splice(i, 0, rt.coerce(a[1], l.elemType));
+        if (i < 0 || i > l.items.length) throwApex(rt, "ListException", `List index out of bounds: ${i}`);
+        l.items.splice(i, 0, coerce(rt, a[1], l.elemType));
         return null;
       }
-      l.items.push(rt.coerce(a[0], l.elemType));
+      l.items.push(coerce(rt, a[0], l.elemType));
       return null;
     },
     addAll: (l, a, loc) => {
       mutate(l);
-      for (const x of [...itemsOf(rt, a[0], loc)]) l.items.push(rt.coerce(x, l.elemType));
+      for (const x of [...itemsOf(rt, a[0], loc)]) l.items.push(coerce(rt, x, l.elemType));
       return null;
     },
     get: (l, a) => listGet(rt, l, a[0]),
@@ -251,14 +250,14 @@ export function installCollections(rt: Interpreter, lib: Stdlib) {
     remove: (l, a) => {
       mutate(l);
       const i = idx(a[0]);
-      if (i < 0 || i >= l.items.length) rt.throwApex("ListException", `List index out of bounds: ${i}`);
+      if (i < 0 || i >= l.items.length) throwApex(rt, "ListException", `List index out of bounds: ${i}`);
       return l.items.splice(i, 1)[0];
     },
     contains: (l, a) => l.items.some((x) => keyEquals(rt, x, numberKey(l.elemType, a[0]))),
     indexOf: (l, a) => l.items.findIndex((x) => keyEquals(rt, x, numberKey(l.elemType, a[0]))),
     sort: (l, a, loc) => {
       const comparator = a[0];
-      if (a.length > 0 && !(comparator instanceof ApexObject)) rt.npe();
+      if (a.length > 0 && !(comparator instanceof ApexObject)) nullPointer(rt);
       const cmp = (x: Value, y: Value) =>
         comparator instanceof ApexObject
           ? Number(rt.callObjectMethod(comparator, "compare", [x, y], loc))
@@ -279,15 +278,15 @@ export function installCollections(rt: Interpreter, lib: Stdlib) {
     hashCode: (l) => hashCode(hashKey(rt, l)),
     toString: (l: ApexList) => str(rt, l),
     getSObjectType: (l) =>
-      l.elemType.k === "sobject" && l.elemType.obj ? rt.data.sobjectTypeToken(l.elemType.obj) : null,
-    iterator: (_l, _a, loc) => rt.unsupported("List.iterator()", loc)
+      l.elemType.kind === "sobject" && l.elemType.obj ? rt.data.sobjectTypeToken(l.elemType.obj) : null,
+    iterator: (_l, _a, loc) => unsupported(rt, "List.iterator()", loc)
   });
   lib.instance<ApexSet>("set", {
-    add: (s, a) => collectionAdd(rt, mutate(s), rt.coerce(a[0], s.elemType)),
+    add: (s, a) => collectionAdd(rt, mutate(s), coerce(rt, a[0], s.elemType)),
     addAll: (s, a, loc) => {
       mutate(s);
       let changed = false;
-      for (const x of [...itemsOf(rt, a[0], loc)]) changed = collectionAdd(rt, s, rt.coerce(x, s.elemType)) || changed;
+      for (const x of [...itemsOf(rt, a[0], loc)]) changed = collectionAdd(rt, s, coerce(rt, x, s.elemType)) || changed;
       return changed;
     },
     contains: (s, a) => setHas(rt, s, a[0]),
@@ -324,7 +323,7 @@ export function installCollections(rt: Interpreter, lib: Stdlib) {
     hashCode: (s) => hashCode(hashKey(rt, s))
   });
   lib.instance<ApexMap>("map", {
-    put: (m, a) => mapPut(rt, m, rt.coerce(a[0], m.keyType), rt.coerce(a[1], m.valueType)),
+    put: (m, a) => mapPut(rt, m, coerce(rt, a[0], m.keyType), coerce(rt, a[1], m.valueType)),
     get: (m, a) => mapGet(rt, m, a[0]),
     containsKey: (m, a) => {
       const k = mapKey(m, a[0]);

@@ -11,8 +11,10 @@ import {
   pad,
   toJsNumber,
   type Value
-} from "../interpreter/values.js";
+} from "../runtime/values.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { runtimeTypeName } from "../runtime/conversion.js";
 
 const DAY = 86400000;
 const MONTHS = [
@@ -141,7 +143,7 @@ export function dateArith(rt: Interpreter, op: string, l: Value, r: Value, loc: 
       typeof r === "bigint" ? Number(r) : r instanceof ApexDecimal || r instanceof ApexDouble ? toJsNumber(r) : null;
     if (days !== null) return new ApexDatetime(l.ms + Math.round((op === "+" ? days : -days) * DAY));
   }
-  rt.unsupported(`operator ${op} on ${rt.runtimeTypeName(l)} and ${rt.runtimeTypeName(r)}`, loc);
+  unsupported(rt, `operator ${op} on ${runtimeTypeName(l)} and ${runtimeTypeName(r)}`, loc);
 }
 
 export function parseDatetimeText(text: string): number | null {
@@ -160,7 +162,7 @@ export function parseDatetimeText(text: string): number | null {
 
 export function installDates(rt: Interpreter, lib: Stdlib) {
   const int = (v: Value): number => {
-    if (v === null) rt.npe();
+    if (v === null) nullPointer(rt);
     return Number(v);
   };
   const todayMs = () => {
@@ -175,12 +177,12 @@ export function installDates(rt: Interpreter, lib: Stdlib) {
       if (v === null) return null;
       if (v instanceof ApexDatetime) return ApexDate.fromMs(v.ms);
       const m = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(String(v));
-      if (!m) rt.throwApex("TypeException", `Invalid date: ${String(v)}`);
+      if (!m) throwApex(rt, "TypeException", `Invalid date: ${String(v)}`);
       return ApexDate.fromMs(Date.UTC(+m[1], +m[2] - 1, +m[3]));
     },
     parse: (a) => {
       const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(String(a[0]));
-      if (!m) rt.throwApex("TypeException", `Invalid date: ${String(a[0])}`);
+      if (!m) throwApex(rt, "TypeException", `Invalid date: ${String(a[0])}`);
       return ApexDate.fromMs(Date.UTC(+m[3], +m[1] - 1, +m[2]));
     },
     daysInMonth: (a) => new Date(Date.UTC(int(a[0]), int(a[1]), 0)).getUTCDate(),
@@ -230,13 +232,13 @@ export function installDates(rt: Interpreter, lib: Stdlib) {
     valueOf: (a: Value[]) => {
       if (a[0] === null) return null;
       const ms = parseDatetimeText(String(a[0]));
-      if (ms === null) rt.throwApex("TypeException", `Invalid date/time: ${String(a[0])}`);
+      if (ms === null) throwApex(rt, "TypeException", `Invalid date/time: ${String(a[0])}`);
       return new ApexDatetime(ms);
     },
     valueOfGmt: (a) => {
       if (a[0] === null) return null;
       const ms = parseDatetimeText(String(a[0]));
-      if (ms === null) rt.throwApex("TypeException", `Invalid date/time: ${String(a[0])}`);
+      if (ms === null) throwApex(rt, "TypeException", `Invalid date/time: ${String(a[0])}`);
       return new ApexDatetime(ms);
     }
   });
@@ -269,12 +271,12 @@ export function installDates(rt: Interpreter, lib: Stdlib) {
     isSameDay: (d, a) => Math.floor(d.ms / DAY) === Math.floor((a[0] as ApexDatetime).ms / DAY),
     format: (d, a, l) => {
       if (a.length > 1 && !["GMT", "UTC", "Etc/GMT", "Etc/UTC"].includes(String(a[1]))) {
-        rt.unsupported(`Datetime.format in time zone ${String(a[1])} (only GMT)`, l);
+        unsupported(rt, `Datetime.format in time zone ${String(a[1])} (only GMT)`, l);
       }
-      return formatPattern(d.ms, a.length > 0 ? String(a[0]) : "M/d/yyyy h:mm a", (w) => rt.unsupported(w, l));
+      return formatPattern(d.ms, a.length > 0 ? String(a[0]) : "M/d/yyyy h:mm a", (w) => unsupported(rt, w, l));
     },
-    formatGmt: (d, a, l) => formatPattern(d.ms, String(a[0]), (w) => rt.unsupported(w, l)),
-    formatLong: (d, _a, l) => formatPattern(d.ms, "M/d/yyyy h:mm:ss a z", (w) => rt.unsupported(w, l))
+    formatGmt: (d, a, l) => formatPattern(d.ms, String(a[0]), (w) => unsupported(rt, w, l)),
+    formatLong: (d, _a, l) => formatPattern(d.ms, "M/d/yyyy h:mm:ss a z", (w) => unsupported(rt, w, l))
   });
   lib.static_("Time", {
     newInstance: (a) => new ApexTime(((int(a[0]) * 60 + int(a[1])) * 60 + int(a[2])) * 1000 + int(a[3]))

@@ -1,11 +1,12 @@
 // Schema describes: SObjectType and SObjectField tokens, DescribeSObjectResult,
 // DescribeFieldResult, PicklistEntry and Schema.getGlobalDescribe().
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { prim } from "../interpreter/types.js";
-import { ApexList, ApexMap, NativeObject, type Value } from "../interpreter/values.js";
-import type { FieldDescribe, SObjectDescribe } from "../data/schema.js";
+import { prim } from "../runtime/types.js";
+import { ApexList, ApexMap, NativeObject, type Value } from "../runtime/values.js";
+import type { FieldDescribe, SObjectDescribe } from "../runtime/describe.js";
 import { mapPut } from "./collections.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported } from "../runtime/errors.js";
 
 const DISPLAY_TYPES: Record<string, string> = {
   id: "ID",
@@ -46,7 +47,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
   const describeField = (obj: SObjectDescribe, f: FieldDescribe) => new NativeObject("DescribeFieldResult", { obj, f });
   const fieldByName = (obj: SObjectDescribe, key: string) => {
     const f = obj.fields.get(key.toLowerCase());
-    if (!f) rt.throwApex("SObjectException", `Invalid field ${key} for ${obj.name}`);
+    if (!f) throwApex(rt, "SObjectException", `Invalid field ${key} for ${obj.name}`);
     return f;
   };
 
@@ -85,7 +86,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
   });
   lib.instance<NativeObject>("fieldsof", {
     getMap: (o) => {
-      const m = new ApexMap(prim("String"), { k: "native", name: "SObjectField" });
+      const m = new ApexMap(prim("String"), { kind: "native", name: "SObjectField" });
       m.ignoreKeyCase = true;
       for (const f of objOf(o).fields.values()) mapPut(rt, m, f.name.toLowerCase(), fieldToken(objOf(o), f));
       return m;
@@ -112,7 +113,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
     getRelationshipName: (o) => fOf(o).relationshipName,
     getReferenceTo: (o) =>
       new ApexList(
-        { k: "native", name: "SObjectType" },
+        { kind: "native", name: "SObjectType" },
         fOf(o)
           .referenceTo.map((n) => rt.schema.get(n))
           .filter((x): x is SObjectDescribe => !!x)
@@ -123,7 +124,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
     getInlineHelpText: () => null,
     getPicklistValues: (o) =>
       new ApexList(
-        { k: "native", name: "PicklistEntry" },
+        { kind: "native", name: "PicklistEntry" },
         fOf(o).picklistValues.map(
           (v) => new NativeObject("PicklistEntry", { value: v, isDefault: fOf(o).defaultValue === v })
         )
@@ -138,7 +139,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
 
   lib.static_("Schema", {
     getGlobalDescribe: () => {
-      const m = new ApexMap(prim("String"), { k: "native", name: "SObjectType" });
+      const m = new ApexMap(prim("String"), { kind: "native", name: "SObjectType" });
       m.ignoreKeyCase = true;
       for (const o of rt.schema.objects.values()) mapPut(rt, m, o.name.toLowerCase(), objToken(o));
       return m;
@@ -146,10 +147,10 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
     describeSObjects: (a) => {
       const names = a[0] instanceof ApexList ? a[0].items : [];
       return new ApexList(
-        { k: "native", name: "DescribeSObjectResult" },
+        { kind: "native", name: "DescribeSObjectResult" },
         names.map((n) => {
           const o = rt.schema.get(String(n));
-          if (!o) rt.throwApex("InvalidParameterValueException", `Invalid SObject type: ${String(n)}`);
+          if (!o) throwApex(rt, "InvalidParameterValueException", `Invalid SObject type: ${String(n)}`);
           return describeObj(o);
         })
       );
@@ -160,7 +161,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
   });
   const describeByName = (key: string) => {
     const obj = rt.schema.get(key);
-    if (!obj) rt.unsupported(`Schema.SObjectType.${key}`);
+    if (!obj) unsupported(rt, `Schema.SObjectType.${key}`);
     return describeObj(obj);
   };
   lib.prop<NativeObject>("schemasobjecttypes", { "*": (_o, _l, key) => describeByName(key) });

@@ -1,102 +1,17 @@
-// System exception classes, system interfaces and the Exception methods.
+// The methods of exceptions (getMessage, getDmlFields, ...) and the methods every object has.
 import type { Interpreter } from "../interpreter/interpreter.js";
-import type { ClassInfo } from "../interpreter/types.js";
-import { ApexList, ApexObject, type Value } from "../interpreter/values.js";
-import { prim } from "../interpreter/types.js";
-import { str } from "../interpreter/ops.js";
+import { ApexList, ApexObject, type Value } from "../runtime/values.js";
+import { prim } from "../runtime/types.js";
+import { str } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
-
-const SYSTEM_EXCEPTIONS = [
-  "AssertException",
-  "AuraHandledException",
-  "AsyncException",
-  "CalloutException",
-  "DmlException",
-  "EmailException",
-  "FinalException",
-  "HandledException",
-  "IllegalArgumentException",
-  "InvalidParameterValueException",
-  "JSONException",
-  "LimitException",
-  "ListException",
-  "MathException",
-  "NoAccessException",
-  "NoDataFoundException",
-  "NoSuchElementException",
-  "NullPointerException",
-  "QueryException",
-  "RequiredFeatureMissingException",
-  "SecurityException",
-  "SerializationException",
-  "SObjectException",
-  "StringException",
-  "TypeException",
-  "UnexpectedException",
-  "XmlException"
-];
-
-const SYSTEM_INTERFACES = [
-  "HttpCalloutMock",
-  "Queueable",
-  "Comparable",
-  "Schedulable",
-  "Callable",
-  "Iterator",
-  "Iterable",
-  "Comparator",
-  "Database.Batchable",
-  "Database.AllowsCallouts",
-  "Database.Stateful",
-  "Database.RaisesPlatformEvents",
-  "Finalizer",
-  "StubProvider"
-];
-
-export function systemClass(name: string, kind: ClassInfo["kind"], parent: ClassInfo | null): ClassInfo {
-  return {
-    name,
-    kind,
-    decl: null,
-    parent,
-    interfaces: [],
-    outer: null,
-    inner: new Map(),
-    methods: new Map(),
-    fields: new Map(),
-    isException: kind === "class",
-    isTest: false,
-    statics: null,
-    staticTypes: new Map(),
-    enumValues: [],
-    linked: true,
-    file: "System"
-  };
-}
+import { throwApex } from "../runtime/errors.js";
 
 export function installExceptions(rt: Interpreter, lib: Stdlib) {
-  const base = systemClass("Exception", "class", null);
-  rt.systemClasses.set("exception", base);
-  rt.systemClasses.set("system.exception", base);
-  for (const name of SYSTEM_EXCEPTIONS) {
-    const ci = systemClass(name, "class", base);
-    if (name === "LimitException" || name === "AssertException") ci.uncatchable = true;
-    rt.systemClasses.set(name.toLowerCase(), ci);
-    rt.systemClasses.set(`system.${name.toLowerCase()}`, ci);
-  }
-  for (const name of SYSTEM_INTERFACES) {
-    const simple = name.split(".").pop()!;
-    const ci = systemClass(simple, "interface", null);
-    ci.isException = false;
-    rt.systemClasses.set(name.toLowerCase(), ci);
-    if (!name.includes(".")) rt.systemClasses.set(`system.${name.toLowerCase()}`, ci);
-  }
-
   const ex = (o: ApexObject) => o.ex!;
   const dml = (o: ApexObject, i: Value) => {
     const errs = ex(o).dmlErrors ?? [];
     const e = errs[typeof i === "number" ? i : 0];
-    if (!e) rt.throwApex("ListException", `List index out of bounds: ${String(i)}`);
+    if (!e) throwApex(rt, "ListException", `List index out of bounds: ${String(i)}`);
     return e;
   };
   lib.instance<ApexObject>("exception", {
@@ -124,7 +39,7 @@ export function installExceptions(rt: Interpreter, lib: Stdlib) {
       const obj = e.object ? rt.schema.get(e.object) : null;
       const tokens = obj ? e.fields.map((f) => rt.data.fieldToken(obj, f.toLowerCase())) : [];
       return new ApexList(
-        { k: "native", name: "SObjectField" },
+        { kind: "native", name: "SObjectField" },
         tokens.filter((t): t is Value => typeof t !== "symbol")
       );
     }

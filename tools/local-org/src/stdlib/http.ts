@@ -2,10 +2,11 @@
 import { execFileSync } from "node:child_process";
 import type { Loc } from "../parse/ast.js";
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { prim } from "../interpreter/types.js";
-import { ApexBlob, ApexList, ApexObject, NativeObject, type Value } from "../interpreter/values.js";
-import { str } from "../interpreter/ops.js";
+import { prim } from "../runtime/types.js";
+import { ApexBlob, ApexList, ApexObject, NativeObject, type Value } from "../runtime/values.js";
+import { str } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 
 export interface NamedCredentialConfig {
   /** Base URL; `callout:Name/path` becomes `<url>/path`. */
@@ -95,21 +96,25 @@ export function installHttp(rt: Interpreter, lib: Stdlib) {
 }
 
 function send(rt: Interpreter, request: Value, loc: Loc): Value {
-  if (!(request instanceof NativeObject) || request.typeName !== "HttpRequest") rt.npe();
+  if (!(request instanceof NativeObject) || request.typeName !== "HttpRequest") nullPointer(rt);
   const r = request.data as ReqData;
-  if (rt.uncommittedDml) {
-    rt.throwApex("CalloutException", "You have uncommitted work pending. Please commit or rollback before calling out");
+  if (rt.transaction.uncommittedDml) {
+    throwApex(
+      rt,
+      "CalloutException",
+      "You have uncommitted work pending. Please commit or rollback before calling out"
+    );
   }
-  rt.limits.count(rt, "callouts");
-  if (!r.endpoint) rt.throwApex("CalloutException", "Endpoint URL is not set");
-  if (rt.test) {
-    const mock = rt.test.mock;
+  rt.transaction.limits.count(rt, "callouts");
+  if (!r.endpoint) throwApex(rt, "CalloutException", "Endpoint URL is not set");
+  if (rt.transaction.test) {
+    const mock = rt.transaction.test.mock;
     if (mock === null)
-      rt.throwApex("CalloutException", "Methods defined as TestMethod do not support Web service callouts");
-    if (!(mock instanceof ApexObject)) rt.unsupported("Test.setMock with a non-HttpCalloutMock", loc);
+      throwApex(rt, "CalloutException", "Methods defined as TestMethod do not support Web service callouts");
+    if (!(mock instanceof ApexObject)) unsupported(rt, "Test.setMock with a non-HttpCalloutMock", loc);
     const response = rt.callObjectMethod(mock, "respond", [request], loc);
     if (!(response instanceof NativeObject) || response.typeName !== "HttpResponse") {
-      rt.throwApex("CalloutException", "The mock did not return an HttpResponse");
+      throwApex(rt, "CalloutException", "The mock did not return an HttpResponse");
     }
     return response;
   }
@@ -122,7 +127,7 @@ export function resolveEndpoint(rt: Interpreter, endpoint: string): { url: strin
   if (!m) return { url: endpoint, headers: {} };
   const nc = rt.namedCredentials.get(m[1].toLowerCase());
   if (!nc || !nc.url) {
-    rt.throwApex("CalloutException", `Unable to resolve named credential ${m[1]}: give local-org its URL`);
+    throwApex(rt, "CalloutException", `Unable to resolve named credential ${m[1]}: give local-org its URL`);
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(nc.headers ?? {})) {
@@ -131,7 +136,8 @@ export function resolveEndpoint(rt: Interpreter, endpoint: string): { url: strin
       (_all, cred: string, param: string) => {
         const value = rt.credentials.get(`${cred}.${param}`.toLowerCase());
         if (value === undefined) {
-          rt.throwApex(
+          throwApex(
+            rt,
             "CalloutException",
             `No value for credential ${cred}.${param} of named credential ${m[1]}: give it to local-org`
           );
@@ -179,7 +185,7 @@ function realCallout(rt: Interpreter, r: ReqData): Value {
   const result = JSON.parse(out) as
     | { ok: true; status: number; statusText: string; headers: Record<string, string>; body: string }
     | { ok: false; error: string };
-  if (!result.ok) rt.throwApex("CalloutException", `Unable to tunnel through proxy or connect: ${result.error}`);
+  if (!result.ok) throwApex(rt, "CalloutException", `Unable to tunnel through proxy or connect: ${result.error}`);
   const resp = newResponse();
   const d = resp.data as ResData;
   d.statusCode = result.status;

@@ -1,7 +1,7 @@
 // JSON.serialize / deserialize / deserializeStrict / deserializeUntyped.
 import type { Loc } from "../parse/ast.js";
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { OBJECT, prim, typeName, type RType } from "../interpreter/types.js";
+import { OBJECT, prim, typeName } from "../runtime/types.js";
 import {
   ApexBlob,
   ApexDate,
@@ -18,12 +18,15 @@ import {
   SObjectValue,
   TypeValue,
   doubleToString,
-  type Value
-} from "../interpreter/values.js";
-import { mapEntries, setItems, str } from "../interpreter/ops.js";
+  type Value,
+  type RType
+} from "../runtime/values.js";
+import { mapEntries, setItems, str } from "../runtime/operators.js";
 import { collectionAdd, mapPut } from "./collections.js";
 import { parseDatetimeText } from "./datetime.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { coerce, fieldType } from "../runtime/conversion.js";
 
 // ---- a JSON parser that keeps number text, so Decimals keep their digits ----
 
@@ -202,7 +205,7 @@ function toJsonText(rt: Interpreter, v: Value, sup: boolean, loc: Loc): string {
     return `{${parts.join(",")}}`;
   }
   if (v instanceof ApexObject) {
-    if (v.ex) rt.unsupported("JSON.serialize of an exception", loc);
+    if (v.ex) unsupported(rt, "JSON.serialize of an exception", loc);
     const parts: string[] = [];
     const chain = [];
     for (let c: typeof v.cls | null = v.cls; c && c.decl; c = c.parent) chain.unshift(c);
@@ -217,7 +220,7 @@ function toJsonText(rt: Interpreter, v: Value, sup: boolean, loc: Loc): string {
     return `{${parts.join(",")}}`;
   }
   if (v instanceof TypeValue) return quote(typeName(v.type));
-  if (v instanceof NativeObject) rt.unsupported(`JSON.serialize of ${v.typeName}`, loc);
+  if (v instanceof NativeObject) unsupported(rt, `JSON.serialize of ${v.typeName}`, loc);
   return "null";
 }
 
@@ -270,9 +273,9 @@ function numberValue(text: string): Value {
 }
 
 export function installJson(rt: Interpreter, lib: Stdlib) {
-  const jsonErr = (msg: string): never => rt.throwApex("JSONException", msg);
+  const jsonErr = (msg: string): never => throwApex(rt, "JSONException", msg);
   const parse = (v: Value): JNode => {
-    if (v === null) rt.npe();
+    if (v === null) nullPointer(rt);
     try {
       return parseJson(String(v));
     } catch (e) {
@@ -292,7 +295,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
 
   const typed = (n: JNode, t: RType, strict: boolean, loc: Loc): Value => {
     if (n.t === "null") return null;
-    switch (t.k) {
+    switch (t.kind) {
       case "prim": {
         switch (t.name) {
           case "Object":
@@ -303,7 +306,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
             if (n.t === "bool") return String(n.v);
             break;
           case "Id":
-            if (n.t === "str") return rt.coerce(n.v, t);
+            if (n.t === "str") return coerce(rt, n.v, t);
             break;
           case "Boolean":
             if (n.t === "bool") return n.v;
@@ -349,7 +352,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
       case "list":
       case "set": {
         if (n.t !== "arr") return jsonErr(`Expected ${typeName(t)} but found ${describe(n)} at [line:1, column:1]`);
-        if (t.k === "list")
+        if (t.kind === "list")
           return new ApexList(
             t.elem,
             n.items.map((x) => typed(x, t.elem, strict, loc))
@@ -372,7 +375,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
           return ci.enumValues.find((e) => (e as EnumValue).name.toLowerCase() === n.v.toLowerCase()) ?? null;
         }
         if (n.t !== "obj") return jsonErr(`Expected ${ci.name} but found ${describe(n)} at [line:1, column:1]`);
-        if (!ci.decl || ci.kind === "interface") rt.unsupported(`JSON.deserialize into ${ci.name}`, loc);
+        if (!ci.decl || ci.kind === "interface") unsupported(rt, `JSON.deserialize into ${ci.name}`, loc);
         // The platform creates the object without running constructors or initialisers.
         const obj = new ApexObject(ci);
         for (let c: typeof ci | null = ci; c && c.decl; c = c.parent) {
@@ -405,30 +408,30 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
             const parent = [...t.obj.fields.values()].find((p) => p.relationshipName?.toLowerCase() === key);
             const parentObj = parent ? rt.schema.get(parent.referenceTo[0]) : undefined;
             if (parentObj) {
-              rec.fields.set(key, typed(x, { k: "sobject", obj: parentObj }, strict, loc));
+              rec.fields.set(key, typed(x, { kind: "sobject", obj: parentObj }, strict, loc));
               continue;
             }
             const child = t.obj.childRelationships.get(key);
             const childObj = child ? rt.schema.get(child.childObject) : undefined;
             if (childObj) {
               const rows = x.t === "obj" ? x.entries.find(([rk]) => rk === "records")?.[1] : x;
-              const listType: RType = { k: "list", elem: { k: "sobject", obj: childObj } };
+              const listType: RType = { kind: "list", elem: { kind: "sobject", obj: childObj } };
               rec.fields.set(key, x.t === "null" || !rows ? null : typed(rows, listType, strict, loc));
               continue;
             }
             return jsonErr(`No such column '${k}' on sobject of type ${t.obj.name}`);
           }
-          rec.fields.set(f.name.toLowerCase(), typed(x, rt.fieldType(f), strict, loc));
+          rec.fields.set(f.name.toLowerCase(), typed(x, fieldType(f), strict, loc));
         }
         return rec;
       }
       case "native":
-        rt.unsupported(`JSON.deserialize into ${t.name}`, loc);
+        unsupported(rt, `JSON.deserialize into ${t.name}`, loc);
     }
   };
 
   const typeArg = (v: Value, loc: Loc): RType => {
-    if (!(v instanceof TypeValue)) rt.unsupported("JSON.deserialize without a Type argument", loc);
+    if (!(v instanceof TypeValue)) unsupported(rt, "JSON.deserialize without a Type argument", loc);
     return v.type;
   };
 
@@ -500,7 +503,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
   const num = (o: NativeObject): JNode => {
     const t = cur(o);
     if (!t || !t.node || (t.node.t !== "num" && t.node.t !== "str"))
-      rt.throwApex("JSONException", "Current token is not a number");
+      throwApex(rt, "JSONException", "Current token is not a number");
     return t.node;
   };
   const readAs = (o: NativeObject, a: Value[], strict: boolean, loc: Loc): Value => {
@@ -554,7 +557,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
     },
     getBooleanValue: (o) => {
       const t = cur(o);
-      if (!t || !t.node || t.node.t !== "bool") rt.throwApex("JSONException", "Current token is not a boolean");
+      if (!t || !t.node || t.node.t !== "bool") throwApex(rt, "JSONException", "Current token is not a boolean");
       return t.node.v;
     },
     getDateValue: (o, _a, l) => typed(cur(o)?.node ?? { t: "null" }, prim("Date"), false, l),

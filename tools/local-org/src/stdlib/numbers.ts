@@ -12,7 +12,7 @@ import {
   toJsNumber,
   toLong,
   type Value
-} from "../interpreter/values.js";
+} from "../runtime/values.js";
 import type { Stdlib } from "./registry.js";
 
 type Num = number | bigint | ApexDouble | ApexDecimal;
@@ -27,6 +27,8 @@ const ROUNDING: Record<string, Decimal.Rounding> = {
   HALF_EVEN: Dec.ROUND_HALF_EVEN
 };
 import type Decimal from "decimal.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { runtimeTypeName } from "../runtime/conversion.js";
 
 export function numericCast(rt: Interpreter, v: Num, target: string): Value {
   switch (target) {
@@ -39,7 +41,7 @@ export function numericCast(rt: Interpreter, v: Num, target: string): Value {
     case "Double":
       return new ApexDouble(toJsNumber(v));
   }
-  rt.unsupported(`cast to ${target}`);
+  unsupported(rt, `cast to ${target}`);
 }
 
 /** Number formatting with grouping, as Integer.format() and Decimal.format() do in the en_US locale. */
@@ -51,24 +53,24 @@ function group(intPart: string): string {
 
 export function installNumbers(rt: Interpreter, lib: Stdlib) {
   const num = (v: Value, loc: Loc): Num => {
-    if (v === null) rt.npe();
-    if (!isNumber(v)) rt.unsupported(`numeric argument of type ${rt.runtimeTypeName(v)}`, loc);
+    if (v === null) nullPointer(rt);
+    if (!isNumber(v)) unsupported(rt, `numeric argument of type ${runtimeTypeName(v)}`, loc);
     return v;
   };
   const parseInteger = (s: string, kind: "integer" | "long"): number | bigint => {
     const t = s;
-    if (!/^[+-]?\d+$/.test(t)) rt.throwApex("TypeException", `Invalid ${kind}: ${s}`);
+    if (!/^[+-]?\d+$/.test(t)) throwApex(rt, "TypeException", `Invalid ${kind}: ${s}`);
     const b = BigInt(t);
     if (kind === "integer") {
-      if (b > 2147483647n || b < -2147483648n) rt.throwApex("TypeException", `Invalid integer: ${s}`);
+      if (b > 2147483647n || b < -2147483648n) throwApex(rt, "TypeException", `Invalid integer: ${s}`);
       return Number(b);
     }
-    if (b > 9223372036854775807n || b < -9223372036854775808n) rt.throwApex("TypeException", `Invalid long: ${s}`);
+    if (b > 9223372036854775807n || b < -9223372036854775808n) throwApex(rt, "TypeException", `Invalid long: ${s}`);
     return b;
   };
   const parseDecimal = (s: string): ApexDecimal => {
     const t = s.trim();
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) rt.throwApex("TypeException", `Invalid decimal: ${s}`);
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throwApex(rt, "TypeException", `Invalid decimal: ${s}`);
     return ApexDecimal.parse(t);
   };
 
@@ -103,7 +105,7 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
       if (v === null) return null;
       if (typeof v === "string") {
         const t = v.trim();
-        if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) rt.throwApex("TypeException", `Invalid double: ${v}`);
+        if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throwApex(rt, "TypeException", `Invalid double: ${v}`);
         return new ApexDouble(Number(t));
       }
       return new ApexDouble(toJsNumber(num(v, l)));
@@ -140,7 +142,7 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
   const roundTo = (d: Decimal, sc: number, m: Value | undefined): Decimal => {
     if (lib.enumName(m ?? null) === "UNNECESSARY") {
       const r = d.toDecimalPlaces(sc, Dec.ROUND_DOWN);
-      if (!r.eq(d)) rt.throwApex("MathException", "Rounding necessary");
+      if (!r.eq(d)) throwApex(rt, "MathException", "Rounding necessary");
       return r;
     }
     return d.toDecimalPlaces(sc, mode(m ?? null, "HALF_EVEN"));
@@ -160,7 +162,7 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
     abs: (x) => new ApexDecimal(x.d.abs(), x.scale),
     divide: (x, a, l) => {
       const divisor = toDec(num(a[0], l));
-      if (divisor.d.isZero()) rt.throwApex("MathException", "Divide by 0");
+      if (divisor.d.isZero()) throwApex(rt, "MathException", "Divide by 0");
       const sc = Number(a[1]);
       return new ApexDecimal(roundTo(x.d.div(divisor.d), sc, a[2]), sc);
     },
@@ -168,7 +170,7 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
       const n = Number(a[0]);
       // Decimal.pow takes 0 to 32,767 (only Math.pow accepts negative exponents); outside that
       // range the platform fails in a way not modelled here.
-      if (!Number.isInteger(n) || n < 0 || n > 32767) rt.unsupported(`Decimal.pow with exponent ${String(a[0])}`, l);
+      if (!Number.isInteger(n) || n < 0 || n > 32767) unsupported(rt, `Decimal.pow with exponent ${String(a[0])}`, l);
       return new ApexDecimal(x.d.pow(n), x.scale * n);
     },
     stripTrailingZeros: (x) => new ApexDecimal(x.d, Math.max(0, x.d.decimalPlaces())),
@@ -215,7 +217,7 @@ export function installNumbers(rt: Interpreter, lib: Stdlib) {
       const x = mathNum(a[0], l);
       const y = mathNum(a[1], l);
       if (typeof x === "number" && typeof y === "number") {
-        if (y === 0) rt.throwApex("MathException", "Divide by 0");
+        if (y === 0) throwApex(rt, "MathException", "Divide by 0");
         return x % y;
       }
       return toLong(toBigInt(x) % toBigInt(y));

@@ -2,7 +2,7 @@
 // registers its static methods, instance methods, properties and constructors here.
 import type { Loc } from "../parse/ast.js";
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { typeName, type ClassInfo, type RType } from "../interpreter/types.js";
+import { typeName } from "../runtime/types.js";
 import {
   ApexBlob,
   ApexDate,
@@ -19,19 +19,22 @@ import {
   NativeObject,
   SObjectValue,
   TypeValue,
-  type Value
-} from "../interpreter/values.js";
+  type Value,
+  type ClassInfo,
+  type RType
+} from "../runtime/values.js";
 import { installStrings, installPatterns } from "./strings.js";
 import { installNumbers, numericCast } from "./numbers.js";
-import { installCollections, listGet, listSet, setValues, copyInto } from "./collections.js";
+import { installCollections, listGet, listSet, copyInto } from "./collections.js";
 import { installDates, dateArith } from "./datetime.js";
-import { installExceptions, systemClass } from "./exceptions.js";
+import { installExceptions } from "./exceptions.js";
 import { installSystem } from "./system.js";
 import { installJson } from "./json.js";
 import { installHttp } from "./http.js";
 import { installDescribe } from "./describe.js";
 import { installSObjects } from "./sobjects.js";
 import { installIds } from "./id.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 
 export const NOT_FOUND: unique symbol = Symbol("not found");
 export type Result = Value | typeof NOT_FOUND;
@@ -73,8 +76,6 @@ export class Stdlib {
   /** Native type display names by lower-case simple and qualified name. */
   readonly nativeTypes = new Map<string, string>();
   readonly namespaces = new Set(["system", "schema", "database"]);
-  /** System enums (RoundingMode, StatusCode, ...) by lower-case simple name. */
-  readonly systemEnums = new Map<string, ClassInfo>();
   readonly toStrings = new Map<string, (v: NativeObject) => string>();
 
   constructor(readonly rt: Interpreter) {
@@ -123,22 +124,12 @@ export class Stdlib {
 
   /** A system enum (RoundingMode, LoggingLevel, ...): its values are real enum values. */
   systemEnum(qualified: string, values: string[]) {
-    const simple = qualified.split(".").pop()!;
-    const ci = systemClass(simple, "enum", null);
-    ci.isException = false;
-    ci.enumValues = values.map((n, i) => new EnumValue(ci, n, i));
-    this.systemEnums.set(simple.toLowerCase(), ci);
-    this.rt.systemClasses.set(simple.toLowerCase(), ci);
-    this.rt.systemClasses.set(qualified.toLowerCase(), ci);
+    this.rt.systemTypes.defineEnum(qualified, values);
   }
 
   /** The value of a system enum by name, or null for a null name. */
   enumValue(simple: string, name: string | null): EnumValue | null {
-    if (name === null) return null;
-    const ci = this.systemEnums.get(simple.toLowerCase());
-    const v = ci?.enumValues.find((x) => (x as EnumValue).name === name);
-    if (!v) throw new Error(`unknown ${simple} value ${name}`);
-    return v as EnumValue;
+    return this.rt.systemTypes.enumValue(simple, name);
   }
 
   /** The name of a system enum value handed to a system method (null stays null). */
@@ -217,7 +208,7 @@ export class Stdlib {
     try {
       return call();
     } catch (e) {
-      if (e instanceof TypeError && args.includes(null)) this.rt.npe();
+      if (e instanceof TypeError && args.includes(null)) nullPointer(this.rt);
       throw e;
     }
   }
@@ -240,7 +231,7 @@ export class Stdlib {
   }
 
   getStaticProperty(t: RType, key: string, loc: Loc): Result {
-    if (t.k === "sobject" && t.obj) {
+    if (t.kind === "sobject" && t.obj) {
       const f = this.props.get("sobjecttype-static")?.get(key);
       if (f) return f(new TypeValue(t), loc, key);
       return this.rt.data.fieldToken(t.obj, key);
@@ -260,12 +251,12 @@ export class Stdlib {
   }
 
   callStatic(t: RType, lname: string, args: Value[], loc: Loc): Result {
-    if (t.k === "sobject" && t.obj) {
+    if (t.kind === "sobject" && t.obj) {
       const f = this.methods.get("sobjecttype-static")?.get(lname);
       if (f) return f(new TypeValue(t), args, loc);
       return NOT_FOUND;
     }
-    const key = t.k === "class" ? t.cls.name.toLowerCase() : typeName(t).toLowerCase();
+    const key = t.kind === "class" ? t.cls.name.toLowerCase() : typeName(t).toLowerCase();
     const f = this.statics.get(key)?.get(lname);
     if (f) return this.guard(args, () => f(args, loc));
     return NOT_FOUND;
@@ -279,13 +270,13 @@ export class Stdlib {
 
   callEnumStatic(ci: ClassInfo, lname: string, args: Value[]): Result {
     if (lname === "values" && args.length === 0) {
-      return new ApexList({ k: "class", cls: ci }, [...ci.enumValues]);
+      return new ApexList({ kind: "class", cls: ci }, [...ci.enumValues]);
     }
     if (lname === "valueof" && args.length === 1) {
       const s = args[0];
       if (s === null) return null;
       const found = ci.enumValues.find((v) => (v as EnumValue).name === s);
-      if (!found) this.rt.throwApex("NoSuchElementException", `No enum constant ${ci.name}.${String(s)}`);
+      if (!found) throwApex(this.rt, "NoSuchElementException", `No enum constant ${ci.name}.${String(s)}`);
       return found;
     }
     return NOT_FOUND;
@@ -293,7 +284,7 @@ export class Stdlib {
 
   construct(name: string, args: Value[], loc: Loc): Value {
     const c = this.constructors.get(name.toLowerCase());
-    if (!c) this.rt.unsupported(`new ${name}`, loc);
+    if (!c) unsupported(this.rt, `new ${name}`, loc);
     return c(args, loc);
   }
 
@@ -304,9 +295,6 @@ export class Stdlib {
 
   // ---- shared utilities ----
 
-  setValues(s: ApexSet): Value[] {
-    return setValues(s);
-  }
   listGet(l: ApexList, i: Value): Value {
     return listGet(this.rt, l, i);
   }

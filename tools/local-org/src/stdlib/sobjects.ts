@@ -2,8 +2,8 @@
 import type { Loc } from "../parse/ast.js";
 import type { Interpreter } from "../interpreter/interpreter.js";
 import { ApexSyntaxError, parseSoqlString } from "../parse/convert.js";
-import { UnsupportedError } from "../interpreter/errors.js";
-import { prim } from "../interpreter/types.js";
+import { UnsupportedError } from "../runtime/errors.js";
+import { prim } from "../runtime/types.js";
 import {
   EnumValue,
   ApexList,
@@ -13,13 +13,15 @@ import {
   SObjectValue,
   TypeValue,
   type Value
-} from "../interpreter/values.js";
-import { mapEntries, str } from "../interpreter/ops.js";
+} from "../runtime/values.js";
+import { mapEntries, str } from "../runtime/operators.js";
 import type { DmlRowResult } from "../data/engine.js";
-import type { SObjectDescribe } from "../data/schema.js";
+import type { SObjectDescribe } from "../runtime/describe.js";
 import { mapPut } from "./collections.js";
 import { ORG_ID, PROFILE_ID, USER_ID } from "./system.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { runtimeTypeName } from "../runtime/conversion.js";
 
 // The platform's StatusCode enum has hundreds of values; these are the DML ones code commonly
 // checks, including every code the local engine reports (their ordinals are not the platform's).
@@ -73,14 +75,14 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       if (!(e instanceof ApexSyntaxError)) throw e;
       if (e.message.includes("not supported by local-org"))
         throw new UnsupportedError(e.message.replace(/ is not supported by local-org.*$/, ""), loc);
-      return rt.throwApex("QueryException", e.message.replace(/ \([^)]*\)$/, ""));
+      return throwApex(rt, "QueryException", e.message.replace(/ \([^)]*\)$/, ""));
     }
   };
   const fieldName = (v: Value, loc: Loc): string => {
-    if (v === null) rt.npe();
+    if (v === null) nullPointer(rt);
     if (typeof v === "string") return v;
     if (v instanceof NativeObject && v.typeName === "SObjectField") return (v.data.f as { name: string }).name;
-    rt.unsupported(`field reference of type ${rt.runtimeTypeName(v)}`, loc);
+    unsupported(rt, `field reference of type ${runtimeTypeName(v)}`, loc);
   };
   // get() reads a field, getSObject() a parent record, getSObjects() child records; names are
   // single API names (a path such as Account.Name is an invalid field, as on the platform).
@@ -93,7 +95,8 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
           ? [...rec.type.fields.values()].some((f) => f.relationshipName?.toLowerCase() === k)
           : rec.type.childRelationships.has(k);
     if (!ok)
-      rt.throwApex(
+      throwApex(
+        rt,
         "SObjectException",
         `Invalid ${kind === "field" ? "field" : "relationship"} ${name} for ${rec.type.name}`
       );
@@ -104,7 +107,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     put: (r, a, l) => {
       const name = fieldName(a[0], l);
       if (!r.type.fields.has(name.toLowerCase()))
-        rt.throwApex("SObjectException", `Invalid field ${name} for ${r.type.name}`);
+        throwApex(rt, "SObjectException", `Invalid field ${name} for ${r.type.name}`);
       const old = r.fields.get(name.toLowerCase()) ?? null;
       rt.data.setField(r, name, a[1], l);
       return old;
@@ -120,7 +123,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     clone: (r, a) => rt.data.cloneRecord(r, a[0] === true),
     isSet: (r, a, l) => r.fields.has(fieldName(a[0], l).toLowerCase()),
     getPopulatedFieldsAsMap: (r) => {
-      const m = new ApexMap(prim("String"), { k: "prim", name: "Object" });
+      const m = new ApexMap(prim("String"), { kind: "prim", name: "Object" });
       for (const [k, v] of r.fields) {
         const f = r.type.fields.get(k);
         const rel = [...r.type.fields.values()].find((x) => x.relationshipName?.toLowerCase() === k);
@@ -128,19 +131,19 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       }
       return m;
     },
-    addError: (_r, _a, l) => rt.unsupported("SObject.addError (triggers are not supported)", l),
+    addError: (_r, _a, l) => unsupported(rt, "SObject.addError (triggers are not supported)", l),
     equals: (r, a) => str(rt, r) === str(rt, a[0]),
     toString: (r: SObjectValue) => str(rt, r)
   });
 
   const objOf = (t: TypeValue): SObjectDescribe => {
-    if (t.type.k !== "sobject" || !t.type.obj) rt.unsupported("SObjectType statics on a generic SObject");
+    if (t.type.kind !== "sobject" || !t.type.obj) unsupported(rt, "SObjectType statics on a generic SObject");
     return t.type.obj;
   };
   const setting = (t: TypeValue, loc: Loc, kind: "Hierarchy" | "List") => {
     const obj = objOf(t);
     if (obj.customSettingType !== kind)
-      rt.unsupported(`${obj.name} is not a ${kind.toLowerCase()} custom setting`, loc);
+      unsupported(rt, `${obj.name} is not a ${kind.toLowerCase()} custom setting`, loc);
     return obj;
   };
   const emptySetting = (obj: SObjectDescribe, owner: string | null) => {
@@ -185,8 +188,8 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     },
     getAll: (t, _a, l) => {
       const obj = objOf(t);
-      if (obj.customSettingType !== "List" && !obj.customMetadata) rt.unsupported(`${obj.name}.getAll()`, l);
-      const m = new ApexMap(prim("String"), { k: "sobject", obj });
+      if (obj.customSettingType !== "List" && !obj.customMetadata) unsupported(rt, `${obj.name}.getAll()`, l);
+      const m = new ApexMap(prim("String"), { kind: "sobject", obj });
       for (const r of rt.data.table(obj).values()) {
         const key = String(obj.customMetadata ? r.get("developername") : r.get("name"));
         mapPut(rt, m, key, rt.data.toValue(obj, r));
@@ -204,19 +207,19 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
 
   // ---- Database ----
   const toRecords = (v: Value, loc: Loc): SObjectValue[] => {
-    if (v === null) rt.npe();
+    if (v === null) nullPointer(rt);
     if (v instanceof SObjectValue) return [v];
-    if (v instanceof ApexList) return v.items.map((x) => (x instanceof SObjectValue ? x : rt.npe()));
-    rt.unsupported(`Database DML on ${rt.runtimeTypeName(v)}`, loc);
+    if (v instanceof ApexList) return v.items.map((x) => (x instanceof SObjectValue ? x : nullPointer(rt)));
+    unsupported(rt, `Database DML on ${runtimeTypeName(v)}`, loc);
   };
   const allOrNone = (v: Value | undefined, loc: Loc) => {
     if (v === undefined || v === null || (v instanceof EnumValue && v.cls.name === "AccessLevel")) return true;
     if (typeof v === "boolean") return v;
-    rt.unsupported("Database DML with DMLOptions or AccessLevel", loc);
+    unsupported(rt, "Database DML with DMLOptions or AccessLevel", loc);
   };
   const resultsOf = (type: string, rs: DmlRowResult[], single: boolean): Value => {
     const items = rs.map((r) => new NativeObject(type, { r }));
-    return single ? items[0] : new ApexList({ k: "native", name: type }, items);
+    return single ? items[0] : new ApexList({ kind: "native", name: type }, items);
   };
   const dml = (op: "insert" | "update" | "upsert" | "delete", type: string) => (a: Value[], loc: Loc) => {
     const recs = toRecords(a[0], loc);
@@ -246,25 +249,25 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     },
     query: (a, loc) => {
       const text = a[0];
-      if (typeof text !== "string") rt.npe();
+      if (typeof text !== "string") nullPointer(rt);
       const q = dynamicSoql(text, loc);
       const frame = rt.frames[rt.frames.length - 1];
       return rt.data.query(q, (e) => rt.eval(e, frame), loc);
     },
     queryWithBinds: (a, loc) => {
       const text = a[0];
-      if (typeof text !== "string") rt.npe();
+      if (typeof text !== "string") nullPointer(rt);
       const binds = a[1];
-      if (!(binds instanceof ApexMap)) rt.npe();
+      if (!(binds instanceof ApexMap)) nullPointer(rt);
       const q = dynamicSoql(text, loc);
       return rt.data.query(
         q,
         (e) => {
           if (e.kind !== "Name")
-            rt.unsupported("bind expressions other than plain names in Database.queryWithBinds", loc);
+            unsupported(rt, "bind expressions other than plain names in Database.queryWithBinds", loc);
           for (const [k, v] of mapEntries(binds))
             if (typeof k === "string" && k.toLowerCase() === e.name.toLowerCase()) return v;
-          return rt.throwApex("QueryException", `Key '${e.name}' does not exist in the bindMap`);
+          return throwApex(rt, "QueryException", `Key '${e.name}' does not exist in the bindMap`);
         },
         loc
       );
@@ -274,8 +277,8 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       const frame = rt.frames[rt.frames.length - 1];
       return rt.data.query(q, (e) => rt.eval(e, frame), loc);
     },
-    executeBatch: (_a, loc) => rt.unsupported("Database.executeBatch", loc),
-    getQueryLocator: (_a, loc) => rt.unsupported("Database.getQueryLocator", loc),
+    executeBatch: (_a, loc) => unsupported(rt, "Database.executeBatch", loc),
+    getQueryLocator: (_a, loc) => unsupported(rt, "Database.getQueryLocator", loc),
     setSavepoint: () => {
       return new NativeObject("Savepoint", { snap: rt.data.snapshot(), counter: rt.data.idCounter });
     },
@@ -284,9 +287,9 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       rt.data.restore(sp.data.snap as ReturnType<typeof rt.data.snapshot>);
       return null;
     },
-    undelete: (_a, loc) => rt.unsupported("Database.undelete", loc),
-    merge: (_a, loc) => rt.unsupported("Database.merge", loc),
-    emptyRecycleBin: (_a, loc) => rt.unsupported("Database.emptyRecycleBin", loc)
+    undelete: (_a, loc) => unsupported(rt, "Database.undelete", loc),
+    merge: (_a, loc) => unsupported(rt, "Database.merge", loc),
+    emptyRecycleBin: (_a, loc) => unsupported(rt, "Database.emptyRecycleBin", loc)
   });
   for (const t of ["SaveResult", "UpsertResult", "DeleteResult"]) {
     lib.nativeType(`Database.${t}`);
@@ -296,7 +299,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       isCreated: (o) => (o.data.r as DmlRowResult).created,
       getErrors: (o) =>
         new ApexList(
-          { k: "native", name: "Error" },
+          { kind: "native", name: "Error" },
           (o.data.r as DmlRowResult).errors.map((e) => new NativeObject("Error", { e }))
         )
     });
@@ -325,8 +328,8 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
   });
   lib.nativeType("System.SObjectAccessDecision");
   lib.instance<NativeObject>("sobjectaccessdecision", {
-    getRecords: (o) => new ApexList({ k: "sobject", obj: null }, o.data.records as SObjectValue[]),
-    getRemovedFields: () => new ApexMap(prim("String"), { k: "set", elem: prim("String") }),
+    getRecords: (o) => new ApexList({ kind: "sobject", obj: null }, o.data.records as SObjectValue[]),
+    getRemovedFields: () => new ApexMap(prim("String"), { kind: "set", elem: prim("String") }),
     getModifiedIndexes: () => new ApexSet(prim("Integer"))
   });
   // Sharing and field-level security are not modelled: both modes see every record and field.

@@ -1,10 +1,12 @@
 // String: instance methods and statics.
 import type { Loc } from "../parse/ast.js";
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { prim } from "../interpreter/types.js";
-import { ApexDate, ApexList, ApexSet, ApexDecimal, NativeObject, type Value } from "../interpreter/values.js";
-import { str, setItems } from "../interpreter/ops.js";
+import { prim } from "../runtime/types.js";
+import { ApexDate, ApexList, ApexSet, ApexDecimal, NativeObject, type Value } from "../runtime/values.js";
+import { str, setItems } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { runtimeTypeName } from "../runtime/conversion.js";
 
 /** Converts a Java regular expression to a JavaScript one for the common subset. */
 export function javaRegex(rt: Interpreter, pattern: string, flags = ""): RegExp {
@@ -13,13 +15,13 @@ export function javaRegex(rt: Interpreter, pattern: string, flags = ""): RegExp 
     lit.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
   );
   if (/\(\?<[=!]|\\p\{|\(\?[a-z]+\)|\\A|\\Z|\\z|possessive/.test(source)) {
-    rt.unsupported(`regular expression '${pattern}'`);
+    unsupported(rt, `regular expression '${pattern}'`);
   }
   try {
     return new RegExp(source, flags);
   } catch {
     // Java-only syntax (possessive quantifiers, class intersections, ...) or a broken pattern.
-    return rt.unsupported(`regular expression '${pattern}'`);
+    return unsupported(rt, `regular expression '${pattern}'`);
   }
 }
 
@@ -37,7 +39,7 @@ function javaReplace(rt: Interpreter, x: string, re: RegExp, replacement: string
       const c = replacement[i];
       if (c === "\\") {
         i++;
-        if (i >= replacement.length) rt.unsupported(`replacement string '${replacement}' ending in a backslash`, loc);
+        if (i >= replacement.length) unsupported(rt, `replacement string '${replacement}' ending in a backslash`, loc);
         out += replacement[i];
       } else if (c === "$") {
         const rest = replacement.slice(i + 1);
@@ -49,7 +51,7 @@ function javaReplace(rt: Interpreter, x: string, re: RegExp, replacement: string
         }
         const digits = /^[0-9]+/.exec(rest);
         if (!digits || Number(digits[0][0]) >= groups.length)
-          rt.unsupported(`replacement string '${replacement}' with an invalid group reference`, loc);
+          unsupported(rt, `replacement string '${replacement}' with an invalid group reference`, loc);
         // Java reads further digits only while they still name an existing group.
         let n = Number(digits[0][0]);
         let used = 1;
@@ -67,12 +69,12 @@ function javaReplace(rt: Interpreter, x: string, re: RegExp, replacement: string
 
 /** Apache Commons' abbreviate(str, offset, maxWidth), which Apex's abbreviate follows. */
 function abbreviate(rt: Interpreter, x: string, offset: number, w: number): string {
-  if (w < 4) rt.throwApex("IllegalArgumentException", "Minimum abbreviation width is 4");
+  if (w < 4) throwApex(rt, "IllegalArgumentException", "Minimum abbreviation width is 4");
   if (x.length <= w) return x;
   let from = Math.min(offset, x.length);
   if (x.length - from < w - 3) from = x.length - (w - 3);
   if (from <= 4) return x.slice(0, w - 3) + "...";
-  if (w < 7) rt.throwApex("IllegalArgumentException", "Minimum abbreviation width with offset is 7");
+  if (w < 7) throwApex(rt, "IllegalArgumentException", "Minimum abbreviation width with offset is 7");
   if (from + w - 3 < x.length) return "..." + abbreviate(rt, x.slice(from), 0, w - 3);
   return "..." + x.slice(x.length - (w - 3));
 }
@@ -85,12 +87,12 @@ function lastIndexFrom(x: string, sub: string, from: number | undefined): number
 
 export function installStrings(rt: Interpreter, lib: Stdlib) {
   const s = (v: Value, loc: Loc): string => {
-    if (v === null) rt.npe();
-    if (typeof v !== "string") rt.unsupported(`String argument of type ${rt.runtimeTypeName(v)}`, loc);
+    if (v === null) nullPointer(rt);
+    if (typeof v !== "string") unsupported(rt, `String argument of type ${runtimeTypeName(v)}`, loc);
     return v;
   };
   const int = (v: Value): number => {
-    if (v === null) rt.npe();
+    if (v === null) nullPointer(rt);
     return Number(v);
   };
   const strList = (items: string[]) => new ApexList(prim("String"), items);
@@ -100,8 +102,8 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
     substring: (x, a) => {
       const b = int(a[0]);
       const e = a.length > 1 ? int(a[1]) : x.length;
-      if (b < 0 || b > x.length) rt.throwApex("StringException", `Starting position out of bounds: ${b}`);
-      if (e > x.length || e < b) rt.throwApex("StringException", `Ending position out of bounds: ${e}`);
+      if (b < 0 || b > x.length) throwApex(rt, "StringException", `Starting position out of bounds: ${b}`);
+      if (e > x.length || e < b) throwApex(rt, "StringException", `Ending position out of bounds: ${e}`);
       return x.substring(b, e);
     },
     indexOf: (x, a, l) => x.indexOf(s(a[0], l), a.length > 1 ? int(a[1]) : 0),
@@ -172,7 +174,7 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
     uncapitalize: (x) => (x ? x[0].toLowerCase() + x.slice(1) : x),
     charAt: (x, a) => {
       const i = int(a[0]);
-      if (i < 0 || i >= x.length) rt.throwApex("StringException", `Index out of bounds: ${i}`);
+      if (i < 0 || i >= x.length) throwApex(rt, "StringException", `Index out of bounds: ${i}`);
       return x.charCodeAt(i);
     },
     countMatches: (x, a, l) => {
@@ -256,7 +258,7 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
     indexOfChar: (x, a) => x.indexOf(String.fromCharCode(int(a[0])), a.length > 1 ? int(a[1]) : 0),
     lastIndexOfChar: (x, a) => lastIndexFrom(x, String.fromCharCode(int(a[0])), a.length > 1 ? int(a[1]) : undefined),
     codePointAt: (x, a) =>
-      x.codePointAt(int(a[0])) ?? rt.throwApex("StringException", `Index out of bounds: ${int(a[0])}`),
+      x.codePointAt(int(a[0])) ?? throwApex(rt, "StringException", `Index out of bounds: ${int(a[0])}`),
     isWhitespace: (x) => x !== "" && /^\s+$/.test(x),
     isAsciiPrintable: (x) => /^[\x20-\x7e]*$/.test(x),
     stripHtmlTags: (x) => x.replace(/<[^>]*>/g, ""),
@@ -297,7 +299,7 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
           ? src.items
           : src instanceof ApexSet
             ? setItems(src)
-            : rt.unsupported("String.join on this type", l);
+            : unsupported(rt, "String.join on this type", l);
       return items.map((x) => str(rt, x)).join(a[1] === null ? "null" : s(a[1], l));
     },
     format: (a, l) => format(rt, s(a[0], l), a[1], l),
@@ -327,7 +329,7 @@ function format(rt: Interpreter, pattern: string, args: Value, loc: Loc): string
       const end = pattern.indexOf("}", i);
       const body = pattern.slice(i + 1, end);
       // MessageFormat's typed arguments ({0,number,#.##}, {0,date}, ...) are not modelled.
-      if (end > 0 && /^\s*\d+\s*,/.test(body)) rt.unsupported(`String.format argument {${body}}`, loc);
+      if (end > 0 && /^\s*\d+\s*,/.test(body)) unsupported(rt, `String.format argument {${body}}`, loc);
       const idx = Number(body);
       if (end > 0 && Number.isInteger(idx)) {
         const v = list[idx];
@@ -344,7 +346,7 @@ function format(rt: Interpreter, pattern: string, args: Value, loc: Loc): string
 /** Pattern and Matcher over JavaScript regular expressions (Java syntax subset). */
 export function installPatterns(rt: Interpreter, lib: Stdlib) {
   const text = (v: Value): string => {
-    if (v === null) rt.npe();
+    if (v === null) nullPointer(rt);
     return String(v);
   };
   const compile = (regex: string) => new NativeObject("Pattern", { regex, re: javaRegex(rt, regex) });
@@ -364,7 +366,7 @@ export function installPatterns(rt: Interpreter, lib: Stdlib) {
   const m = (o: NativeObject) => o.data as unknown as M;
   const current = (o: NativeObject) => {
     const mm = m(o).match;
-    if (!mm) rt.throwApex("StringException", "No match found");
+    if (!mm) throwApex(rt, "StringException", "No match found");
     return mm;
   };
   lib.instance<NativeObject>("matcher", {

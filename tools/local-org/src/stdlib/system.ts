@@ -1,9 +1,10 @@
 // System, Assert, Test, Limits, UserInfo, EncodingUtil, Blob, Type and Crypto.
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { Loc, TypeRef } from "../parse/ast.js";
-import { UnsupportedError } from "../interpreter/errors.js";
-import type { AsyncJob, Interpreter } from "../interpreter/interpreter.js";
-import { typeName } from "../interpreter/types.js";
+import { UnsupportedError } from "../runtime/errors.js";
+import type { Interpreter } from "../interpreter/interpreter.js";
+import type { AsyncJob } from "../runtime/transaction.js";
+import { typeName } from "../runtime/types.js";
 import {
   ApexBlob,
   ApexDate,
@@ -16,11 +17,13 @@ import {
   NativeObject,
   TypeValue,
   type Value
-} from "../interpreter/values.js";
-import { hashKey, looseEquals, str } from "../interpreter/ops.js";
+} from "../runtime/values.js";
+import { hashKey, looseEquals, str } from "../runtime/operators.js";
 import { LIMITS, Limits } from "../runtime/limits.js";
 import type { Stdlib } from "./registry.js";
-import { checksum } from "./id.js";
+import { checksum } from "../runtime/ids.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { isInstance, runtimeTypeName } from "../runtime/conversion.js";
 
 function withChecksum(id15: string): string {
   return id15 + checksum(id15);
@@ -39,17 +42,17 @@ function assertEq(rt: Interpreter, a: Value, b: Value): boolean {
 }
 
 export function installSystem(rt: Interpreter, lib: Stdlib) {
-  const fail = (msg: string): never => rt.throwApex("AssertException", msg);
+  const fail = (msg: string): never => throwApex(rt, "AssertException", msg);
   const withMsg = (m: Value | undefined, detail: string) =>
     m === undefined || m === null ? `Assertion Failed: ${detail}` : `Assertion Failed: ${str(rt, m)}: ${detail}`;
   const show = (v: Value) => (v === null ? "null" : str(rt, v));
 
   const enqueueJob = (a: Value[], loc: Loc): Value => {
     const job = a[0];
-    if (!(job instanceof ApexObject)) rt.npe();
-    const q = rt.systemClasses.get("queueable")!;
-    if (!rt.isInstance(job, { k: "class", cls: q })) rt.unsupported("System.enqueueJob with a non-Queueable", loc);
-    rt.limits.count(rt, "queueableJobs");
+    if (!(job instanceof ApexObject)) nullPointer(rt);
+    const q = rt.systemTypes.get("queueable")!;
+    if (!isInstance(job, { kind: "class", cls: q })) unsupported(rt, "System.enqueueJob with a non-Queueable", loc);
+    rt.transaction.limits.count(rt, "queueableJobs");
     const queued: AsyncJob = {
       kind: "queueable",
       run: () => {
@@ -57,16 +60,14 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
         rt.callObjectMethod(job, "execute", [ctx], loc);
       }
     };
-    if (rt.test) {
-      if (rt.test.runningAsync) rt.throwApex("AsyncException", "Maximum stack depth has been reached.");
-      rt.test.queued.push(queued);
-    } else rt.asyncQueue.push(queued);
+    if (rt.transaction.test?.runningAsync) throwApex(rt, "AsyncException", "Maximum stack depth has been reached.");
+    rt.transaction.enqueue(queued);
     return rt.data.nextId("707");
   };
 
   lib.static_("System", {
     debug: (a) => {
-      rt.debugLog.push(show(a[a.length - 1]));
+      rt.transaction.debugLog.push(show(a[a.length - 1]));
       return null;
     },
     assert: (a) => {
@@ -90,12 +91,12 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     currentTimeMillis: () => BigInt(Date.now()),
     enqueueJob,
     isBatch: () => false,
-    isFuture: () => rt.asyncKind === "future",
-    isQueueable: () => rt.asyncKind === "queueable",
+    isFuture: () => rt.transaction.asyncKind === "future",
+    isQueueable: () => rt.transaction.asyncKind === "queueable",
     isScheduled: () => false,
-    runAs: (_a, loc) => rt.unsupported("System.runAs", loc),
-    schedule: (_a, loc) => rt.unsupported("System.schedule", loc),
-    abortJob: (_a, loc) => rt.unsupported("System.abortJob", loc),
+    runAs: (_a, loc) => unsupported(rt, "System.runAs", loc),
+    schedule: (_a, loc) => unsupported(rt, "System.schedule", loc),
+    abortJob: (_a, loc) => unsupported(rt, "System.abortJob", loc),
     hashCode: (a) => (a[0] instanceof ApexObject ? a[0].identity : 0)
   });
 
@@ -127,11 +128,11 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     fail: (a) => fail(a.length > 0 && a[0] !== null ? str(rt, a[0]) : "Assertion Failed"),
     isInstanceOfType: (a) => {
       const t = a[1];
-      if (!(t instanceof TypeValue) || !rt.isInstance(a[0], t.type)) {
+      if (!(t instanceof TypeValue) || !isInstance(a[0], t.type)) {
         fail(
           withMsg(
             a[2],
-            `Expected instance of ${t instanceof TypeValue ? typeName(t.type) : "?"}, Actual: ${rt.runtimeTypeName(a[0])}`
+            `Expected instance of ${t instanceof TypeValue ? typeName(t.type) : "?"}, Actual: ${runtimeTypeName(a[0])}`
           )
         );
       }
@@ -139,62 +140,61 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     },
     isNotInstanceOfType: (a) => {
       const t = a[1];
-      if (t instanceof TypeValue && rt.isInstance(a[0], t.type))
+      if (t instanceof TypeValue && isInstance(a[0], t.type))
         fail(withMsg(a[2], `Unexpected instance of ${typeName(t.type)}`));
       return null;
     }
   });
 
   lib.static_("Test", {
-    isRunningTest: () => !!rt.test,
+    isRunningTest: () => !!rt.transaction.test,
     startTest: (_a, loc) => {
-      const t = rt.test;
-      if (!t) rt.unsupported("Test.startTest outside a test", loc);
-      if (t.started) rt.throwApex("FinalException", "Testing already started");
+      const t = rt.transaction.test;
+      if (!t) unsupported(rt, "Test.startTest outside a test", loc);
+      if (t.started) throwApex(rt, "FinalException", "Testing already started");
       t.started = true;
-      savedLimits.set(rt, rt.limits);
-      rt.limits = new Limits();
-      rt.uncommittedDml = false;
+      t.limitsBeforeStart = rt.transaction.limits;
+      rt.transaction.limits = new Limits();
+      rt.transaction.uncommittedDml = false;
       return null;
     },
     stopTest: (_a, loc) => {
-      const t = rt.test;
-      if (!t) rt.unsupported("Test.stopTest outside a test", loc);
-      if (t.stopped) rt.throwApex("FinalException", "Testing already stopped");
+      const t = rt.transaction.test;
+      if (!t) unsupported(rt, "Test.stopTest outside a test", loc);
+      if (t.stopped) throwApex(rt, "FinalException", "Testing already stopped");
       t.stopped = true;
-      runQueued(rt);
-      const saved = savedLimits.get(rt);
-      if (saved) rt.limits = saved;
+      rt.transaction.runQueued();
+      if (t.limitsBeforeStart) rt.transaction.limits = t.limitsBeforeStart;
       return null;
     },
     setMock: (a, loc) => {
-      if (!rt.test) rt.unsupported("Test.setMock outside a test", loc);
-      rt.test.mock = a[1];
+      if (!rt.transaction.test) unsupported(rt, "Test.setMock outside a test", loc);
+      rt.transaction.test.mock = a[1];
       return null;
     },
     getStandardPricebookId: () => rt.data.standardPricebookId(),
-    loadData: (_a, loc) => rt.unsupported("Test.loadData", loc),
-    setFixedSearchResults: (_a, loc) => rt.unsupported("Test.setFixedSearchResults", loc),
-    createStub: (_a, loc) => rt.unsupported("Test.createStub", loc),
-    enableChangeDataCapture: (_a, loc) => rt.unsupported("Test.enableChangeDataCapture", loc)
+    loadData: (_a, loc) => unsupported(rt, "Test.loadData", loc),
+    setFixedSearchResults: (_a, loc) => unsupported(rt, "Test.setFixedSearchResults", loc),
+    createStub: (_a, loc) => unsupported(rt, "Test.createStub", loc),
+    enableChangeDataCapture: (_a, loc) => unsupported(rt, "Test.enableChangeDataCapture", loc)
   });
 
   const limitFns: Record<string, (a: Value[], l: Loc) => Value> = {
-    getQueries: () => rt.limits.queries,
+    getQueries: () => rt.transaction.limits.queries,
     getLimitQueries: () => LIMITS.queries,
-    getQueryRows: () => rt.limits.queryRows,
+    getQueryRows: () => rt.transaction.limits.queryRows,
     getLimitQueryRows: () => LIMITS.queryRows,
-    getDmlStatements: () => rt.limits.dmlStatements,
+    getDmlStatements: () => rt.transaction.limits.dmlStatements,
     getLimitDmlStatements: () => LIMITS.dmlStatements,
-    getDmlRows: () => rt.limits.dmlRows,
+    getDmlRows: () => rt.transaction.limits.dmlRows,
     getLimitDmlRows: () => LIMITS.dmlRows,
-    getCallouts: () => rt.limits.callouts,
+    getCallouts: () => rt.transaction.limits.callouts,
     getLimitCallouts: () => LIMITS.callouts,
-    getQueueableJobs: () => rt.limits.queueableJobs,
+    getQueueableJobs: () => rt.transaction.limits.queueableJobs,
     getLimitQueueableJobs: () => LIMITS.queueableJobs,
-    getCpuTime: () => rt.limits.cpuTime(),
+    getCpuTime: () => rt.transaction.limits.cpuTime(),
     getLimitCpuTime: () => LIMITS.cpuTime,
-    getFutureCalls: () => rt.limits.futureCalls,
+    getFutureCalls: () => rt.transaction.limits.futureCalls,
     getLimitFutureCalls: () => LIMITS.futureCalls,
     getEmailInvocations: () => 0,
     getLimitEmailInvocations: () => LIMITS.emailInvocations
@@ -220,12 +220,12 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
   });
 
   const blob = (v: Value, loc: Loc): Buffer => {
-    if (v === null) rt.npe();
-    if (!(v instanceof ApexBlob)) rt.unsupported(`Blob argument of type ${rt.runtimeTypeName(v)}`, loc);
+    if (v === null) nullPointer(rt);
+    if (!(v instanceof ApexBlob)) unsupported(rt, `Blob argument of type ${runtimeTypeName(v)}`, loc);
     return v.bytes;
   };
   lib.static_("Blob", {
-    valueOf: (a: Value[]) => (a[0] === null ? rt.npe() : new ApexBlob(Buffer.from(String(a[0]), "utf8")))
+    valueOf: (a: Value[]) => (a[0] === null ? nullPointer(rt) : new ApexBlob(Buffer.from(String(a[0]), "utf8")))
   });
   lib.instance<ApexBlob>("blob", {
     toString: (b: ApexBlob) => b.bytes.toString("utf8"),
@@ -234,7 +234,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
   lib.static_("EncodingUtil", {
     base64Encode: (a, l) => blob(a[0], l).toString("base64"),
     base64Decode: (a) => {
-      if (a[0] === null) rt.npe();
+      if (a[0] === null) nullPointer(rt);
       return new ApexBlob(Buffer.from(String(a[0]), "base64"));
     },
     urlEncode: (a) =>
@@ -267,7 +267,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
   lib.static_("Label", {});
   lib.staticProp("Label", {
     "*": (loc, key) =>
-      rt.labels.get(key.toLowerCase()) ?? rt.unsupported(`custom label ${key} (not in the project's labels)`, loc)
+      rt.labels.get(key.toLowerCase()) ?? unsupported(rt, `custom label ${key} (not in the project's labels)`, loc)
   });
 
   lib.systemEnum("System.LoggingLevel", ["NONE", "ERROR", "WARN", "INFO", "DEBUG", "FINE", "FINER", "FINEST"]);
@@ -278,7 +278,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     getTimeZone: (a, l) => {
       const id = String(a[0]);
       if (!["GMT", "UTC", "Etc/GMT", "Etc/UTC"].includes(id)) {
-        rt.unsupported(`time zone ${id} (only GMT)`, l);
+        unsupported(rt, `time zone ${id} (only GMT)`, l);
       }
       return new NativeObject("TimeZone", { id });
     }
@@ -296,13 +296,13 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     try {
       return url(a.length === 1 ? String(a[0]) : new URL(String(a[a.length - 1]), String(a[0])).toString());
     } catch {
-      return rt.throwApex("StringException", `Invalid URL: ${String(a[0])}`);
+      return throwApex(rt, "StringException", `Invalid URL: ${String(a[0])}`);
     }
   });
   lib.static_("Url", {
     getOrgDomainUrl: () => url("https://local-org.my.salesforce.com"),
     getSalesforceBaseUrl: () => url("https://local-org.my.salesforce.com"),
-    getCurrentRequestUrl: (_a, l) => rt.unsupported("URL.getCurrentRequestUrl", l)
+    getCurrentRequestUrl: (_a, l) => unsupported(rt, "URL.getCurrentRequestUrl", l)
   });
   const u = (o: NativeObject) => o.data.url as URL;
   lib.instance<NativeObject>("url", {
@@ -343,12 +343,12 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     getName: (t) => typeName(t.type),
     toString: (t: TypeValue) => typeName(t.type),
     newInstance: (t, _a, loc) => {
-      if (t.type.k === "class") return rt.instantiate(t.type.cls, [], loc);
-      if (t.type.k === "sobject" && t.type.obj) return rt.data.newRecord(t.type.obj);
-      if (t.type.k === "list") return new ApexList(t.type.elem);
-      if (t.type.k === "set") return new ApexSet(t.type.elem);
-      if (t.type.k === "map") return new ApexMap(t.type.key, t.type.value);
-      rt.unsupported(`Type.newInstance for ${typeName(t.type)}`, loc);
+      if (t.type.kind === "class") return rt.instantiate(t.type.cls, [], loc);
+      if (t.type.kind === "sobject" && t.type.obj) return rt.data.newRecord(t.type.obj);
+      if (t.type.kind === "list") return new ApexList(t.type.elem);
+      if (t.type.kind === "set") return new ApexSet(t.type.elem);
+      if (t.type.kind === "map") return new ApexMap(t.type.key, t.type.value);
+      unsupported(rt, `Type.newInstance for ${typeName(t.type)}`, loc);
     },
     equals: (t, a) => a[0] instanceof TypeValue && typeName(a[0].type).toLowerCase() === typeName(t.type).toLowerCase(),
     hashCode: (t) => typeName(t.type).length
@@ -391,10 +391,8 @@ function parseTypeText(text: string): TypeRef | null {
   return tr && pos === text.length ? tr : null;
 }
 
-const savedLimits = new WeakMap<Interpreter, Limits>();
-
 export function currentUserId(rt: Interpreter): string {
-  return rt.runAsUserId ?? USER_ID;
+  return rt.transaction.runAsUserId ?? USER_ID;
 }
 
 function userField(rt: Interpreter, field: string): Value {
@@ -417,32 +415,4 @@ function hasCustomPermission(rt: Interpreter, name: string): boolean {
   return table("SetupEntityAccess").some(
     (r) => sets.has(r.get("parentid") ?? null) && r.get("setupentityid") === perm.get("id")
   );
-}
-
-/** Runs queued Queueable jobs, each in its own transaction with fresh limits. */
-export function runQueued(rt: Interpreter) {
-  const t = rt.test;
-  if (!t) return;
-  const jobs = t.queued.splice(0);
-  const outer = rt.limits;
-  t.runningAsync = true;
-  try {
-    for (const job of jobs) runJob(rt, job);
-  } finally {
-    t.runningAsync = false;
-    rt.limits = outer;
-  }
-}
-
-/** Runs one queued job in its own transaction. */
-export function runJob(rt: Interpreter, job: AsyncJob) {
-  rt.limits = new Limits();
-  rt.uncommittedDml = false;
-  const previous = rt.asyncKind;
-  rt.asyncKind = job.kind;
-  try {
-    job.run();
-  } finally {
-    rt.asyncKind = previous;
-  }
 }

@@ -1,13 +1,11 @@
 // Runs Apex test classes: @TestSetup once per class, each test method in its own
 // transaction on a copy of the setup data, with statics and limits reset.
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexThrow, CompileError, UnsupportedError } from "../interpreter/errors.js";
-import type { ClassInfo } from "../interpreter/types.js";
+import { ApexThrow, CompileError, UnsupportedError } from "../runtime/errors.js";
+import type { ClassInfo } from "../runtime/values.js";
 import type { MethodDecl } from "../parse/ast.js";
 import { ApexSyntaxError } from "../parse/convert.js";
-import { Limits } from "../runtime/limits.js";
-import { str } from "../interpreter/ops.js";
-import { runQueued } from "../stdlib/system.js";
+import { str } from "../runtime/operators.js";
 
 export interface TestResult {
   className: string;
@@ -130,12 +128,12 @@ export function runTests(rt: Interpreter, classFilter?: string[]): TestRunResult
             });
           rt.invoke(ci, m, null, [], null);
           // Jobs still queued (no Test.stopTest) run when the method ends; their failures fail it.
-          runQueued(rt);
+          rt.transaction.runQueued();
         } catch (e) {
           failure = describeError(rt, e);
         } finally {
           rt.frames.length = 0;
-          rt.test = null;
+          rt.transaction.test = null;
         }
       }
       results.push({
@@ -161,9 +159,7 @@ export function runTests(rt: Interpreter, classFilter?: string[]): TestRunResult
 
 function beginTransaction(rt: Interpreter) {
   rt.resetStatics();
-  rt.limits = new Limits();
-  rt.uncommittedDml = false;
-  rt.test = { running: true, started: false, stopped: false, mock: null, queued: [], runningAsync: false };
+  rt.transaction.beginTest();
 }
 
 /** Line coverage of non-test classes, counting the lines that hold executable code. */

@@ -1,4 +1,5 @@
-// Runtime value representation.
+// Run-time values, and the types and class metadata they refer to (one module, since
+// values, types and classes refer to each other).
 //   null      -> null          Boolean -> boolean      String/Id -> string
 //   Integer   -> number (int32) Long   -> bigint       Double -> ApexDouble
 //   Decimal   -> ApexDecimal (decimal.js value + Apex scale)
@@ -7,8 +8,57 @@
 //   class instances and exceptions -> ApexObject  enum values -> EnumValue
 //   system objects such as HttpRequest -> NativeObject
 import Decimal from "decimal.js";
-import type { ClassInfo, RType } from "./types.js";
-import type { SObjectDescribe } from "../data/schema.js";
+import type { FieldDecl, MethodDecl, TypeDecl } from "../parse/ast.js";
+import type { SObjectDescribe } from "./describe.js";
+
+export type PrimName =
+  | "Integer"
+  | "Long"
+  | "Decimal"
+  | "Double"
+  | "String"
+  | "Boolean"
+  | "Id"
+  | "Date"
+  | "Datetime"
+  | "Time"
+  | "Blob"
+  | "Object";
+
+/** A resolved Apex type. */
+export type RType =
+  | { kind: "prim"; name: PrimName }
+  | { kind: "list"; elem: RType }
+  | { kind: "set"; elem: RType }
+  | { kind: "map"; key: RType; value: RType }
+  | { kind: "class"; cls: ClassInfo }
+  | { kind: "sobject"; obj: SObjectDescribe | null }
+  | { kind: "native"; name: string };
+
+/** A class, interface or enum: from source (`decl`) or a system one (`decl` null). */
+export interface ClassInfo {
+  /** Display name: `Outer.Inner` for inner classes, `System.DmlException` style for system classes. */
+  name: string;
+  kind: "class" | "interface" | "enum";
+  decl: TypeDecl | null;
+  parent: ClassInfo | null;
+  interfaces: ClassInfo[];
+  outer: ClassInfo | null;
+  inner: Map<string, ClassInfo>;
+  methods: Map<string, MethodDecl[]>;
+  fields: Map<string, FieldDecl>;
+  isException: boolean;
+  /** System classes that tests may not catch (LimitException, AssertException). */
+  uncatchable?: boolean;
+  isTest: boolean;
+  /** Static values, created on first use in a transaction-independent test context. */
+  statics: Map<string, Value> | null;
+  staticTypes: Map<string, RType>;
+  enumValues: Value[];
+  /** Set once parent/interfaces are linked. */
+  linked: boolean;
+  file: string;
+}
 
 // Apex Decimal arithmetic keeps far more digits than JS numbers; 34 significant digits
 // in division matches the platform's observable results for ordinary values.
@@ -107,6 +157,8 @@ export class ApexList {
   readonly identity = nextIdentity++;
   /** Open for-each loops over this list; adding or removing elements then fails. */
   iterating = 0;
+  /** Rows of a SOQL query: such a list may be assigned to a single SObject variable. */
+  fromQuery = false;
   constructor(
     public elemType: RType,
     public items: Value[] = []

@@ -1,5 +1,6 @@
 // Apex operators, equality, hashing and string conversion.
-import type { Interpreter } from "./interpreter.js";
+import { NO_METHOD, type RuntimeContext } from "./context.js";
+import { throwApex } from "./errors.js";
 import {
   ApexBlob,
   ApexDate,
@@ -26,12 +27,12 @@ import {
   toLong,
   type Value
 } from "./values.js";
-import { typeName } from "./types.js";
+import { fieldDisplayName, typeName } from "./types.js";
 
 type Num = number | bigint | ApexDouble | ApexDecimal;
 
 /** String.valueOf semantics (and string concatenation). */
-export function str(rt: Interpreter, v: Value): string {
+export function str(rt: RuntimeContext, v: Value): string {
   if (v === null) return "null";
   if (typeof v === "string") return v;
   if (typeof v === "boolean") return v ? "true" : "false";
@@ -61,11 +62,11 @@ export function str(rt: Interpreter, v: Value): string {
     return `${v.type.name}:{${parts.join(", ")}}`;
   }
   if (v instanceof ApexObject) {
-    const custom = rt.findUserMethod(v.cls, "tostring", 0);
-    if (custom) return str(rt, rt.invoke(custom.cls, custom.method, v, [], null));
+    const custom = rt.callDeclaredMethod(v, "tostring", []);
+    if (custom !== NO_METHOD) return str(rt, custom);
     if (v.ex) return `${v.ex.typeName}: ${str(rt, v.ex.message)}`;
     const parts: string[] = [];
-    for (const [k, x] of v.fields) parts.push(`${rt.fieldDisplayName(v.cls, k)}=${str(rt, x)}`);
+    for (const [k, x] of v.fields) parts.push(`${fieldDisplayName(v.cls, k)}=${str(rt, x)}`);
     return `${v.cls.name}:[${parts.join(", ")}]`;
   }
   if (v instanceof ApexBlob) return `Blob[${v.bytes.length}]`;
@@ -91,7 +92,7 @@ export function mapEntries(m: ApexMap): [Value, Value][] {
  * collections. Decimals keep their scale (1.1 and 1.10 are different keys, as documented);
  * `numeric` compares all numbers by value instead, as assertions do.
  */
-export function hashKey(rt: Interpreter, v: Value, numeric = false): string {
+export function hashKey(rt: RuntimeContext, v: Value, numeric = false): string {
   const rec = (x: Value) => hashKey(rt, x, numeric);
   if (v === null) return "n";
   if (typeof v === "string") return "s" + v;
@@ -117,8 +118,8 @@ export function hashKey(rt: Interpreter, v: Value, numeric = false): string {
     return `o${v.type.name}{${parts.join(",")}}`;
   }
   if (v instanceof ApexObject) {
-    const hc = rt.findUserMethod(v.cls, "hashcode", 0);
-    if (hc) return "h" + str(rt, rt.invoke(hc.cls, hc.method, v, [], null));
+    const hash = rt.callDeclaredMethod(v, "hashcode", []);
+    if (hash !== NO_METHOD) return "h" + str(rt, hash);
     return "i" + v.identity;
   }
   if (v instanceof NativeObject) return "x" + v.identity;
@@ -127,17 +128,17 @@ export function hashKey(rt: Interpreter, v: Value, numeric = false): string {
 }
 
 /** Key equality inside a bucket: `equals` semantics (case-sensitive strings, user equals()). */
-export function keyEquals(rt: Interpreter, a: Value, b: Value): boolean {
+export function keyEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
   if (a instanceof ApexObject && b instanceof ApexObject) {
-    const eq = rt.findUserMethod(a.cls, "equals", 1);
-    if (eq) return rt.invoke(eq.cls, eq.method, a, [b], null) === true;
+    const equal = rt.callDeclaredMethod(a, "equals", [b]);
+    if (equal !== NO_METHOD) return equal === true;
     return a === b;
   }
   return hashKey(rt, a) === hashKey(rt, b);
 }
 
 /** The `==` operator. */
-export function looseEquals(rt: Interpreter, a: Value, b: Value): boolean {
+export function looseEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
   if (a === null || b === null) return a === b;
   if (typeof a === "string" && typeof b === "string") {
     if (a.length === b.length) return a.toLowerCase() === b.toLowerCase();
@@ -164,8 +165,8 @@ export function looseEquals(rt: Interpreter, a: Value, b: Value): boolean {
     return true;
   }
   if (a instanceof ApexObject) {
-    const eq = rt.findUserMethod(a.cls, "equals", 1);
-    if (eq) return rt.invoke(eq.cls, eq.method, a, [b], null) === true;
+    const equal = rt.callDeclaredMethod(a, "equals", [b]);
+    if (equal !== NO_METHOD) return equal === true;
     return a === b;
   }
   if (a instanceof TypeValue && b instanceof TypeValue)
@@ -175,7 +176,7 @@ export function looseEquals(rt: Interpreter, a: Value, b: Value): boolean {
 }
 
 /** The `===` operator: reference equality for objects, value equality for primitives. */
-export function exactEquals(rt: Interpreter, a: Value, b: Value): boolean {
+export function exactEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
   if (a === null || b === null) return a === b;
   if (
     typeof a === "object" &&
@@ -204,7 +205,7 @@ export function compareNum(a: Num, b: Num): number {
 }
 
 /** Arithmetic on two numbers with Apex's type promotion: Integer < Long < Decimal < Double. */
-export function arith(rt: Interpreter, op: string, a: Num, b: Num): Value {
+export function arith(rt: RuntimeContext, op: string, a: Num, b: Num): Value {
   const r = Math.max(numRank(a), numRank(b));
   if (r === 0) {
     const x = a as number;
@@ -217,7 +218,7 @@ export function arith(rt: Interpreter, op: string, a: Num, b: Num): Value {
       case "*":
         return Math.imul(x, y);
       case "/":
-        if (y === 0) rt.throwApex("MathException", "Divide by 0");
+        if (y === 0) throwApex(rt, "MathException", "Divide by 0");
         return toInt32(Math.trunc(x / y));
     }
   }
@@ -232,7 +233,7 @@ export function arith(rt: Interpreter, op: string, a: Num, b: Num): Value {
       case "*":
         return toLong(x * y);
       case "/":
-        if (y === 0n) rt.throwApex("MathException", "Divide by 0");
+        if (y === 0n) throwApex(rt, "MathException", "Divide by 0");
         return toLong(x / y);
     }
   }
@@ -247,7 +248,7 @@ export function arith(rt: Interpreter, op: string, a: Num, b: Num): Value {
       case "*":
         return new ApexDouble(x * y);
       case "/":
-        if (y === 0) rt.throwApex("MathException", "Divide by 0");
+        if (y === 0) throwApex(rt, "MathException", "Divide by 0");
         return new ApexDouble(x / y);
     }
   }
@@ -261,7 +262,7 @@ export function arith(rt: Interpreter, op: string, a: Num, b: Num): Value {
     case "*":
       return new ApexDecimal(x.d.mul(y.d), x.scale + y.scale);
     case "/":
-      if (y.d.isZero()) rt.throwApex("MathException", "Divide by 0");
+      if (y.d.isZero()) throwApex(rt, "MathException", "Divide by 0");
       return decDivide(x, y);
   }
   throw new Error(`unknown operator ${op}`);
