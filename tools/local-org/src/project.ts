@@ -8,7 +8,6 @@ import { parseClassFileCached, pruneCache } from "./parse/cache.js";
 import type { TypeDecl } from "./parse/ast.js";
 import { Interpreter } from "./interpreter/interpreter.js";
 import { Schema } from "./data/schema.js";
-import { DataEngine } from "./data/engine.js";
 import type { NamedCredentialConfig } from "./stdlib/http.js";
 import { ApexDecimal, type Value } from "./runtime/values.js";
 
@@ -73,7 +72,6 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   }
   for (const od of objectDirs) schema.loadObjectsFolder(od);
   const rt = new Interpreter(schema);
-  rt.data = new DataEngine(rt);
   const xml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,

@@ -1,19 +1,18 @@
-// The in-memory org database: records, ids, field access on SObjects, DML and the
-// entry point for SOQL.
+// Records as Apex sees them: field access on SObjects, DML with the platform's checks and
+// errors, the seeded org, custom settings, describe tokens and the entry point for SOQL.
 import type { Loc, SoqlQuery, Expr } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexThrow } from "../runtime/errors.js";
-import { ApexDatetime, ApexDecimal, ApexList, Dec, NativeObject, SObjectValue, type Value } from "../runtime/values.js";
-import { makeId, normalizeId } from "../runtime/ids.js";
-import { NOT_FOUND, type Result } from "../stdlib/registry.js";
-import { ORG_ID, PROFILE_ID, USER_ID, currentUserId } from "../stdlib/system.js";
+import type { RuntimeContext } from "../runtime/context.js";
+import { coerce, fieldType, runtimeTypeName } from "../runtime/conversion.js";
 import type { FieldDescribe, SObjectDescribe } from "../runtime/describe.js";
+import { ApexThrow, newException, throwApex, unsupported } from "../runtime/errors.js";
+import { countLimit } from "../runtime/governor.js";
+import { ApexDatetime, ApexDecimal, ApexList, Dec, NativeObject, SObjectValue, type Value } from "../runtime/values.js";
+import { ORG_ID, PROFILE_ID, USER_ID, currentUserId } from "./fixed-ids.js";
+import type { Schema } from "./schema.js";
 import { runQuery } from "./soql.js";
-import { evaluateRule, type ValidationRule } from "./formula.js";
-import { throwApex, unsupported, newException } from "../runtime/errors.js";
-import { coerce, runtimeTypeName, fieldType } from "../runtime/conversion.js";
-
-export type StoredRecord = Map<string, Value>;
+import { RecordStore, type StoredRecord } from "./store.js";
+import { DescribeTokens } from "./tokens.js";
+import { evaluateRule, type ValidationRule } from "./validation-rules.js";
 
 export interface DmlError {
   message: string;
@@ -32,21 +31,23 @@ export interface DmlRowResult {
 
 type DmlOp = "insert" | "update" | "upsert" | "delete" | "undelete" | "merge";
 
-export class DataEngine {
-  /** Records by lower-case object name, then by 18-character id. */
-  tables = new Map<string, Map<string, StoredRecord>>();
-  private counter = 0;
+export class DataEngine extends RecordStore {
   private stdPricebookId: string | null = null;
   readonly validationRules = new Map<string, ValidationRule[]>();
+  private readonly tokens = new DescribeTokens();
 
-  constructor(readonly rt: Interpreter) {
+  constructor(
+    schema: Schema,
+    readonly runtime: RuntimeContext
+  ) {
+    super(schema);
     this.seed();
   }
 
   /** The org, the running user and the standard profiles exist before any test data. */
   private seed() {
     const put = (objName: string, id: string, fields: Record<string, Value>) => {
-      const obj = this.rt.schema.get(objName)!;
+      const obj = this.schema.get(objName)!;
       const rec: StoredRecord = new Map<string, Value>([["id", id]]);
       for (const [k, v] of Object.entries(fields)) rec.set(k.toLowerCase(), v);
       this.stampNew(rec);
@@ -71,51 +72,9 @@ export class DataEngine {
     });
   }
 
-  nextId(prefix: string): string {
-    return makeId(prefix, ++this.counter);
-  }
-
-  table(obj: SObjectDescribe): Map<string, StoredRecord> {
-    const k = obj.name.toLowerCase();
-    let t = this.tables.get(k);
-    if (!t) this.tables.set(k, (t = new Map()));
-    return t;
-  }
-
-  findById(id: string): { obj: SObjectDescribe; rec: StoredRecord } | null {
-    const obj = this.rt.schema.byPrefix(id.slice(0, 3));
-    if (!obj) return null;
-    const rec = this.tables.get(obj.name.toLowerCase())?.get(id);
-    return rec ? { obj, rec } : null;
-  }
-
-  snapshot(): Map<string, Map<string, StoredRecord>> {
-    const copy = new Map<string, Map<string, StoredRecord>>();
-    for (const [k, t] of this.tables) {
-      const tc = new Map<string, StoredRecord>();
-      for (const [id, r] of t) tc.set(id, new Map(r));
-      copy.set(k, tc);
-    }
-    return copy;
-  }
-
-  restore(snap: Map<string, Map<string, StoredRecord>>, counter?: number) {
-    this.tables = new Map();
-    for (const [k, t] of snap) {
-      const tc = new Map<string, StoredRecord>();
-      for (const [id, r] of t) tc.set(id, new Map(r));
-      this.tables.set(k, tc);
-    }
-    if (counter !== undefined) this.counter = counter;
-  }
-
-  get idCounter() {
-    return this.counter;
-  }
-
   standardPricebookId(): string {
     if (this.stdPricebookId) return this.stdPricebookId;
-    const pb = this.rt.schema.get("Pricebook2")!;
+    const pb = this.schema.get("Pricebook2")!;
     const id = this.nextId(pb.keyPrefix);
     const rec: StoredRecord = new Map<string, Value>([
       ["id", id],
@@ -144,13 +103,13 @@ export class DataEngine {
   }
 
   sobjectTypeToken(obj: SObjectDescribe): NativeObject {
-    return this.rt.describeTokens.objToken(obj);
+    return this.tokens.objectToken(obj);
   }
 
-  fieldToken(obj: SObjectDescribe, key: string): Result {
+  /** The token of a field by lower-case name; null when the object has no such field. */
+  fieldToken(obj: SObjectDescribe, key: string): NativeObject | null {
     const f = obj.fields.get(key);
-    if (!f) return NOT_FOUND;
-    return this.rt.describeTokens.fieldToken(obj, f);
+    return f ? this.tokens.fieldToken(obj, f) : null;
   }
 
   private parentField(obj: SObjectDescribe, relLower: string): FieldDescribe | undefined {
@@ -161,7 +120,7 @@ export class DataEngine {
 
   private notQueried(rec: SObjectValue, name: string): never {
     throwApex(
-      this.rt,
+      this.runtime,
       "SObjectException",
       `SObject row was retrieved via SOQL without querying the requested field: ${rec.type.name}.${name}`
     );
@@ -181,7 +140,7 @@ export class DataEngine {
         this.notQueried(rec, pf?.relationshipName ?? child!.name);
       return rec.fields.get(key) ?? null;
     }
-    unsupported(this.rt, `field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
+    unsupported(this.runtime, `field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
   }
 
   setField(rec: SObjectValue, name: string, v: Value, loc: Loc): Value {
@@ -189,21 +148,21 @@ export class DataEngine {
     const f = rec.type.fields.get(key);
     if (f) {
       if (f.systemField && key !== "id") {
-        throwApex(this.rt, "SObjectException", `Field ${f.name} is not editable`);
+        throwApex(this.runtime, "SObjectException", `Field ${f.name} is not editable`);
       }
-      const cv = coerce(this.rt, v, fieldType(f));
+      const cv = coerce(this.runtime, v, fieldType(f));
       rec.fields.set(key, cv);
       rec.readable?.add(key);
       return cv;
     }
     const pf = this.parentField(rec.type, key);
     if (pf) {
-      if (v !== null && !(v instanceof SObjectValue)) coerce(this.rt, v, { kind: "sobject", obj: null });
+      if (v !== null && !(v instanceof SObjectValue)) coerce(this.runtime, v, { kind: "sobject", obj: null });
       rec.fields.set(key, v);
       rec.readable?.add(key);
       return v;
     }
-    unsupported(this.rt, `field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
+    unsupported(this.runtime, `field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
   }
 
   cloneRecord(rec: SObjectValue, preserveId: boolean): SObjectValue {
@@ -219,21 +178,21 @@ export class DataEngine {
   // ---- SOQL ----
 
   query(q: SoqlQuery, bind: (e: Expr) => Value, loc: Loc): Value {
-    return runQuery(this, q, bind, loc);
+    return runQuery(this, this.runtime, q, bind, loc);
   }
 
   // ---- DML ----
 
   private records(v: Value, loc: Loc): SObjectValue[] {
-    if (v === null) throwApex(this.rt, "DmlException", "Argument cannot be null");
+    if (v === null) throwApex(this.runtime, "DmlException", "Argument cannot be null");
     if (v instanceof SObjectValue) return [v];
     if (v instanceof ApexList) {
       return v.items.map((x) => {
-        if (!(x instanceof SObjectValue)) throwApex(this.rt, "DmlException", "Argument cannot be null");
+        if (!(x instanceof SObjectValue)) throwApex(this.runtime, "DmlException", "Argument cannot be null");
         return x;
       });
     }
-    unsupported(this.rt, `DML on ${runtimeTypeName(v)}`, loc);
+    unsupported(this.runtime, `DML on ${runtimeTypeName(v)}`, loc);
   }
 
   /** A DML statement: all or none, throwing DmlException on the first failure. */
@@ -256,8 +215,8 @@ export class DataEngine {
     }[op];
     const fields = first.fields.length ? `: [${first.fields.join(", ")}]` : ": []";
     const ex = newException(
-      this.rt,
-      this.rt.systemTypes.exception("DmlException"),
+      this.runtime,
+      this.runtime.systemTypes.exception("DmlException"),
       `${verb} failed. First exception on row ${failed}; first error: ${first.statusCode}, ${first.message}${fields}`
     );
     ex.ex!.dmlErrors = results.flatMap((r, i) => r.errors.slice(0, 1).map((e) => ({ ...e, index: i })));
@@ -266,22 +225,26 @@ export class DataEngine {
 
   /** Runs DML on records. With allOrNone, nothing is saved when any row fails. */
   dml(op: DmlOp, recs: SObjectValue[], extField: string | null, allOrNone: boolean, loc: Loc): DmlRowResult[] {
-    if (op === "undelete" || op === "merge") unsupported(this.rt, op, loc);
+    if (op === "undelete" || op === "merge") unsupported(this.runtime, op, loc);
     if ((op === "insert" || op === "upsert") && new Set(recs).size !== recs.length)
-      throwApex(this.rt, "ListException", "Before Insert or Upsert list must not have two identically equal elements");
+      throwApex(
+        this.runtime,
+        "ListException",
+        "Before Insert or Upsert list must not have two identically equal elements"
+      );
     if (op !== "insert") {
       const seen = new Set<string>();
       for (const r of recs) {
         const id = r.fields.get("id");
         if (typeof id !== "string") continue;
-        if (seen.has(id)) throwApex(this.rt, "ListException", `Duplicate id in list: ${id}`);
+        if (seen.has(id)) throwApex(this.runtime, "ListException", `Duplicate id in list: ${id}`);
         seen.add(id);
       }
     }
-    this.rt.transaction.limits.count(this.rt, "dmlStatements");
-    this.rt.transaction.limits.count(this.rt, "dmlRows", recs.length);
+    countLimit(this.runtime, "dmlStatements");
+    countLimit(this.runtime, "dmlRows", recs.length);
     const before = this.snapshot();
-    const counter = this.counter;
+    const counter = this.idCounter;
     const results: DmlRowResult[] = [];
     const assigned: [SObjectValue, string][] = [];
     for (let i = 0; i < recs.length; i++) {
@@ -306,7 +269,7 @@ export class DataEngine {
       r.fields.set("id", id);
       r.readable?.add("id");
     }
-    this.rt.transaction.uncommittedDml = true;
+    this.runtime.transaction.uncommittedDml = true;
     return results;
   }
 
@@ -414,8 +377,8 @@ export class DataEngine {
   /** Values the platform computes: names, Opportunity stage flags, line item lookups. */
   private derive(obj: SObjectDescribe, rec: StoredRecord) {
     const n = obj.name;
-    if (obj.fields.has("ownerid") && !rec.get("ownerid")) rec.set("ownerid", currentUserId(this.rt));
-    if (n === "Case" && !rec.get("casenumber")) rec.set("casenumber", String(1000 + this.counter).padStart(8, "0"));
+    if (obj.fields.has("ownerid") && !rec.get("ownerid")) rec.set("ownerid", currentUserId(this.runtime.transaction));
+    if (n === "Case" && !rec.get("casenumber")) rec.set("casenumber", String(1000 + this.idCounter).padStart(8, "0"));
     if (n === "Case") rec.set("isclosed", rec.get("status") === "Closed");
     if (n === "Task") rec.set("isclosed", rec.get("status") === "Completed");
     if (n === "Contact" || n === "User" || n === "Lead") {
@@ -503,7 +466,7 @@ export class DataEngine {
       }
     }
     for (const rule of this.validationRules.get(obj.name.toLowerCase()) ?? []) {
-      if (evaluateRule(this.rt, rule, obj, rec, old)) {
+      if (evaluateRule(this.runtime, rule, obj, rec, old)) {
         rowError(
           "FIELD_CUSTOM_VALIDATION_EXCEPTION",
           rule.errorMessage,
@@ -516,7 +479,7 @@ export class DataEngine {
 
   private cascadeDelete(obj: SObjectDescribe, id: string) {
     for (const [, rel] of obj.childRelationships) {
-      const child = this.rt.schema.get(rel.childObject)!;
+      const child = this.schema.get(rel.childObject)!;
       const f = child.fields.get(rel.field.toLowerCase())!;
       // Master-detail children go with their parent, and so do the standard children the
       // platform deletes along (an Account's contacts, opportunities, cases and tasks).
@@ -540,12 +503,6 @@ export class DataEngine {
       if (name !== null && r.get("name") === name) return this.toValue(obj, r);
     }
     return null;
-  }
-
-  toValue(obj: SObjectDescribe, r: StoredRecord): SObjectValue {
-    const v = new SObjectValue(obj);
-    for (const [k, x] of r) v.fields.set(k, x);
-    return v;
   }
 
   orgId() {
@@ -581,13 +538,4 @@ function sameValue(a: Value, b: Value, f: FieldDescribe): boolean {
     return f.type === "id" || f.type === "reference" || f.caseSensitive ? a === b : a.toLowerCase() === b.toLowerCase();
   }
   return String(a) === String(b);
-}
-
-export function idOf(v: Value): string | null {
-  if (typeof v === "string") return normalizeId(v);
-  if (v instanceof SObjectValue) {
-    const id = v.fields.get("id");
-    return typeof id === "string" ? id : null;
-  }
-  return null;
 }

@@ -13,37 +13,45 @@ import {
 } from "../runtime/values.js";
 import { setItems } from "../runtime/operators.js";
 import { normalizeId } from "../runtime/ids.js";
-import type { DataEngine, StoredRecord } from "./engine.js";
+import type { RuntimeContext } from "../runtime/context.js";
+import type { RecordStore, StoredRecord } from "./store.js";
 import { fieldDescribe, type FieldDescribe, type SObjectDescribe } from "../runtime/describe.js";
 import { throwApex, unsupported } from "../runtime/errors.js";
+import { countLimit } from "../runtime/governor.js";
 
 const DAY = 86400000;
 
 interface Ctx {
-  eng: DataEngine;
+  store: RecordStore;
+  rt: RuntimeContext;
   bind: (e: Expr) => Value;
   loc: Loc;
 }
 
-export function runQuery(eng: DataEngine, q: SoqlQuery, bind: (e: Expr) => Value, loc: Loc): Value {
-  const rt: DataEngine["rt"] = eng.rt;
-  rt.transaction.limits.count(rt, "queries");
-  const ctx: Ctx = { eng, bind, loc };
-  const found = rt.schema.get(q.from);
+export function runQuery(
+  store: RecordStore,
+  rt: RuntimeContext,
+  q: SoqlQuery,
+  bind: (e: Expr) => Value,
+  loc: Loc
+): Value {
+  countLimit(rt, "queries");
+  const ctx: Ctx = { store, rt, bind, loc };
+  const found = store.schema.get(q.from);
   if (!found) throwApex(rt, "QueryException", `sObject type '${q.from}' is not supported.`);
   const obj: SObjectDescribe = found;
   validate(ctx, obj, q);
-  let rows = [...eng.table(obj).values()];
+  let rows = [...store.table(obj).values()];
   if (q.where) rows = rows.filter((r) => matches(ctx, obj, r, q.where!));
   const isAgg = q.groupBy || q.select.some((s) => s.kind === "agg");
   if (q.select.length === 1 && q.select[0].kind === "countAll" && !q.groupBy) {
-    rt.transaction.limits.count(rt, "queryRows", rows.length);
+    countLimit(rt, "queryRows", rows.length);
     return rows.length;
   }
   if (isAgg) return aggregate(ctx, obj, q, rows);
   sortRows(ctx, obj, rows, q);
   rows = page(ctx, rows, q);
-  rt.transaction.limits.count(rt, "queryRows", rows.length);
+  countLimit(rt, "queryRows", rows.length);
   const list = new ApexList(
     { kind: "sobject", obj },
     rows.map((r) => build(ctx, obj, r, q))
@@ -63,7 +71,7 @@ function validate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery) {
     if (c.kind === "and" || c.kind === "or") c.items.forEach((i) => cond(o, i));
     else if (c.kind === "not") cond(o, c.item);
     else {
-      if (c.fn) unsupported(ctx.eng.rt, `SOQL function ${c.fn}() in WHERE`, ctx.loc);
+      if (c.fn) unsupported(ctx.rt, `SOQL function ${c.fn}() in WHERE`, ctx.loc);
       check(o, c.path);
       const values = c.value.kind === "list" ? c.value.values : [c.value];
       for (const v of values) if (v.kind === "dateLiteral") dateRange(ctx, v.name, v.n);
@@ -102,9 +110,8 @@ function page<T>(ctx: Ctx, rows: T[], q: SoqlQuery): T[] {
 /** The child relationship a subquery names, and the child object it reaches. */
 function childRelationship(ctx: Ctx, obj: SObjectDescribe, name: string) {
   const rel = obj.childRelationships.get(name.toLowerCase());
-  if (!rel)
-    throwApex(ctx.eng.rt, "QueryException", `Didn't understand relationship '${name}' in FROM part of query call`);
-  return { rel, child: ctx.eng.rt.schema.get(rel.childObject)! };
+  if (!rel) throwApex(ctx.rt, "QueryException", `Didn't understand relationship '${name}' in FROM part of query call`);
+  return { rel, child: ctx.store.schema.get(rel.childObject)! };
 }
 
 function relField(obj: SObjectDescribe, rel: string): FieldDescribe | undefined {
@@ -121,18 +128,18 @@ function resolve(ctx: Ctx, obj: SObjectDescribe, rec: StoredRecord, path: string
   if (parts.length > 1 && parts[0].toLowerCase() === obj.name.toLowerCase()) parts = parts.slice(1);
   for (let i = 0; i < parts.length - 1; i++) {
     const rf = relField(o, parts[i]);
-    if (!rf) throwApex(ctx.eng.rt, "QueryException", `Didn't understand relationship '${parts[i]}' in field path`);
+    if (!rf) throwApex(ctx.rt, "QueryException", `Didn't understand relationship '${parts[i]}' in field path`);
     const id: Value = r ? (r.get(rf.name.toLowerCase()) ?? null) : null;
     const target: { obj: SObjectDescribe; rec: StoredRecord } | null =
-      typeof id === "string" ? ctx.eng.findById(id) : null;
-    const nextObj = target?.obj ?? ctx.eng.rt.schema.get(rf.referenceTo[0]);
-    if (!nextObj) unsupported(ctx.eng.rt, `relationship ${parts[i]}`, ctx.loc);
+      typeof id === "string" ? ctx.store.findById(id) : null;
+    const nextObj = target?.obj ?? ctx.store.schema.get(rf.referenceTo[0]);
+    if (!nextObj) unsupported(ctx.rt, `relationship ${parts[i]}`, ctx.loc);
     o = nextObj;
     r = target?.rec ?? null;
   }
   const last = parts[parts.length - 1];
   const f = o.fields.get(last.toLowerCase());
-  if (!f) throwApex(ctx.eng.rt, "QueryException", `No such column '${last}' on entity '${o.name}'`);
+  if (!f) throwApex(ctx.rt, "QueryException", `No such column '${last}' on entity '${o.name}'`);
   return { v: r ? (r.get(f.name.toLowerCase()) ?? null) : null, f };
 }
 
@@ -147,7 +154,7 @@ function matches(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, c: SoqlCond): 
     case "not":
       return !matches(ctx, obj, r, c.item);
     case "cmp": {
-      if (c.fn) unsupported(ctx.eng.rt, `SOQL function ${c.fn}() in WHERE`, ctx.loc);
+      if (c.fn) unsupported(ctx.rt, `SOQL function ${c.fn}() in WHERE`, ctx.loc);
       const { v, f } = resolve(ctx, obj, r, c.path);
       return compare(ctx, v, f, c.op, c.value);
     }
@@ -204,15 +211,15 @@ function literalValue(ctx: Ctx, sv: SoqlValue, f: FieldDescribe): Value[] {
       // Semi-join: the values of the subquery's single field, e.g. Id IN (SELECT AccountId FROM Contact).
       const q = sv.query;
       const sel = q.select[0];
-      const obj = ctx.eng.rt.schema.get(q.from);
+      const obj = ctx.store.schema.get(q.from);
       if (!obj || q.select.length !== 1 || sel.kind !== "field")
-        unsupported(ctx.eng.rt, "this semi-join subquery", ctx.loc);
-      let rows = [...ctx.eng.table(obj).values()];
+        unsupported(ctx.rt, "this semi-join subquery", ctx.loc);
+      let rows = [...ctx.store.table(obj).values()];
       if (q.where) rows = rows.filter((r) => matches(ctx, obj, r, q.where!));
       return rows.map((r) => resolve(ctx, obj, r, sel.path).v);
     }
     case "dateLiteral":
-      unsupported(ctx.eng.rt, `date literal ${sv.name} outside a comparison`, ctx.loc);
+      unsupported(ctx.rt, `date literal ${sv.name} outside a comparison`, ctx.loc);
   }
   return [];
 }
@@ -246,7 +253,7 @@ function dateRange(ctx: Ctx, name: string, n: number): [number, number] {
     case "NEXT_YEAR":
       return [Date.UTC(y + 1, 0, 1), Date.UTC(y + 2, 0, 1)];
   }
-  unsupported(ctx.eng.rt, `SOQL date literal ${name}`, ctx.loc);
+  unsupported(ctx.rt, `SOQL date literal ${name}`, ctx.loc);
 }
 
 function likeRegex(pattern: string): RegExp {
@@ -318,7 +325,7 @@ function compare(ctx: Ctx, v: Value, f: FieldDescribe, op: string, sv: SoqlValue
       return op === "includes" ? any : !any;
     }
   }
-  unsupported(ctx.eng.rt, `SOQL operator ${op}`, ctx.loc);
+  unsupported(ctx.rt, `SOQL operator ${op}`, ctx.loc);
 }
 
 // ---- ORDER BY ----
@@ -359,11 +366,11 @@ function build(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, q: SoqlQuery): S
     if (item.kind === "field") setPath(ctx, obj, r, out, item.path);
     else if (item.kind === "subquery") {
       const { rel, child } = childRelationship(ctx, obj, item.query.from);
-      let kids = [...ctx.eng.table(child).values()].filter((c) => c.get(rel.field.toLowerCase()) === r.get("id"));
+      let kids = [...ctx.store.table(child).values()].filter((c) => c.get(rel.field.toLowerCase()) === r.get("id"));
       if (item.query.where) kids = kids.filter((c) => matches(ctx, child, c, item.query.where!));
       sortRows(ctx, child, kids, item.query);
       kids = page(ctx, kids, item.query);
-      ctx.eng.rt.transaction.limits.count(ctx.eng.rt, "queryRows", kids.length);
+      countLimit(ctx.rt, "queryRows", kids.length);
       const key = rel.name.toLowerCase();
       // A parent with no children reads as an empty list.
       out.fields.set(
@@ -374,7 +381,7 @@ function build(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, q: SoqlQuery): S
         )
       );
       out.readable.add(key);
-    } else unsupported(ctx.eng.rt, "aggregate functions mixed with plain fields without GROUP BY", ctx.loc);
+    } else unsupported(ctx.rt, "aggregate functions mixed with plain fields without GROUP BY", ctx.loc);
   }
   return out;
 }
@@ -384,18 +391,18 @@ function setPath(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, out: SObjectVa
   if (parts.length > 1 && parts[0].toLowerCase() === obj.name.toLowerCase()) parts = parts.slice(1);
   if (parts.length === 1) {
     const f = obj.fields.get(parts[0].toLowerCase());
-    if (!f) throwApex(ctx.eng.rt, "QueryException", `No such column '${parts[0]}' on entity '${obj.name}'`);
+    if (!f) throwApex(ctx.rt, "QueryException", `No such column '${parts[0]}' on entity '${obj.name}'`);
     const k = f.name.toLowerCase();
     out.fields.set(k, r.get(k) ?? null);
     out.readable!.add(k);
     return;
   }
   const rf = relField(obj, parts[0]);
-  if (!rf) throwApex(ctx.eng.rt, "QueryException", `Didn't understand relationship '${parts[0]}' in field path`);
+  if (!rf) throwApex(ctx.rt, "QueryException", `Didn't understand relationship '${parts[0]}' in field path`);
   const relKey = rf.relationshipName!.toLowerCase();
   out.readable!.add(relKey);
   const id = r.get(rf.name.toLowerCase());
-  const target = typeof id === "string" ? ctx.eng.findById(id) : null;
+  const target = typeof id === "string" ? ctx.store.findById(id) : null;
   if (!target) {
     if (!out.fields.has(relKey)) out.fields.set(relKey, null);
     return;
@@ -413,7 +420,7 @@ function setPath(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, out: SObjectVa
 // ---- aggregates ----
 
 function aggregate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery, rows: StoredRecord[]): Value {
-  const rt = ctx.eng.rt;
+  const rt = ctx.rt;
   const groups = new Map<string, StoredRecord[]>();
   const gb = q.groupBy ?? [];
   for (const r of rows) {
@@ -428,7 +435,7 @@ function aggregate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery, rows: StoredRec
     groups.set(k, list);
   }
   if (gb.length === 0 && groups.size === 0) groups.set("[]", []);
-  const arType = rt.schema.aggregateResult;
+  const arType = ctx.store.schema.aggregateResult;
   const results: SObjectValue[] = [];
   for (const members of groups.values()) {
     const ar = new SObjectValue(arType);
@@ -472,7 +479,7 @@ function aggregate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery, rows: StoredRec
   }
   const limited = page(ctx, results, q);
   results.splice(0, results.length, ...limited);
-  rt.transaction.limits.count(rt, "queryRows", rows.length);
+  countLimit(rt, "queryRows", rows.length);
   const list = new ApexList({ kind: "sobject", obj: arType }, results);
   list.fromQuery = true;
   return list;
@@ -504,7 +511,7 @@ function havingMatches(ctx: Ctx, obj: SObjectDescribe, members: StoredRecord[], 
       const vals = c.path.length
         ? members.map((m) => resolve(ctx, obj, m, c.path).v).filter((v) => v !== null)
         : members.map(() => 1 as Value);
-      const v = aggValue(ctx.eng.rt, c.fn, vals, ctx.loc);
+      const v = aggValue(ctx.rt, c.fn, vals, ctx.loc);
       const numberField = { ...obj.fields.get("id")!, type: "double" as const };
       return compare(ctx, v, numberField, c.op, c.value);
     }
@@ -518,7 +525,7 @@ function setAgg(t: SObjectDescribe, ar: SObjectValue, name: string, v: Value) {
   ar.fields.set(k, v);
 }
 
-function aggValue(rt: DataEngine["rt"], fn: string, vals: Value[], loc: Loc): Value {
+function aggValue(rt: RuntimeContext, fn: string, vals: Value[], loc: Loc): Value {
   switch (fn) {
     case "count":
       return vals.length;

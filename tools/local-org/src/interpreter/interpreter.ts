@@ -54,13 +54,13 @@ import {
   type RType,
   type Value
 } from "../runtime/values.js";
-import type { FieldDescribe, SObjectDescribe } from "../runtime/describe.js";
 import type { Schema } from "../data/schema.js";
-import type { DataEngine } from "../data/engine.js";
+import { DataEngine } from "../data/engine.js";
 import { Stdlib, NOT_FOUND } from "../stdlib/registry.js";
 import { collectionAdd, mapPut } from "../stdlib/collections.js";
 import type { NamedCredentialConfig } from "../stdlib/http.js";
 import * as typing from "./typing.js";
+import { countLimit, tickCpu } from "../runtime/governor.js";
 
 type Completion = { kind: "break" } | { kind: "continue" } | { kind: "return"; value: Value } | undefined;
 const BREAK: Completion = { kind: "break" };
@@ -101,7 +101,7 @@ export class Interpreter implements RuntimeContext {
   /** Covered lines per top-level class name. */
   readonly covered = new Map<string, Set<number>>();
   readonly stdlib: Stdlib;
-  data!: DataEngine;
+  readonly data: DataEngine;
   /** Named Credentials by lower-case name, from metadata and the caller's configuration. */
   readonly namedCredentials = new Map<string, NamedCredentialConfig>();
   /** Classes whose source could not be parsed, by lower-case name. */
@@ -111,12 +111,9 @@ export class Interpreter implements RuntimeContext {
   /** External credential parameter values by lower-case `Credential.Parameter`. */
   readonly credentials = new Map<string, string>();
   readonly typeCache = new WeakMap<TypeRef, RType>();
-  describeTokens!: {
-    objToken(obj: SObjectDescribe): NativeObject;
-    fieldToken(obj: SObjectDescribe, f: FieldDescribe): NativeObject;
-  };
 
   constructor(readonly schema: Schema) {
+    this.data = new DataEngine(schema, this);
     this.stdlib = new Stdlib(this);
   }
 
@@ -613,7 +610,7 @@ export class Interpreter implements RuntimeContext {
     const frame: Frame = { cls: ci, method: m.name, thisObj, scopes: [new Map()], line: m.line, accessor: null };
     this.bindParams(m, ci, args, frame);
     this.pushFrame(frame);
-    this.transaction.limits.tickCpu(this);
+    tickCpu(this);
     try {
       const c = this.execBlock(m.body, frame);
       if (c && c.kind === "return") {
@@ -643,7 +640,7 @@ export class Interpreter implements RuntimeContext {
         "AsyncException",
         "Future method cannot be called from a future or batch method: " + `${ci.name}.${m.name}`
       );
-    this.transaction.limits.count(this, "futureCalls");
+    countLimit(this, "futureCalls");
     const job: AsyncJob = {
       kind: "future",
       run: () => {
@@ -743,7 +740,7 @@ export class Interpreter implements RuntimeContext {
           const c = this.execScoped(s.body, frame);
           if (c === BREAK) break;
           if (c && c.kind === "return") return c;
-          this.transaction.limits.tickCpu(this);
+          tickCpu(this);
         }
         return undefined;
       case "DoWhile":
@@ -751,7 +748,7 @@ export class Interpreter implements RuntimeContext {
           const c = this.execScoped(s.body, frame);
           if (c === BREAK) break;
           if (c && c.kind === "return") return c;
-          this.transaction.limits.tickCpu(this);
+          tickCpu(this);
         } while (this.truthy(this.eval(s.cond, frame), s));
         return undefined;
       case "For": {
@@ -766,7 +763,7 @@ export class Interpreter implements RuntimeContext {
             if (c === BREAK) break;
             if (c && c.kind === "return") return c;
             for (const u of s.update) this.eval(u, frame);
-            this.transaction.limits.tickCpu(this);
+            tickCpu(this);
           }
         } finally {
           frame.scopes.pop();
@@ -802,7 +799,7 @@ export class Interpreter implements RuntimeContext {
             }
             if (c === BREAK) break;
             if (c && c.kind === "return") return c;
-            this.transaction.limits.tickCpu(this);
+            tickCpu(this);
           }
         } finally {
           if (guarded) guarded.iterating--;
@@ -859,7 +856,7 @@ export class Interpreter implements RuntimeContext {
     const out: Value[] = [];
     while (this.callObjectMethod(it, "hasNext", [], loc) === true) {
       out.push(this.callObjectMethod(it, "next", [], loc));
-      this.transaction.limits.tickCpu(this);
+      tickCpu(this);
     }
     return out;
   }
@@ -1630,5 +1627,3 @@ export class Interpreter implements RuntimeContext {
     return this.stdlib.nativeToString(v);
   }
 }
-
-export type { SObjectDescribe };

@@ -28,19 +28,8 @@ const DISPLAY_TYPES: Record<string, string> = {
 };
 
 export function installDescribe(rt: Interpreter, lib: Stdlib) {
-  const objTokens = new Map<SObjectDescribe, NativeObject>();
-  const fieldTokens = new Map<FieldDescribe, NativeObject>();
-  const objToken = (obj: SObjectDescribe) => {
-    let t = objTokens.get(obj);
-    if (!t) objTokens.set(obj, (t = new NativeObject("SObjectType", { obj })));
-    return t;
-  };
-  const fieldToken = (obj: SObjectDescribe, f: FieldDescribe) => {
-    let t = fieldTokens.get(f);
-    if (!t) fieldTokens.set(f, (t = new NativeObject("SObjectField", { obj, f })));
-    return t;
-  };
-  rt.describeTokens = { objToken, fieldToken };
+  const objToken = (obj: SObjectDescribe) => rt.data.sobjectTypeToken(obj);
+  const fieldToken = (obj: SObjectDescribe, f: FieldDescribe) => rt.data.fieldToken(obj, f.name.toLowerCase())!;
   const objOf = (o: NativeObject) => o.data.obj as SObjectDescribe;
   const fOf = (o: NativeObject) => o.data.f as FieldDescribe;
   const describeObj = (obj: SObjectDescribe) => new NativeObject("DescribeSObjectResult", { obj });

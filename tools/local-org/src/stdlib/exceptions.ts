@@ -1,6 +1,6 @@
 // The methods of exceptions (getMessage, getDmlFields, ...) and the methods every object has.
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexList, ApexObject, type Value } from "../runtime/values.js";
+import { ApexList, ApexObject, NativeObject, type Value } from "../runtime/values.js";
 import { prim } from "../runtime/types.js";
 import { str } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
@@ -40,7 +40,7 @@ export function installExceptions(rt: Interpreter, lib: Stdlib) {
       const tokens = obj ? e.fields.map((f) => rt.data.fieldToken(obj, f.toLowerCase())) : [];
       return new ApexList(
         { kind: "native", name: "SObjectField" },
-        tokens.filter((t): t is Value => typeof t !== "symbol")
+        tokens.filter((t): t is NativeObject => t !== null)
       );
     }
   });

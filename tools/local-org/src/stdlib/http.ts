@@ -7,6 +7,7 @@ import { ApexBlob, ApexList, ApexObject, NativeObject, type Value } from "../run
 import { str } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { countLimit } from "../runtime/governor.js";
 
 export interface NamedCredentialConfig {
   /** Base URL; `callout:Name/path` becomes `<url>/path`. */
@@ -105,7 +106,7 @@ function send(rt: Interpreter, request: Value, loc: Loc): Value {
       "You have uncommitted work pending. Please commit or rollback before calling out"
     );
   }
-  rt.transaction.limits.count(rt, "callouts");
+  countLimit(rt, "callouts");
   if (!r.endpoint) throwApex(rt, "CalloutException", "Endpoint URL is not set");
   if (rt.transaction.test) {
     const mock = rt.transaction.test.mock;

@@ -234,7 +234,7 @@ export class Stdlib {
     if (t.kind === "sobject" && t.obj) {
       const f = this.props.get("sobjecttype-static")?.get(key);
       if (f) return f(new TypeValue(t), loc, key);
-      return this.rt.data.fieldToken(t.obj, key);
+      return this.rt.data.fieldToken(t.obj, key) ?? NOT_FOUND;
     }
     const props = this.staticProps.get(typeName(t).toLowerCase());
     const f = props?.get(key) ?? props?.get("*");

@@ -18,7 +18,7 @@ import { mapEntries, str } from "../runtime/operators.js";
 import type { DmlRowResult } from "../data/engine.js";
 import type { SObjectDescribe } from "../runtime/describe.js";
 import { mapPut } from "./collections.js";
-import { ORG_ID, PROFILE_ID, USER_ID } from "./system.js";
+import { ORG_ID, PROFILE_ID, USER_ID } from "../data/fixed-ids.js";
 import type { Stdlib } from "./registry.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { runtimeTypeName } from "../runtime/conversion.js";

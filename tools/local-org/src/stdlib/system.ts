@@ -21,17 +21,10 @@ import {
 import { hashKey, looseEquals, str } from "../runtime/operators.js";
 import { LIMITS, Limits } from "../runtime/limits.js";
 import type { Stdlib } from "./registry.js";
-import { checksum } from "../runtime/ids.js";
+import { ORG_ID, PROFILE_ID, currentUserId } from "../data/fixed-ids.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { isInstance, runtimeTypeName } from "../runtime/conversion.js";
-
-function withChecksum(id15: string): string {
-  return id15 + checksum(id15);
-}
-
-export const ORG_ID = withChecksum("00D000000000001");
-export const USER_ID = withChecksum("005000000000001");
-export const PROFILE_ID = withChecksum("00e000000000001");
+import { countLimit } from "../runtime/governor.js";
 
 /** Assertions compare with equals(): strings (also inside collections) are case-sensitive. */
 function assertEq(rt: Interpreter, a: Value, b: Value): boolean {
@@ -52,7 +45,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     if (!(job instanceof ApexObject)) nullPointer(rt);
     const q = rt.systemTypes.get("queueable")!;
     if (!isInstance(job, { kind: "class", cls: q })) unsupported(rt, "System.enqueueJob with a non-Queueable", loc);
-    rt.transaction.limits.count(rt, "queueableJobs");
+    countLimit(rt, "queueableJobs");
     const queued: AsyncJob = {
       kind: "queueable",
       run: () => {
@@ -202,7 +195,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
   lib.static_("Limits", limitFns);
 
   lib.static_("UserInfo", {
-    getUserId: () => currentUserId(rt),
+    getUserId: () => currentUserId(rt.transaction),
     getUserName: () => userField(rt, "username"),
     getName: () => userField(rt, "name"),
     getFirstName: () => userField(rt, "firstname"),
@@ -391,12 +384,8 @@ function parseTypeText(text: string): TypeRef | null {
   return tr && pos === text.length ? tr : null;
 }
 
-export function currentUserId(rt: Interpreter): string {
-  return rt.transaction.runAsUserId ?? USER_ID;
-}
-
 function userField(rt: Interpreter, field: string): Value {
-  return rt.data.findById(currentUserId(rt))?.rec.get(field) ?? null;
+  return rt.data.findById(currentUserId(rt.transaction))?.rec.get(field) ?? null;
 }
 
 /** FeatureManagement.checkPermission: custom permissions granted through assigned permission sets. */
@@ -406,7 +395,7 @@ function hasCustomPermission(rt: Interpreter, name: string): boolean {
     (r) => String(r.get("developername")).toLowerCase() === name.toLowerCase()
   );
   if (!perm) return false;
-  const user = currentUserId(rt);
+  const user = currentUserId(rt.transaction);
   const sets = new Set(
     table("PermissionSetAssignment")
       .filter((r) => r.get("assigneeid") === user)

@@ -1,9 +1,9 @@
 // Validation rules: a small evaluator for the formula functions validation rules commonly
 // use. Any other function stops DML with a "not supported" error naming the rule.
-import type { Interpreter } from "../interpreter/interpreter.js";
+import type { RuntimeContext } from "../runtime/context.js";
 import { ApexDate, ApexDatetime, ApexDecimal, ApexDouble, type Value } from "../runtime/values.js";
 import type { SObjectDescribe } from "../runtime/describe.js";
-import type { StoredRecord } from "./engine.js";
+import type { StoredRecord } from "./store.js";
 import { unsupported } from "../runtime/errors.js";
 
 export interface ValidationRule {
@@ -122,7 +122,7 @@ function toF(v: Value | undefined): F {
 
 /** True when the rule's error condition holds, i.e. the save must fail. */
 export function evaluateRule(
-  rt: Interpreter,
+  rt: RuntimeContext,
   rule: ValidationRule,
   obj: SObjectDescribe,
   rec: StoredRecord,
