@@ -27,7 +27,7 @@ import { coerce, fieldType } from "./runtime/conversion.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
-export type { NamedCredentialConfig } from "./stdlib/http.js";
+export type { NamedCredentialConfig } from "./stdlib/registry.js";
 
 export interface AnonymousResult {
   success: boolean;

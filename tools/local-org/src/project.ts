@@ -8,7 +8,7 @@ import { parseClassFileCached, pruneCache } from "./parse/cache.js";
 import type { TypeDecl } from "./parse/ast.js";
 import { Interpreter } from "./interpreter/interpreter.js";
 import { Schema } from "./data/schema.js";
-import type { NamedCredentialConfig } from "./stdlib/http.js";
+import type { NamedCredentialConfig } from "./stdlib/registry.js";
 import { ApexDecimal, type Value } from "./runtime/values.js";
 
 export interface LoadOptions {
@@ -107,12 +107,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const headers: Record<string, string> = {};
     for (const p of params)
       if (p.parameterType === "HttpHeader") headers[String(p.parameterName)] = String(p.parameterValue ?? "");
-    rt.namedCredentials.set(name.toLowerCase(), { url, headers });
+    rt.stdlib.namedCredentials.set(name.toLowerCase(), { url, headers });
   }
-  for (const [k, v] of Object.entries(options.credentials ?? {})) rt.credentials.set(k.toLowerCase(), v);
+  for (const [k, v] of Object.entries(options.credentials ?? {})) rt.stdlib.credentials.set(k.toLowerCase(), v);
   for (const [name, cfg] of Object.entries(options.namedCredentials ?? {})) {
-    const prev = rt.namedCredentials.get(name.toLowerCase());
-    rt.namedCredentials.set(name.toLowerCase(), {
+    const prev = rt.stdlib.namedCredentials.get(name.toLowerCase());
+    rt.stdlib.namedCredentials.set(name.toLowerCase(), {
       url: cfg.url || prev?.url || "",
       headers: { ...(prev?.headers ?? {}), ...(cfg.headers ?? {}) }
     });
@@ -144,7 +144,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const labelXml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (n) => n === "labels" });
   for (const file of labelFiles) {
     const doc = labelXml.parse(readFileSync(file, "utf8")).CustomLabels as { labels?: Record<string, unknown>[] };
-    for (const l of doc.labels ?? []) rt.labels.set(String(l.fullName).toLowerCase(), String(l.value ?? ""));
+    for (const l of doc.labels ?? []) rt.stdlib.labels.set(String(l.fullName).toLowerCase(), String(l.value ?? ""));
   }
   return { rt, types };
 }

@@ -56,9 +56,11 @@ import {
 } from "../runtime/values.js";
 import type { Schema } from "../data/schema.js";
 import { DataEngine } from "../data/engine.js";
-import { Stdlib, NOT_FOUND } from "../stdlib/registry.js";
-import { collectionAdd, mapPut } from "../stdlib/collections.js";
-import type { NamedCredentialConfig } from "../stdlib/http.js";
+import { NOT_FOUND, type Stdlib } from "../stdlib/registry.js";
+import { createStdlib } from "../stdlib/library.js";
+import { numericCast } from "../stdlib/numbers.js";
+import { dateArith } from "../stdlib/datetime.js";
+import { collectionAdd, copyInto, listGet, listSet, mapPut } from "../stdlib/collections.js";
 import * as typing from "./typing.js";
 import { countLimit, tickCpu } from "../runtime/governor.js";
 
@@ -102,19 +104,13 @@ export class Interpreter implements RuntimeContext {
   readonly covered = new Map<string, Set<number>>();
   readonly stdlib: Stdlib;
   readonly data: DataEngine;
-  /** Named Credentials by lower-case name, from metadata and the caller's configuration. */
-  readonly namedCredentials = new Map<string, NamedCredentialConfig>();
   /** Classes whose source could not be parsed, by lower-case name. */
   readonly brokenClasses = new Map<string, { name: string; message: string; isTest: boolean }>();
-  /** Custom label values by lower-case name. */
-  readonly labels = new Map<string, string>();
-  /** External credential parameter values by lower-case `Credential.Parameter`. */
-  readonly credentials = new Map<string, string>();
   readonly typeCache = new WeakMap<TypeRef, RType>();
 
   constructor(readonly schema: Schema) {
     this.data = new DataEngine(schema, this);
-    this.stdlib = new Stdlib(this);
+    this.stdlib = createStdlib(this, this.data);
   }
 
   // ---------- class registry ----------
@@ -968,7 +964,7 @@ export class Interpreter implements RuntimeContext {
         if (t === SHORT) return null;
         const i = this.eval(e.index, frame);
         if (t === null) nullPointer(this);
-        if (t instanceof ApexList) return this.stdlib.listGet(t, i);
+        if (t instanceof ApexList) return listGet(this, t, i);
         unsupported(this, `indexing a ${runtimeTypeName(t)}`, e);
         break;
       }
@@ -1011,7 +1007,7 @@ export class Interpreter implements RuntimeContext {
         if (v === null) return null;
         // Numeric casts convert between number types; everything else is a checked cast.
         if (t.kind === "prim" && isNumber(v) && ["Integer", "Long", "Decimal", "Double"].includes(t.name)) {
-          return this.stdlib.numericCast(v, t.name);
+          return numericCast(this, v, t.name);
         }
         if (t.kind === "prim" && t.name === "Id" && typeof v === "string") return coerce(this, v, t);
         if (t.kind === "list" || t.kind === "set" || t.kind === "map") {
@@ -1379,14 +1375,14 @@ export class Interpreter implements RuntimeContext {
       }
       if (e.args && e.args.length > 0) {
         const src = this.eval(e.args[0], frame);
-        this.stdlib.collectionCopyInto(l, src, e);
+        copyInto(this, l, src, e);
       }
       return l;
     }
     if (t.kind === "set") {
       const s = new ApexSet(t.elem);
       if (e.items) for (const x of e.items) collectionAdd(this, s, coerce(this, this.eval(x, frame), t.elem));
-      if (e.args && e.args.length > 0) this.stdlib.collectionCopyInto(s, this.eval(e.args[0], frame), e);
+      if (e.args && e.args.length > 0) copyInto(this, s, this.eval(e.args[0], frame), e);
       return s;
     }
     if (t.kind === "map") {
@@ -1394,7 +1390,7 @@ export class Interpreter implements RuntimeContext {
       if (e.pairs)
         for (const [k, v] of e.pairs)
           mapPut(this, m, coerce(this, this.eval(k, frame), t.key), coerce(this, this.eval(v, frame), t.value));
-      if (e.args && e.args.length > 0) this.stdlib.collectionCopyInto(m, this.eval(e.args[0], frame), e);
+      if (e.args && e.args.length > 0) copyInto(this, m, this.eval(e.args[0], frame), e);
       return m;
     }
     if (t.kind === "sobject") {
@@ -1518,8 +1514,7 @@ export class Interpreter implements RuntimeContext {
       const l = this.eval(target.target, frame);
       const i = this.eval(target.index, frame);
       if (l === null) nullPointer(this);
-      if (l instanceof ApexList)
-        return { get: () => this.stdlib.listGet(l, i), set: (v) => this.stdlib.listSet(l, i, v) };
+      if (l instanceof ApexList) return { get: () => listGet(this, l, i), set: (v) => listSet(this, l, i, v) };
       unsupported(this, `index assignment on ${runtimeTypeName(l)}`, target);
     }
     unsupported(this, "assignment target", target);
@@ -1564,13 +1559,13 @@ export class Interpreter implements RuntimeContext {
         if (typeof l === "string" || typeof r === "string") return str(this, l) + str(this, r);
         if (l === null || r === null) nullPointer(this);
         if (isNumber(l) && isNumber(r)) return arith(this, op, l, r);
-        return this.stdlib.dateArith(op, l, r, loc);
+        return dateArith(this, op, l, r, loc);
       case "-":
       case "*":
       case "/":
         if (l === null || r === null) nullPointer(this);
         if (isNumber(l) && isNumber(r)) return arith(this, op, l, r);
-        return this.stdlib.dateArith(op, l, r, loc);
+        return dateArith(this, op, l, r, loc);
       case "<":
       case ">":
       case "<=":

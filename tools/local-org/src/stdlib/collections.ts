@@ -1,6 +1,6 @@
 // List, Set and Map with Apex equality: keys hash by value, String keys are case-sensitive.
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
+import { NO_METHOD, type RuntimeContext } from "../runtime/context.js";
 import { OBJECT } from "../runtime/types.js";
 import {
   ApexDate,
@@ -25,7 +25,7 @@ import { normalizeId } from "../runtime/ids.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { coerce, runtimeTypeName } from "../runtime/conversion.js";
 
-export function collectionAdd(rt: Interpreter, s: ApexSet, v: Value): boolean {
+export function collectionAdd(rt: RuntimeContext, s: ApexSet, v: Value): boolean {
   const h = hashKey(rt, v);
   const bucket = s.map.get(h);
   if (bucket) {
@@ -36,13 +36,13 @@ export function collectionAdd(rt: Interpreter, s: ApexSet, v: Value): boolean {
   return true;
 }
 
-function setHas(rt: Interpreter, s: ApexSet, value: Value): boolean {
+function setHas(rt: RuntimeContext, s: ApexSet, value: Value): boolean {
   const v = setKey(s, value);
   const bucket = s.map.get(hashKey(rt, v));
   return !!bucket && bucket.some((x) => keyEquals(rt, x, v));
 }
 
-function setRemove(rt: Interpreter, s: ApexSet, value: Value): boolean {
+function setRemove(rt: RuntimeContext, s: ApexSet, value: Value): boolean {
   const v = setKey(s, value);
   const h = hashKey(rt, v);
   const bucket = s.map.get(h);
@@ -80,7 +80,7 @@ function setKey(s: ApexSet, k: Value): Value {
   return numberKey(s.elemType, k);
 }
 
-export function mapPut(rt: Interpreter, m: ApexMap, key: Value, v: Value): Value {
+export function mapPut(rt: RuntimeContext, m: ApexMap, key: Value, v: Value): Value {
   const k = mapKey(m, key);
   const h = hashKey(rt, k);
   const bucket = m.map.get(h);
@@ -97,7 +97,7 @@ export function mapPut(rt: Interpreter, m: ApexMap, key: Value, v: Value): Value
   return null;
 }
 
-export function mapGet(rt: Interpreter, m: ApexMap, key: Value): Value {
+export function mapGet(rt: RuntimeContext, m: ApexMap, key: Value): Value {
   const k = mapKey(m, key);
   const bucket = m.map.get(hashKey(rt, k));
   if (!bucket) return null;
@@ -105,7 +105,7 @@ export function mapGet(rt: Interpreter, m: ApexMap, key: Value): Value {
   return e ? e[1] : null;
 }
 
-function mapRemove(rt: Interpreter, m: ApexMap, key: Value): Value {
+function mapRemove(rt: RuntimeContext, m: ApexMap, key: Value): Value {
   const k = mapKey(m, key);
   const h = hashKey(rt, k);
   const bucket = m.map.get(h);
@@ -118,7 +118,7 @@ function mapRemove(rt: Interpreter, m: ApexMap, key: Value): Value {
   return old;
 }
 
-export function listGet(rt: Interpreter, l: ApexList, i: Value): Value {
+export function listGet(rt: RuntimeContext, l: ApexList, i: Value): Value {
   if (i === null) nullPointer(rt);
   if (typeof i !== "number") unsupported(rt, `List index of type ${runtimeTypeName(i)}`);
   const n = i;
@@ -126,7 +126,7 @@ export function listGet(rt: Interpreter, l: ApexList, i: Value): Value {
   return l.items[n];
 }
 
-export function listSet(rt: Interpreter, l: ApexList, i: Value, v: Value): Value {
+export function listSet(rt: RuntimeContext, l: ApexList, i: Value, v: Value): Value {
   if (i === null) nullPointer(rt);
   if (typeof i !== "number") unsupported(rt, `List index of type ${runtimeTypeName(i)}`);
   const n = i;
@@ -135,14 +135,14 @@ export function listSet(rt: Interpreter, l: ApexList, i: Value, v: Value): Value
   return l.items[n];
 }
 
-function itemsOf(rt: Interpreter, v: Value, loc: Loc): Value[] {
+function itemsOf(rt: RuntimeContext, v: Value, loc: Loc): Value[] {
   if (v === null) nullPointer(rt);
   if (v instanceof ApexList) return v.items;
   if (v instanceof ApexSet) return setItems(v);
   unsupported(rt, `collection argument of type ${runtimeTypeName(v)}`, loc);
 }
 
-export function copyInto(rt: Interpreter, target: ApexList | ApexSet | ApexMap, src: Value, loc: Loc) {
+export function copyInto(rt: RuntimeContext, target: ApexList | ApexSet | ApexMap, src: Value, loc: Loc) {
   if (src === null) nullPointer(rt);
   if (target instanceof ApexMap) {
     if (src instanceof ApexMap) {
@@ -165,7 +165,7 @@ export function copyInto(rt: Interpreter, target: ApexList | ApexSet | ApexMap, 
 }
 
 /** Default sort order of List.sort(). */
-export function compareForSort(rt: Interpreter, a: Value, b: Value, loc: Loc): number {
+export function compareForSort(rt: RuntimeContext, a: Value, b: Value, loc: Loc): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
   if (isNumber(a) && isNumber(b)) return compareNum(a, b);
   if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
@@ -175,8 +175,8 @@ export function compareForSort(rt: Interpreter, a: Value, b: Value, loc: Loc): n
   if (a instanceof EnumValue && b instanceof EnumValue) return a.ordinal - b.ordinal;
   if (a instanceof SObjectValue && b instanceof SObjectValue) return compareSObjects(rt, a, b, loc);
   if (a instanceof ApexObject) {
-    const m = rt.findUserMethod(a.cls, "compareto", 1);
-    if (m) return Number(rt.invoke(m.cls, m.method, a, [b], loc));
+    const result = rt.callDeclaredMethod(a, "compareto", [b]);
+    if (result !== NO_METHOD) return Number(result);
   }
   unsupported(rt, `sorting values of type ${runtimeTypeName(a)}`, loc);
 }
@@ -185,7 +185,7 @@ export function compareForSort(rt: Interpreter, a: Value, b: Value, loc: Loc): n
  * The documented order of List<SObject>.sort(): object label, then Name, then the other
  * standard fields and then custom fields, each alphabetically by API name; empty values first.
  */
-function compareSObjects(rt: Interpreter, a: SObjectValue, b: SObjectValue, loc: Loc): number {
+function compareSObjects(rt: RuntimeContext, a: SObjectValue, b: SObjectValue, loc: Loc): number {
   if (a.type !== b.type) return a.type.label < b.type.label ? -1 : a.type.label > b.type.label ? 1 : 0;
   const names = new Set([...a.fields.keys(), ...b.fields.keys()].filter((k) => a.type.fields.has(k) && k !== "id"));
   const ordered = [...names].sort((x, y) => {
@@ -207,7 +207,9 @@ function compareSObjects(rt: Interpreter, a: SObjectValue, b: SObjectValue, loc:
   return 0;
 }
 
-export function installCollections(rt: Interpreter, lib: Stdlib) {
+export function installCollections(lib: Stdlib) {
+  const rt = lib.runtime;
+  const data = lib.data;
   const mutate = <T extends ApexList | ApexSet>(c: T): T => {
     if (c.iterating > 0) throwApex(rt, "FinalException", "Cannot modify a collection while it is being iterated.");
     return c;
@@ -260,7 +262,7 @@ export function installCollections(rt: Interpreter, lib: Stdlib) {
       if (a.length > 0 && !(comparator instanceof ApexObject)) nullPointer(rt);
       const cmp = (x: Value, y: Value) =>
         comparator instanceof ApexObject
-          ? Number(rt.callObjectMethod(comparator, "compare", [x, y], loc))
+          ? Number(rt.callMethod(comparator, "compare", [x, y], loc))
           : compareForSort(rt, x, y, loc);
       // A stable sort, as the platform's sort keeps equal elements in order.
       const sorted = [...l.items].map((v, i) => ({ v, i }));
@@ -272,13 +274,13 @@ export function installCollections(rt: Interpreter, lib: Stdlib) {
     deepClone: (l) =>
       new ApexList(
         l.elemType,
-        l.items.map((x) => (x instanceof SObjectValue ? rt.data.cloneRecord(x, true) : x))
+        l.items.map((x) => (x instanceof SObjectValue ? data.cloneRecord(x, true) : x))
       ),
     equals: (l, a) => looseEquals(rt, l, a[0]),
     hashCode: (l) => hashCode(hashKey(rt, l)),
     toString: (l: ApexList) => str(rt, l),
     getSObjectType: (l) =>
-      l.elemType.kind === "sobject" && l.elemType.obj ? rt.data.sobjectTypeToken(l.elemType.obj) : null,
+      l.elemType.kind === "sobject" && l.elemType.obj ? data.sobjectTypeToken(l.elemType.obj) : null,
     iterator: (_l, _a, loc) => unsupported(rt, "List.iterator()", loc)
   });
   lib.instance<ApexSet>("set", {
@@ -358,8 +360,7 @@ export function installCollections(rt: Interpreter, lib: Stdlib) {
     },
     deepClone: (m) => {
       const c = new ApexMap(m.keyType, m.valueType);
-      for (const [k, v] of mapEntries(m))
-        mapPut(rt, c, k, v instanceof SObjectValue ? rt.data.cloneRecord(v, true) : v);
+      for (const [k, v] of mapEntries(m)) mapPut(rt, c, k, v instanceof SObjectValue ? data.cloneRecord(v, true) : v);
       return c;
     },
     equals: (m, a) => looseEquals(rt, m, a[0]),

@@ -1,7 +1,7 @@
 // Date, Datetime and Time. The local org's user time zone is GMT, so local and GMT
 // variants agree.
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
+import type { RuntimeContext } from "../runtime/context.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -129,7 +129,7 @@ export function formatPattern(ms: number, pattern: string, unsupported: (what: s
   return out;
 }
 
-export function dateArith(rt: Interpreter, op: string, l: Value, r: Value, loc: Loc): Value {
+export function dateArith(rt: RuntimeContext, op: string, l: Value, r: Value, loc: Loc): Value {
   if (typeof r === "number" && (op === "+" || op === "-")) {
     const days = op === "+" ? r : -r;
     if (l instanceof ApexDate) return ApexDate.fromMs(l.ms + days * DAY);
@@ -160,7 +160,8 @@ export function parseDatetimeText(text: string): number | null {
   return ms;
 }
 
-export function installDates(rt: Interpreter, lib: Stdlib) {
+export function installDates(lib: Stdlib) {
+  const rt = lib.runtime;
   const int = (v: Value): number => {
     if (v === null) nullPointer(rt);
     return Number(v);

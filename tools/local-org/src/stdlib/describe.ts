@@ -1,6 +1,5 @@
 // Schema describes: SObjectType and SObjectField tokens, DescribeSObjectResult,
 // DescribeFieldResult, PicklistEntry and Schema.getGlobalDescribe().
-import type { Interpreter } from "../interpreter/interpreter.js";
 import { prim } from "../runtime/types.js";
 import { ApexList, ApexMap, NativeObject, type Value } from "../runtime/values.js";
 import type { FieldDescribe, SObjectDescribe } from "../runtime/describe.js";
@@ -27,9 +26,11 @@ const DISPLAY_TYPES: Record<string, string> = {
   phone: "PHONE"
 };
 
-export function installDescribe(rt: Interpreter, lib: Stdlib) {
-  const objToken = (obj: SObjectDescribe) => rt.data.sobjectTypeToken(obj);
-  const fieldToken = (obj: SObjectDescribe, f: FieldDescribe) => rt.data.fieldToken(obj, f.name.toLowerCase())!;
+export function installDescribe(lib: Stdlib) {
+  const rt = lib.runtime;
+  const data = lib.data;
+  const objToken = (obj: SObjectDescribe) => data.sobjectTypeToken(obj);
+  const fieldToken = (obj: SObjectDescribe, f: FieldDescribe) => data.fieldToken(obj, f.name.toLowerCase())!;
   const objOf = (o: NativeObject) => o.data.obj as SObjectDescribe;
   const fOf = (o: NativeObject) => o.data.f as FieldDescribe;
   const describeObj = (obj: SObjectDescribe) => new NativeObject("DescribeSObjectResult", { obj });
@@ -48,7 +49,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
 
   lib.instance<NativeObject>("sobjecttype", {
     getDescribe: (o) => describeObj(objOf(o)),
-    newSObject: (o) => rt.data.newRecord(objOf(o)),
+    newSObject: (o) => data.newRecord(objOf(o)),
     toString: (o: NativeObject) => objOf(o).name
   });
   lib.instance<NativeObject>("sobjectfield", {
@@ -104,7 +105,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
       new ApexList(
         { kind: "native", name: "SObjectType" },
         fOf(o)
-          .referenceTo.map((n) => rt.schema.get(n))
+          .referenceTo.map((n) => data.schema.get(n))
           .filter((x): x is SObjectDescribe => !!x)
           .map(objToken)
       ),
@@ -130,7 +131,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
     getGlobalDescribe: () => {
       const m = new ApexMap(prim("String"), { kind: "native", name: "SObjectType" });
       m.ignoreKeyCase = true;
-      for (const o of rt.schema.objects.values()) mapPut(rt, m, o.name.toLowerCase(), objToken(o));
+      for (const o of data.schema.objects.values()) mapPut(rt, m, o.name.toLowerCase(), objToken(o));
       return m;
     },
     describeSObjects: (a) => {
@@ -138,7 +139,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
       return new ApexList(
         { kind: "native", name: "DescribeSObjectResult" },
         names.map((n) => {
-          const o = rt.schema.get(String(n));
+          const o = data.schema.get(String(n));
           if (!o) throwApex(rt, "InvalidParameterValueException", `Invalid SObject type: ${String(n)}`);
           return describeObj(o);
         })
@@ -149,7 +150,7 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
     SObjectType: () => new NativeObject("SchemaSObjectTypes", {})
   });
   const describeByName = (key: string) => {
-    const obj = rt.schema.get(key);
+    const obj = data.schema.get(key);
     if (!obj) unsupported(rt, `Schema.SObjectType.${key}`);
     return describeObj(obj);
   };

@@ -1,12 +1,13 @@
 // The methods of exceptions (getMessage, getDmlFields, ...) and the methods every object has.
-import type { Interpreter } from "../interpreter/interpreter.js";
 import { ApexList, ApexObject, NativeObject, type Value } from "../runtime/values.js";
 import { prim } from "../runtime/types.js";
 import { str } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
 import { throwApex } from "../runtime/errors.js";
 
-export function installExceptions(rt: Interpreter, lib: Stdlib) {
+export function installExceptions(lib: Stdlib) {
+  const rt = lib.runtime;
+  const data = lib.data;
   const ex = (o: ApexObject) => o.ex!;
   const dml = (o: ApexObject, i: Value) => {
     const errs = ex(o).dmlErrors ?? [];
@@ -36,8 +37,8 @@ export function installExceptions(rt: Interpreter, lib: Stdlib) {
     getDmlFieldNames: (o, a) => new ApexList(prim("String"), [...dml(o, a[0]).fields]),
     getDmlFields: (o, a) => {
       const e = dml(o, a[0]);
-      const obj = e.object ? rt.schema.get(e.object) : null;
-      const tokens = obj ? e.fields.map((f) => rt.data.fieldToken(obj, f.toLowerCase())) : [];
+      const obj = e.object ? data.schema.get(e.object) : null;
+      const tokens = obj ? e.fields.map((f) => data.fieldToken(obj, f.toLowerCase())) : [];
       return new ApexList(
         { kind: "native", name: "SObjectField" },
         tokens.filter((t): t is NativeObject => t !== null)

@@ -1,21 +1,12 @@
 // HttpRequest, HttpResponse and Http: mocked callouts in tests, real HTTP otherwise.
 import { execFileSync } from "node:child_process";
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
 import { prim } from "../runtime/types.js";
 import { ApexBlob, ApexList, ApexObject, NativeObject, type Value } from "../runtime/values.js";
 import { str } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { countLimit } from "../runtime/governor.js";
-
-export interface NamedCredentialConfig {
-  /** Base URL; `callout:Name/path` becomes `<url>/path`. */
-  url: string;
-  /** Headers added to every request through this credential (e.g. an API key). Values may use
-   * `{!$Credential.ExternalCredential.Parameter}` merge fields, filled from the credential values. */
-  headers?: Record<string, string>;
-}
 
 interface ReqData extends Record<string, unknown> {
   endpoint: string | null;
@@ -43,7 +34,8 @@ export function newResponse(): NativeObject {
   return new NativeObject("HttpResponse", d);
 }
 
-export function installHttp(rt: Interpreter, lib: Stdlib) {
+export function installHttp(lib: Stdlib) {
+  const rt = lib.runtime;
   lib.nativeType(
     "System.HttpRequest",
     () => {
@@ -92,11 +84,12 @@ export function installHttp(rt: Interpreter, lib: Stdlib) {
     toString: (o: NativeObject) => rt.nativeToString(o)
   });
   lib.instance<NativeObject>("http", {
-    send: (_o, a, loc) => send(rt, a[0], loc)
+    send: (_o, a, loc) => send(lib, a[0], loc)
   });
 }
 
-function send(rt: Interpreter, request: Value, loc: Loc): Value {
+function send(lib: Stdlib, request: Value, loc: Loc): Value {
+  const rt = lib.runtime;
   if (!(request instanceof NativeObject) || request.typeName !== "HttpRequest") nullPointer(rt);
   const r = request.data as ReqData;
   if (rt.transaction.uncommittedDml) {
@@ -113,20 +106,21 @@ function send(rt: Interpreter, request: Value, loc: Loc): Value {
     if (mock === null)
       throwApex(rt, "CalloutException", "Methods defined as TestMethod do not support Web service callouts");
     if (!(mock instanceof ApexObject)) unsupported(rt, "Test.setMock with a non-HttpCalloutMock", loc);
-    const response = rt.callObjectMethod(mock, "respond", [request], loc);
+    const response = rt.callMethod(mock, "respond", [request], loc);
     if (!(response instanceof NativeObject) || response.typeName !== "HttpResponse") {
       throwApex(rt, "CalloutException", "The mock did not return an HttpResponse");
     }
     return response;
   }
-  return realCallout(rt, r);
+  return realCallout(lib, r);
 }
 
 /** Resolves `callout:Name/...` through the configured Named Credentials. */
-export function resolveEndpoint(rt: Interpreter, endpoint: string): { url: string; headers: Record<string, string> } {
+export function resolveEndpoint(lib: Stdlib, endpoint: string): { url: string; headers: Record<string, string> } {
+  const rt = lib.runtime;
   const m = /^callout:([A-Za-z0-9_]+(?:__[A-Za-z0-9_]+)?)(.*)$/.exec(endpoint);
   if (!m) return { url: endpoint, headers: {} };
-  const nc = rt.namedCredentials.get(m[1].toLowerCase());
+  const nc = lib.namedCredentials.get(m[1].toLowerCase());
   if (!nc || !nc.url) {
     throwApex(rt, "CalloutException", `Unable to resolve named credential ${m[1]}: give local-org its URL`);
   }
@@ -135,7 +129,7 @@ export function resolveEndpoint(rt: Interpreter, endpoint: string): { url: strin
     headers[k] = v.replace(
       /\{!\$Credential\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\}/g,
       (_all, cred: string, param: string) => {
-        const value = rt.credentials.get(`${cred}.${param}`.toLowerCase());
+        const value = lib.credentials.get(`${cred}.${param}`.toLowerCase());
         if (value === undefined) {
           throwApex(
             rt,
@@ -167,8 +161,9 @@ process.stdin.on("end", async () => {
   }
 });`;
 
-function realCallout(rt: Interpreter, r: ReqData): Value {
-  const { url, headers } = resolveEndpoint(rt, r.endpoint!);
+function realCallout(lib: Stdlib, r: ReqData): Value {
+  const rt = lib.runtime;
+  const { url, headers } = resolveEndpoint(lib, r.endpoint!);
   const allHeaders: Record<string, string> = { ...headers };
   for (const [k, v] of r.headers) allHeaders[k] = v;
   const input = JSON.stringify({

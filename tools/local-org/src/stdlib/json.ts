@@ -1,6 +1,6 @@
 // JSON.serialize / deserialize / deserializeStrict / deserializeUntyped.
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
+import type { RuntimeContext } from "../runtime/context.js";
 import { OBJECT, prim, typeName } from "../runtime/types.js";
 import {
   ApexBlob,
@@ -166,12 +166,12 @@ function quote(s: string): string {
   return JSON.stringify(s);
 }
 
-export function serialize(rt: Interpreter, v: Value, suppressNulls: boolean, pretty: boolean, loc: Loc): string {
+export function serialize(rt: RuntimeContext, v: Value, suppressNulls: boolean, pretty: boolean, loc: Loc): string {
   const out = toJsonText(rt, v, suppressNulls, loc);
   return pretty ? prettyPrint(out) : out;
 }
 
-function toJsonText(rt: Interpreter, v: Value, sup: boolean, loc: Loc): string {
+function toJsonText(rt: RuntimeContext, v: Value, sup: boolean, loc: Loc): string {
   const rec = (x: Value) => toJsonText(rt, x, sup, loc);
   if (v === null) return "null";
   if (typeof v === "string") return quote(v);
@@ -212,7 +212,7 @@ function toJsonText(rt: Interpreter, v: Value, sup: boolean, loc: Loc): string {
     for (const c of chain) {
       for (const f of c.decl!.fields) {
         if (f.isStatic || f.mods.keywords.has("transient")) continue;
-        const x = rt.getMember(v, f.name, false, loc, null);
+        const x = rt.readProperty(v, f.name, loc);
         if (x === null && sup) continue;
         parts.push(`${quote(f.name)}:${rec(x)}`);
       }
@@ -272,7 +272,9 @@ function numberValue(text: string): Value {
   return ApexDecimal.parse(text);
 }
 
-export function installJson(rt: Interpreter, lib: Stdlib) {
+export function installJson(lib: Stdlib) {
+  const rt = lib.runtime;
+  const data = lib.data;
   const jsonErr = (msg: string): never => throwApex(rt, "JSONException", msg);
   const parse = (v: Value): JNode => {
     if (v === null) nullPointer(rt);
@@ -398,7 +400,7 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
       }
       case "sobject": {
         if (n.t !== "obj" || !t.obj) return jsonErr(`Expected ${typeName(t)} but found ${describe(n)}`);
-        const rec = rt.data.newRecord(t.obj);
+        const rec = data.newRecord(t.obj);
         for (const [k, x] of n.entries) {
           if (k === "attributes") continue;
           const f = t.obj.fields.get(k.toLowerCase());
@@ -406,13 +408,13 @@ export function installJson(rt: Interpreter, lib: Stdlib) {
             // Parent records and child lists, as JSON.serialize writes them for queried rows.
             const key = k.toLowerCase();
             const parent = [...t.obj.fields.values()].find((p) => p.relationshipName?.toLowerCase() === key);
-            const parentObj = parent ? rt.schema.get(parent.referenceTo[0]) : undefined;
+            const parentObj = parent ? data.schema.get(parent.referenceTo[0]) : undefined;
             if (parentObj) {
               rec.fields.set(key, typed(x, { kind: "sobject", obj: parentObj }, strict, loc));
               continue;
             }
             const child = t.obj.childRelationships.get(key);
-            const childObj = child ? rt.schema.get(child.childObject) : undefined;
+            const childObj = child ? data.schema.get(child.childObject) : undefined;
             if (childObj) {
               const rows = x.t === "obj" ? x.entries.find(([rk]) => rk === "records")?.[1] : x;
               const listType: RType = { kind: "list", elem: { kind: "sobject", obj: childObj } };

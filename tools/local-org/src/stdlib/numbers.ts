@@ -1,6 +1,6 @@
 // Integer, Long, Decimal, Double, Boolean and Math.
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
+import type { RuntimeContext } from "../runtime/context.js";
 import {
   ApexDecimal,
   ApexDouble,
@@ -30,7 +30,7 @@ import type Decimal from "decimal.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { runtimeTypeName } from "../runtime/conversion.js";
 
-export function numericCast(rt: Interpreter, v: Num, target: string): Value {
+export function numericCast(rt: RuntimeContext, v: Num, target: string): Value {
   switch (target) {
     case "Integer":
       return typeof v === "number" ? v : toInt32(Number(BigInt.asIntN(32, toBigInt(v))));
@@ -51,7 +51,8 @@ function group(intPart: string): string {
   return (neg ? "-" : "") + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-export function installNumbers(rt: Interpreter, lib: Stdlib) {
+export function installNumbers(lib: Stdlib) {
+  const rt = lib.runtime;
   const num = (v: Value, loc: Loc): Num => {
     if (v === null) nullPointer(rt);
     if (!isNumber(v)) unsupported(rt, `numeric argument of type ${runtimeTypeName(v)}`, loc);

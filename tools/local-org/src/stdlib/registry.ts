@@ -1,7 +1,9 @@
 // Dispatch table for the system library. Each class family lives in its own file and
-// registers its static methods, instance methods, properties and constructors here.
+// registers its static methods, instance methods, properties and constructors here
+// (library.ts installs them all).
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
+import type { DataEngine } from "../data/engine.js";
+import type { RuntimeContext } from "../runtime/context.js";
 import { typeName } from "../runtime/types.js";
 import {
   ApexBlob,
@@ -23,18 +25,15 @@ import {
   type ClassInfo,
   type RType
 } from "../runtime/values.js";
-import { installStrings, installPatterns } from "./strings.js";
-import { installNumbers, numericCast } from "./numbers.js";
-import { installCollections, listGet, listSet, copyInto } from "./collections.js";
-import { installDates, dateArith } from "./datetime.js";
-import { installExceptions } from "./exceptions.js";
-import { installSystem } from "./system.js";
-import { installJson } from "./json.js";
-import { installHttp } from "./http.js";
-import { installDescribe } from "./describe.js";
-import { installSObjects } from "./sobjects.js";
-import { installIds } from "./id.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+
+export interface NamedCredentialConfig {
+  /** Base URL; `callout:Name/path` becomes `<url>/path`. */
+  url: string;
+  /** Headers added to every request through this credential (e.g. an API key). Values may use
+   * `{!$Credential.ExternalCredential.Parameter}` merge fields, filled from the credential values. */
+  headers?: Record<string, string>;
+}
 
 export const NOT_FOUND: unique symbol = Symbol("not found");
 export type Result = Value | typeof NOT_FOUND;
@@ -78,20 +77,17 @@ export class Stdlib {
   readonly namespaces = new Set(["system", "schema", "database"]);
   readonly toStrings = new Map<string, (v: NativeObject) => string>();
 
-  constructor(readonly rt: Interpreter) {
-    installExceptions(rt, this);
-    installStrings(rt, this);
-    installPatterns(rt, this);
-    installNumbers(rt, this);
-    installCollections(rt, this);
-    installDates(rt, this);
-    installSystem(rt, this);
-    installJson(rt, this);
-    installHttp(rt, this);
-    installDescribe(rt, this);
-    installSObjects(rt, this);
-    installIds(rt, this);
-  }
+  /** Custom label values by lower-case name. */
+  readonly labels = new Map<string, string>();
+  /** Named Credentials by lower-case name, from metadata and the caller's configuration. */
+  readonly namedCredentials = new Map<string, NamedCredentialConfig>();
+  /** External credential parameter values by lower-case `Credential.Parameter`. */
+  readonly credentials = new Map<string, string>();
+
+  constructor(
+    readonly runtime: RuntimeContext,
+    readonly data: DataEngine
+  ) {}
 
   // ---- registration ----
 
@@ -124,12 +120,12 @@ export class Stdlib {
 
   /** A system enum (RoundingMode, LoggingLevel, ...): its values are real enum values. */
   systemEnum(qualified: string, values: string[]) {
-    this.rt.systemTypes.defineEnum(qualified, values);
+    this.runtime.systemTypes.defineEnum(qualified, values);
   }
 
   /** The value of a system enum by name, or null for a null name. */
   enumValue(simple: string, name: string | null): EnumValue | null {
-    return this.rt.systemTypes.enumValue(simple, name);
+    return this.runtime.systemTypes.enumValue(simple, name);
   }
 
   /** The name of a system enum value handed to a system method (null stays null). */
@@ -208,7 +204,7 @@ export class Stdlib {
     try {
       return call();
     } catch (e) {
-      if (e instanceof TypeError && args.includes(null)) nullPointer(this.rt);
+      if (e instanceof TypeError && args.includes(null)) nullPointer(this.runtime);
       throw e;
     }
   }
@@ -234,7 +230,7 @@ export class Stdlib {
     if (t.kind === "sobject" && t.obj) {
       const f = this.props.get("sobjecttype-static")?.get(key);
       if (f) return f(new TypeValue(t), loc, key);
-      return this.rt.data.fieldToken(t.obj, key) ?? NOT_FOUND;
+      return this.data.fieldToken(t.obj, key) ?? NOT_FOUND;
     }
     const props = this.staticProps.get(typeName(t).toLowerCase());
     const f = props?.get(key) ?? props?.get("*");
@@ -276,7 +272,7 @@ export class Stdlib {
       const s = args[0];
       if (s === null) return null;
       const found = ci.enumValues.find((v) => (v as EnumValue).name === s);
-      if (!found) throwApex(this.rt, "NoSuchElementException", `No enum constant ${ci.name}.${String(s)}`);
+      if (!found) throwApex(this.runtime, "NoSuchElementException", `No enum constant ${ci.name}.${String(s)}`);
       return found;
     }
     return NOT_FOUND;
@@ -284,30 +280,12 @@ export class Stdlib {
 
   construct(name: string, args: Value[], loc: Loc): Value {
     const c = this.constructors.get(name.toLowerCase());
-    if (!c) unsupported(this.rt, `new ${name}`, loc);
+    if (!c) unsupported(this.runtime, `new ${name}`, loc);
     return c(args, loc);
   }
 
   nativeToString(v: NativeObject): string {
     const f = this.toStrings.get(v.typeName.toLowerCase());
     return f ? f(v) : `${v.typeName}`;
-  }
-
-  // ---- shared utilities ----
-
-  listGet(l: ApexList, i: Value): Value {
-    return listGet(this.rt, l, i);
-  }
-  listSet(l: ApexList, i: Value, v: Value): Value {
-    return listSet(this.rt, l, i, v);
-  }
-  numericCast(v: number | bigint | ApexDouble | ApexDecimal, target: string): Value {
-    return numericCast(this.rt, v, target);
-  }
-  collectionCopyInto(target: ApexList | ApexSet | ApexMap, src: Value, loc: Loc) {
-    copyInto(this.rt, target, src, loc);
-  }
-  dateArith(op: string, l: Value, r: Value, loc: Loc): Value {
-    return dateArith(this.rt, op, l, r, loc);
   }
 }

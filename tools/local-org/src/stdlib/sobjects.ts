@@ -1,6 +1,5 @@
 // SObject methods, SObjectType statics (custom settings), and the Database class.
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
 import { ApexSyntaxError, parseSoqlString } from "../parse/convert.js";
 import { UnsupportedError } from "../runtime/errors.js";
 import { prim } from "../runtime/types.js";
@@ -66,7 +65,9 @@ const STATUS_CODES = [
   "UNKNOWN_EXCEPTION"
 ];
 
-export function installSObjects(rt: Interpreter, lib: Stdlib) {
+export function installSObjects(lib: Stdlib) {
+  const rt = lib.runtime;
+  const data = lib.data;
   /** Dynamic SOQL: bad query text is a QueryException the code may catch. */
   const dynamicSoql = (text: string, loc: Loc) => {
     try {
@@ -100,7 +101,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
         "SObjectException",
         `Invalid ${kind === "field" ? "field" : "relationship"} ${name} for ${rec.type.name}`
       );
-    return rt.data.getField(rec, name, loc);
+    return data.getField(rec, name, loc);
   };
   lib.instance<SObjectValue>("sobject", {
     get: (r, a, l) => member(r, fieldName(a[0], l), "field", l),
@@ -109,18 +110,18 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       if (!r.type.fields.has(name.toLowerCase()))
         throwApex(rt, "SObjectException", `Invalid field ${name} for ${r.type.name}`);
       const old = r.fields.get(name.toLowerCase()) ?? null;
-      rt.data.setField(r, name, a[1], l);
+      data.setField(r, name, a[1], l);
       return old;
     },
     getSObject: (r, a, l) => member(r, fieldName(a[0], l), "parent", l),
     getSObjects: (r, a, l) => member(r, fieldName(a[0], l), "children", l),
     putSObject: (r, a, l) => {
       const old = r.fields.get(fieldName(a[0], l).toLowerCase()) ?? null;
-      rt.data.setField(r, fieldName(a[0], l), a[1], l);
+      data.setField(r, fieldName(a[0], l), a[1], l);
       return old;
     },
-    getSObjectType: (r) => rt.data.sobjectTypeToken(r.type),
-    clone: (r, a) => rt.data.cloneRecord(r, a[0] === true),
+    getSObjectType: (r) => data.sobjectTypeToken(r.type),
+    clone: (r, a) => data.cloneRecord(r, a[0] === true),
     isSet: (r, a, l) => r.fields.has(fieldName(a[0], l).toLowerCase()),
     getPopulatedFieldsAsMap: (r) => {
       const m = new ApexMap(prim("String"), { kind: "prim", name: "Object" });
@@ -148,7 +149,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
   };
   const emptySetting = (obj: SObjectDescribe, owner: string | null) => {
     // The platform returns a record with default field values when none is stored.
-    const r = rt.data.newRecord(obj);
+    const r = data.newRecord(obj);
     for (const f of obj.fields.values())
       if (f.defaultValue !== null && !f.systemField) r.fields.set(f.name.toLowerCase(), f.defaultValue as Value);
     if (owner) r.fields.set("setupownerid", owner);
@@ -158,22 +159,22 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     getOrgDefaults: (t, _a, l) => {
       const obj = setting(t, l, "Hierarchy");
       // Without a stored row the platform returns a new one owned by the org, ready to insert.
-      return rt.data.settingRecord(obj, ORG_ID, null) ?? emptySetting(obj, ORG_ID);
+      return data.settingRecord(obj, ORG_ID, null) ?? emptySetting(obj, ORG_ID);
     },
     getInstance: (t, a, l) => {
       const obj = objOf(t);
-      if (obj.customSettingType === "List") return rt.data.settingRecord(obj, null, String(a[0]));
+      if (obj.customSettingType === "List") return data.settingRecord(obj, null, String(a[0]));
       if (obj.customMetadata) return metadataRecord(obj, String(a[0]));
       setting(t, l, "Hierarchy");
       const who = a.length > 0 && a[0] !== null ? String(a[0]) : USER_ID;
-      const direct = rt.data.settingRecord(obj, who, null);
+      const direct = data.settingRecord(obj, who, null);
       if (direct) return direct;
       const chain = who.startsWith("005") ? [PROFILE_ID, ORG_ID] : who.startsWith("00e") ? [ORG_ID] : [];
       for (const owner of chain) {
-        const r = rt.data.settingRecord(obj, owner, null);
+        const r = data.settingRecord(obj, owner, null);
         if (r) {
           // Values come from the nearest level; the returned record is not that stored row.
-          const copy = rt.data.cloneRecord(r, false);
+          const copy = data.cloneRecord(r, false);
           copy.fields.set("setupownerid", who);
           return copy;
         }
@@ -183,26 +184,26 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     getValues: (t, a) => {
       const obj = objOf(t);
       if (obj.customMetadata) return metadataRecord(obj, String(a[0]));
-      if (obj.customSettingType === "List") return rt.data.settingRecord(obj, null, String(a[0]));
-      return rt.data.settingRecord(obj, String(a[0]), null);
+      if (obj.customSettingType === "List") return data.settingRecord(obj, null, String(a[0]));
+      return data.settingRecord(obj, String(a[0]), null);
     },
     getAll: (t, _a, l) => {
       const obj = objOf(t);
       if (obj.customSettingType !== "List" && !obj.customMetadata) unsupported(rt, `${obj.name}.getAll()`, l);
       const m = new ApexMap(prim("String"), { kind: "sobject", obj });
-      for (const r of rt.data.table(obj).values()) {
+      for (const r of data.table(obj).values()) {
         const key = String(obj.customMetadata ? r.get("developername") : r.get("name"));
-        mapPut(rt, m, key, rt.data.toValue(obj, r));
+        mapPut(rt, m, key, data.toValue(obj, r));
       }
       return m;
     }
   });
   const metadataRecord = (obj: SObjectDescribe, name: string): Value => {
-    for (const r of rt.data.table(obj).values()) if (r.get("developername") === name) return rt.data.toValue(obj, r);
+    for (const r of data.table(obj).values()) if (r.get("developername") === name) return data.toValue(obj, r);
     return null;
   };
   lib.prop<TypeValue>("sobjecttype-static", {
-    SObjectType: (t) => rt.data.sobjectTypeToken(objOf(t))
+    SObjectType: (t) => data.sobjectTypeToken(objOf(t))
   });
 
   // ---- Database ----
@@ -230,9 +231,9 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       optIdx = 2;
     }
     const aon = allOrNone(a[optIdx], loc);
-    const rs = rt.data.dml(op, recs, ext, aon, loc);
+    const rs = data.dml(op, recs, ext, aon, loc);
     const failed = rs.findIndex((r) => r.errors.length > 0);
-    if (aon && failed >= 0) rt.data.throwDml(op, rs, failed);
+    if (aon && failed >= 0) data.throwDml(op, rs, failed);
     return resultsOf(type, rs, a[0] instanceof SObjectValue);
   };
   lib.static_("Database", {
@@ -242,8 +243,8 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     delete: (a, loc) => {
       let v = a[0];
       if (typeof v === "string") {
-        const found = rt.data.findById(v);
-        v = found ? rt.data.toValue(found.obj, found.rec) : v;
+        const found = data.findById(v);
+        v = found ? data.toValue(found.obj, found.rec) : v;
       }
       return dml("delete", "DeleteResult")([v, ...a.slice(1)], loc);
     },
@@ -251,8 +252,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       const text = a[0];
       if (typeof text !== "string") nullPointer(rt);
       const q = dynamicSoql(text, loc);
-      const frame = rt.frames[rt.frames.length - 1];
-      return rt.data.query(q, (e) => rt.eval(e, frame), loc);
+      return data.query(q, (e) => rt.evaluate(e), loc);
     },
     queryWithBinds: (a, loc) => {
       const text = a[0];
@@ -260,7 +260,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
       const binds = a[1];
       if (!(binds instanceof ApexMap)) nullPointer(rt);
       const q = dynamicSoql(text, loc);
-      return rt.data.query(
+      return data.query(
         q,
         (e) => {
           if (e.kind !== "Name")
@@ -274,17 +274,16 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     },
     countQuery: (a, loc) => {
       const q = dynamicSoql(String(a[0]), loc);
-      const frame = rt.frames[rt.frames.length - 1];
-      return rt.data.query(q, (e) => rt.eval(e, frame), loc);
+      return data.query(q, (e) => rt.evaluate(e), loc);
     },
     executeBatch: (_a, loc) => unsupported(rt, "Database.executeBatch", loc),
     getQueryLocator: (_a, loc) => unsupported(rt, "Database.getQueryLocator", loc),
     setSavepoint: () => {
-      return new NativeObject("Savepoint", { snap: rt.data.snapshot(), counter: rt.data.idCounter });
+      return new NativeObject("Savepoint", { snap: data.snapshot(), counter: data.idCounter });
     },
     rollback: (a) => {
       const sp = a[0] as NativeObject;
-      rt.data.restore(sp.data.snap as ReturnType<typeof rt.data.snapshot>);
+      data.restore(sp.data.snap as ReturnType<typeof data.snapshot>);
       return null;
     },
     undelete: (_a, loc) => unsupported(rt, "Database.undelete", loc),
@@ -311,10 +310,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
     getFields: (o) => new ApexList(prim("String"), [...(o.data.e as { fields: string[] }).fields])
   });
   lib.nativeType("System.Savepoint");
-  lib.nativeType(
-    "System.QueueableContext",
-    () => new NativeObject("QueueableContext", { jobId: rt.data.nextId("707") })
-  );
+  lib.nativeType("System.QueueableContext", () => new NativeObject("QueueableContext", { jobId: data.nextId("707") }));
   lib.instance<NativeObject>("queueablecontext", { getJobId: (o) => o.data.jobId as string });
   lib.systemEnum("System.StatusCode", STATUS_CODES);
   // Field-level security is not modelled: the running user can read and edit every field, so
@@ -323,7 +319,7 @@ export function installSObjects(rt: Interpreter, lib: Stdlib) {
   lib.static_("Security", {
     stripInaccessible: (a, loc) => {
       const records = toRecords(a[1], loc);
-      return new NativeObject("SObjectAccessDecision", { records: records.map((r) => rt.data.cloneRecord(r, true)) });
+      return new NativeObject("SObjectAccessDecision", { records: records.map((r) => data.cloneRecord(r, true)) });
     }
   });
   lib.nativeType("System.SObjectAccessDecision");

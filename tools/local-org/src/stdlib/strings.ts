@@ -1,6 +1,6 @@
 // String: instance methods and statics.
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
+import type { RuntimeContext } from "../runtime/context.js";
 import { prim } from "../runtime/types.js";
 import { ApexDate, ApexList, ApexSet, ApexDecimal, NativeObject, type Value } from "../runtime/values.js";
 import { str, setItems } from "../runtime/operators.js";
@@ -9,7 +9,7 @@ import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { runtimeTypeName } from "../runtime/conversion.js";
 
 /** Converts a Java regular expression to a JavaScript one for the common subset. */
-export function javaRegex(rt: Interpreter, pattern: string, flags = ""): RegExp {
+export function javaRegex(rt: RuntimeContext, pattern: string, flags = ""): RegExp {
   // \Q...\E quotes literal text (Pattern.quote writes it); JavaScript has no such syntax.
   const source = pattern.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_m, lit: string) =>
     lit.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
@@ -29,7 +29,7 @@ export function javaRegex(rt: Interpreter, pattern: string, flags = ""): RegExp 
  * Replaces like Java's Matcher: `\x` is a literal x, `$n` and `${name}` refer to groups, and a
  * `$` that names no group is an error there, so it stops here rather than come out literally.
  */
-function javaReplace(rt: Interpreter, x: string, re: RegExp, replacement: string, loc: Loc): string {
+function javaReplace(rt: RuntimeContext, x: string, re: RegExp, replacement: string, loc: Loc): string {
   return x.replace(re, (...m: unknown[]) => {
     const hasNamed = typeof m[m.length - 1] === "object" && m[m.length - 1] !== null;
     const groups = m.slice(0, m.length - (hasNamed ? 3 : 2)) as (string | undefined)[];
@@ -68,7 +68,7 @@ function javaReplace(rt: Interpreter, x: string, re: RegExp, replacement: string
 }
 
 /** Apache Commons' abbreviate(str, offset, maxWidth), which Apex's abbreviate follows. */
-function abbreviate(rt: Interpreter, x: string, offset: number, w: number): string {
+function abbreviate(rt: RuntimeContext, x: string, offset: number, w: number): string {
   if (w < 4) throwApex(rt, "IllegalArgumentException", "Minimum abbreviation width is 4");
   if (x.length <= w) return x;
   let from = Math.min(offset, x.length);
@@ -85,7 +85,8 @@ function lastIndexFrom(x: string, sub: string, from: number | undefined): number
   return from < 0 ? -1 : x.lastIndexOf(sub, from);
 }
 
-export function installStrings(rt: Interpreter, lib: Stdlib) {
+export function installStrings(lib: Stdlib) {
+  const rt = lib.runtime;
   const s = (v: Value, loc: Loc): string => {
     if (v === null) nullPointer(rt);
     if (typeof v !== "string") unsupported(rt, `String argument of type ${runtimeTypeName(v)}`, loc);
@@ -309,7 +310,7 @@ export function installStrings(rt: Interpreter, lib: Stdlib) {
 }
 
 /** String.format: `{0}` placeholders, `''` for a quote. */
-function format(rt: Interpreter, pattern: string, args: Value, loc: Loc): string {
+function format(rt: RuntimeContext, pattern: string, args: Value, loc: Loc): string {
   const list = args instanceof ApexList ? args.items : [];
   let out = "";
   for (let i = 0; i < pattern.length; i++) {
@@ -344,7 +345,8 @@ function format(rt: Interpreter, pattern: string, args: Value, loc: Loc): string
 }
 
 /** Pattern and Matcher over JavaScript regular expressions (Java syntax subset). */
-export function installPatterns(rt: Interpreter, lib: Stdlib) {
+export function installPatterns(lib: Stdlib) {
+  const rt = lib.runtime;
   const text = (v: Value): string => {
     if (v === null) nullPointer(rt);
     return String(v);

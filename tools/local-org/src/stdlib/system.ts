@@ -2,8 +2,9 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { Loc, TypeRef } from "../parse/ast.js";
 import { UnsupportedError } from "../runtime/errors.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
+import type { RuntimeContext } from "../runtime/context.js";
 import type { AsyncJob } from "../runtime/transaction.js";
+import type { DataEngine } from "../data/engine.js";
 import { typeName } from "../runtime/types.js";
 import {
   ApexBlob,
@@ -27,14 +28,16 @@ import { isInstance, runtimeTypeName } from "../runtime/conversion.js";
 import { countLimit } from "../runtime/governor.js";
 
 /** Assertions compare with equals(): strings (also inside collections) are case-sensitive. */
-function assertEq(rt: Interpreter, a: Value, b: Value): boolean {
+function assertEq(rt: RuntimeContext, a: Value, b: Value): boolean {
   if (typeof a === "string" && typeof b === "string") return a === b;
   if (a instanceof ApexObject || b instanceof ApexObject) return looseEquals(rt, a, b);
   // Numbers compare by value (assertEquals(100, opp.Amount) passes for 100.00).
   return hashKey(rt, a, true) === hashKey(rt, b, true);
 }
 
-export function installSystem(rt: Interpreter, lib: Stdlib) {
+export function installSystem(lib: Stdlib) {
+  const rt = lib.runtime;
+  const data = lib.data;
   const fail = (msg: string): never => throwApex(rt, "AssertException", msg);
   const withMsg = (m: Value | undefined, detail: string) =>
     m === undefined || m === null ? `Assertion Failed: ${detail}` : `Assertion Failed: ${str(rt, m)}: ${detail}`;
@@ -49,13 +52,13 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     const queued: AsyncJob = {
       kind: "queueable",
       run: () => {
-        const ctx = rt.stdlib.construct("QueueableContext", [], loc);
-        rt.callObjectMethod(job, "execute", [ctx], loc);
+        const ctx = lib.construct("QueueableContext", [], loc);
+        rt.callMethod(job, "execute", [ctx], loc);
       }
     };
     if (rt.transaction.test?.runningAsync) throwApex(rt, "AsyncException", "Maximum stack depth has been reached.");
     rt.transaction.enqueue(queued);
-    return rt.data.nextId("707");
+    return data.nextId("707");
   };
 
   lib.static_("System", {
@@ -165,7 +168,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
       rt.transaction.test.mock = a[1];
       return null;
     },
-    getStandardPricebookId: () => rt.data.standardPricebookId(),
+    getStandardPricebookId: () => data.standardPricebookId(),
     loadData: (_a, loc) => unsupported(rt, "Test.loadData", loc),
     setFixedSearchResults: (_a, loc) => unsupported(rt, "Test.setFixedSearchResults", loc),
     createStub: (_a, loc) => unsupported(rt, "Test.createStub", loc),
@@ -196,14 +199,14 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
 
   lib.static_("UserInfo", {
     getUserId: () => currentUserId(rt.transaction),
-    getUserName: () => userField(rt, "username"),
-    getName: () => userField(rt, "name"),
-    getFirstName: () => userField(rt, "firstname"),
-    getLastName: () => userField(rt, "lastname"),
-    getUserEmail: () => userField(rt, "email"),
+    getUserName: () => userField(data, "username"),
+    getName: () => userField(data, "name"),
+    getFirstName: () => userField(data, "firstname"),
+    getLastName: () => userField(data, "lastname"),
+    getUserEmail: () => userField(data, "email"),
     getOrganizationId: () => ORG_ID,
     getOrganizationName: () => "Local Org",
-    getProfileId: () => userField(rt, "profileid") ?? PROFILE_ID,
+    getProfileId: () => userField(data, "profileid") ?? PROFILE_ID,
     getTimeZone: () => new NativeObject("TimeZone", { id: "GMT" }),
     getLocale: () => "en_US",
     getLanguage: () => "en_US",
@@ -260,7 +263,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
   lib.static_("Label", {});
   lib.staticProp("Label", {
     "*": (loc, key) =>
-      rt.labels.get(key.toLowerCase()) ?? unsupported(rt, `custom label ${key} (not in the project's labels)`, loc)
+      lib.labels.get(key.toLowerCase()) ?? unsupported(rt, `custom label ${key} (not in the project's labels)`, loc)
   });
 
   lib.systemEnum("System.LoggingLevel", ["NONE", "ERROR", "WARN", "INFO", "DEBUG", "FINE", "FINER", "FINEST"]);
@@ -310,7 +313,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
   });
 
   lib.static_("FeatureManagement", {
-    checkPermission: (a) => hasCustomPermission(rt, String(a[0]))
+    checkPermission: (a) => hasCustomPermission(data, String(a[0]))
   });
 
   lib.nativeType("System.Type");
@@ -337,7 +340,7 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     toString: (t: TypeValue) => typeName(t.type),
     newInstance: (t, _a, loc) => {
       if (t.type.kind === "class") return rt.instantiate(t.type.cls, [], loc);
-      if (t.type.kind === "sobject" && t.type.obj) return rt.data.newRecord(t.type.obj);
+      if (t.type.kind === "sobject" && t.type.obj) return data.newRecord(t.type.obj);
       if (t.type.kind === "list") return new ApexList(t.type.elem);
       if (t.type.kind === "set") return new ApexSet(t.type.elem);
       if (t.type.kind === "map") return new ApexMap(t.type.key, t.type.value);
@@ -384,18 +387,18 @@ function parseTypeText(text: string): TypeRef | null {
   return tr && pos === text.length ? tr : null;
 }
 
-function userField(rt: Interpreter, field: string): Value {
-  return rt.data.findById(currentUserId(rt.transaction))?.rec.get(field) ?? null;
+function userField(data: DataEngine, field: string): Value {
+  return data.findById(currentUserId(data.runtime.transaction))?.rec.get(field) ?? null;
 }
 
 /** FeatureManagement.checkPermission: custom permissions granted through assigned permission sets. */
-function hasCustomPermission(rt: Interpreter, name: string): boolean {
-  const table = (n: string) => [...rt.data.table(rt.schema.get(n)!).values()];
+function hasCustomPermission(data: DataEngine, name: string): boolean {
+  const table = (n: string) => [...data.table(data.schema.get(n)!).values()];
   const perm = table("CustomPermission").find(
     (r) => String(r.get("developername")).toLowerCase() === name.toLowerCase()
   );
   if (!perm) return false;
-  const user = currentUserId(rt.transaction);
+  const user = currentUserId(data.runtime.transaction);
   const sets = new Set(
     table("PermissionSetAssignment")
       .filter((r) => r.get("assigneeid") === user)
