@@ -169,7 +169,7 @@ export function coverage(rt: Interpreter): Record<string, CoverageEntry> {
     if (ci.isTest || !ci.decl || ci.kind !== "class") continue;
     const lines = ci.decl.executableLines;
     if (lines.size === 0) continue;
-    const hit = rt.covered.get(ci.name) ?? new Set<number>();
+    const hit = rt.coverage.covered.get(ci.name) ?? new Set<number>();
     const uncovered = [...lines].filter((l) => !hit.has(l)).sort((a, b) => a - b);
     out[ci.name] = { covered: lines.size - uncovered.length, total: lines.size, uncoveredLines: uncovered };
   }

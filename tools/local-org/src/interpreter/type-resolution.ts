@@ -1,10 +1,10 @@
-// Apex types at run time: resolving type names, instanceof, runtime type names, and the
-// conversions declared types apply on assignment, parameter passing and return.
+// Type names in source resolved to types: primitives, collections, user classes (inner, outer
+// and inherited inner classes first), system classes and enums, SObject and native types.
 import type { Loc, TypeRef } from "../parse/ast.js";
 import { CompileError, UnsupportedError } from "../runtime/errors.js";
 import { OBJECT, prim } from "../runtime/types.js";
 import type { ClassInfo, PrimName, RType } from "../runtime/values.js";
-import type { Interpreter } from "./interpreter.js";
+import type { Evaluator } from "./evaluator.js";
 
 export const PRIMS: Record<string, PrimName> = {
   integer: "Integer",
@@ -21,7 +21,7 @@ export const PRIMS: Record<string, PrimName> = {
   object: "Object"
 };
 
-export function resolveType(rt: Interpreter, tr: TypeRef, ctx: ClassInfo | null, loc: Loc): RType {
+export function resolveType(rt: Evaluator, tr: TypeRef, ctx: ClassInfo | null, loc: Loc): RType {
   const cached = rt.typeCache.get(tr);
   if (cached) return cached;
   const t = resolveTypeUncached(rt, tr, ctx, loc);
@@ -29,7 +29,7 @@ export function resolveType(rt: Interpreter, tr: TypeRef, ctx: ClassInfo | null,
   return t;
 }
 
-function resolveTypeUncached(rt: Interpreter, tr: TypeRef, ctx: ClassInfo | null, loc: Loc): RType {
+function resolveTypeUncached(rt: Evaluator, tr: TypeRef, ctx: ClassInfo | null, loc: Loc): RType {
   let names = tr.names.map((n) => n.toLowerCase());
   if (names.length > 1 && (names[0] === "system" || names[0] === "schema")) {
     const rest = names.slice(1);
@@ -39,19 +39,19 @@ function resolveTypeUncached(rt: Interpreter, tr: TypeRef, ctx: ClassInfo | null
     const n = names[0];
     const p = PRIMS[n];
     if (p) return prim(p);
-    const args = tr.args.map((a) => rt.resolveType(a, ctx, loc));
+    const args = tr.args.map((a) => resolveType(rt, a, ctx, loc));
     if (n === "list") return { kind: "list", elem: args[0] ?? OBJECT };
     if (n === "set") return { kind: "set", elem: args[0] ?? OBJECT };
     if (n === "map") return { kind: "map", key: args[0] ?? OBJECT, value: args[1] ?? OBJECT };
     if (n === "sobject") return { kind: "sobject", obj: null };
   }
-  const found = rt.lookupType(names, ctx);
+  const found = lookupType(rt, names, ctx);
   if (found) return found;
   throw new UnsupportedError(`type ${tr.text}`, loc);
 }
 
 /** Finds a class, system class, SObject type or native type by (lower-case) qualified name. */
-export function lookupType(rt: Interpreter, names: string[], ctx: ClassInfo | null): RType | null {
+export function lookupType(rt: Evaluator, names: string[], ctx: ClassInfo | null): RType | null {
   const first = names[0];
   if (names.length === 1 && PRIMS[first]) return prim(PRIMS[first]);
   if (names.length === 2 && names[0] === "system" && PRIMS[names[1]]) return prim(PRIMS[names[1]]);
@@ -75,12 +75,12 @@ export function lookupType(rt: Interpreter, names: string[], ctx: ClassInfo | nu
   const sys = rt.systemTypes.get(joined);
   if (sys) return { kind: "class", cls: sys };
   if (names.length === 1) {
-    const obj = rt.schema.get(first);
+    const obj = rt.data.schema.get(first);
     if (obj) return { kind: "sobject", obj };
-    if (first === "aggregateresult") return { kind: "sobject", obj: rt.schema.aggregateResult };
+    if (first === "aggregateresult") return { kind: "sobject", obj: rt.data.schema.aggregateResult };
   }
   if (names.length === 2 && names[0] === "schema") {
-    const obj = rt.schema.get(names[1]);
+    const obj = rt.data.schema.get(names[1]);
     if (obj) return { kind: "sobject", obj };
   }
   const native = rt.stdlib.nativeTypeName(joined);
