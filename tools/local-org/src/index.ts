@@ -24,6 +24,7 @@ import { describeError, runTests, type TestRunResult } from "./testing/runner.js
 import { ApexThrow } from "./runtime/errors.js";
 import { unsupported } from "./runtime/errors.js";
 import { coerce, fieldType } from "./runtime/conversion.js";
+import { relationshipField } from "./runtime/describe.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
@@ -255,7 +256,7 @@ export class LocalOrg {
       const out: Record<string, JsValue> = {};
       for (const [k, x] of v.fields) {
         const f = v.type.fields.get(k);
-        const rel = [...v.type.fields.values()].find((y) => y.relationshipName?.toLowerCase() === k);
+        const rel = relationshipField(v.type, k);
         out[f?.name ?? rel?.relationshipName ?? v.type.childRelationships.get(k)?.name ?? k] = this.toJs(x);
       }
       return out;

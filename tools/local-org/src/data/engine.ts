@@ -3,7 +3,7 @@
 import type { Loc, SoqlQuery, Expr } from "../parse/ast.js";
 import type { RuntimeContext } from "../runtime/context.js";
 import { coerce, fieldType, runtimeTypeName } from "../runtime/conversion.js";
-import type { FieldDescribe, SObjectDescribe } from "../runtime/describe.js";
+import { relationshipField, type FieldDescribe, type SObjectDescribe } from "../runtime/describe.js";
 import { ApexThrow, newException, throwApex, unsupported } from "../runtime/errors.js";
 import { countLimit } from "../runtime/governor.js";
 import { ApexDatetime, ApexDecimal, ApexList, Dec, NativeObject, SObjectValue, type Value } from "../runtime/values.js";
@@ -112,12 +112,6 @@ export class DataEngine extends RecordStore {
     return f ? this.tokens.fieldToken(obj, f) : null;
   }
 
-  private parentField(obj: SObjectDescribe, relLower: string): FieldDescribe | undefined {
-    for (const f of obj.fields.values())
-      if (f.relationshipName && f.relationshipName.toLowerCase() === relLower) return f;
-    return undefined;
-  }
-
   private notQueried(rec: SObjectValue, name: string): never {
     throwApex(
       this.runtime,
@@ -133,7 +127,7 @@ export class DataEngine extends RecordStore {
       if (rec.readable && !rec.readable.has(key) && !rec.fields.has(key)) this.notQueried(rec, f.name);
       return rec.fields.get(key) ?? null;
     }
-    const pf = this.parentField(rec.type, key);
+    const pf = relationshipField(rec.type, key);
     const child = rec.type.childRelationships.get(key);
     if (pf || child) {
       if (rec.readable && !rec.readable.has(key) && !rec.fields.has(key))
@@ -155,7 +149,7 @@ export class DataEngine extends RecordStore {
       rec.readable?.add(key);
       return cv;
     }
-    const pf = this.parentField(rec.type, key);
+    const pf = relationshipField(rec.type, key);
     if (pf) {
       if (v !== null && !(v instanceof SObjectValue)) coerce(this.runtime, v, { kind: "sobject", obj: null });
       rec.fields.set(key, v);

@@ -84,3 +84,11 @@ export function fieldDescribe(name: string, type: FieldType, overrides: Partial<
     ...overrides
   };
 }
+
+/** The lookup field whose relationship name (`Account`, `Owner`, `Parent__r`) is given, ignoring case. */
+export function relationshipField(obj: SObjectDescribe, relationshipName: string): FieldDescribe | undefined {
+  const wanted = relationshipName.toLowerCase();
+  for (const field of obj.fields.values())
+    if (field.relationshipName && field.relationshipName.toLowerCase() === wanted) return field;
+  return undefined;
+}

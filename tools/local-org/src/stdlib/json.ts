@@ -27,6 +27,7 @@ import { parseDatetimeText } from "./datetime.js";
 import type { Stdlib } from "./registry.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { coerce, fieldType } from "../runtime/conversion.js";
+import { relationshipField } from "../runtime/describe.js";
 
 // ---- a JSON parser that keeps number text, so Decimals keep their digits ----
 
@@ -195,7 +196,7 @@ function toJsonText(rt: RuntimeContext, v: Value, sup: boolean, loc: Loc): strin
     const parts = [attrs];
     for (const [k, x] of v.fields) {
       const fd = v.type.fields.get(k);
-      const rel = [...v.type.fields.values()].find((f) => f.relationshipName?.toLowerCase() === k);
+      const rel = relationshipField(v.type, k);
       const child = v.type.childRelationships.get(k);
       const name = fd?.name ?? rel?.relationshipName ?? child?.name ?? k;
       if (x instanceof ApexList)
@@ -407,7 +408,7 @@ export function installJson(lib: Stdlib) {
           if (!f) {
             // Parent records and child lists, as JSON.serialize writes them for queried rows.
             const key = k.toLowerCase();
-            const parent = [...t.obj.fields.values()].find((p) => p.relationshipName?.toLowerCase() === key);
+            const parent = relationshipField(t.obj, key);
             const parentObj = parent ? data.schema.get(parent.referenceTo[0]) : undefined;
             if (parentObj) {
               rec.fields.set(key, typed(x, { kind: "sobject", obj: parentObj }, strict, loc));

@@ -15,7 +15,7 @@ import {
 } from "../runtime/values.js";
 import { mapEntries, str } from "../runtime/operators.js";
 import type { DmlRowResult } from "../data/engine.js";
-import type { SObjectDescribe } from "../runtime/describe.js";
+import { relationshipField, type SObjectDescribe } from "../runtime/describe.js";
 import { mapPut } from "./collections.js";
 import { ORG_ID, PROFILE_ID, USER_ID } from "../data/fixed-ids.js";
 import type { Stdlib } from "./registry.js";
@@ -93,7 +93,7 @@ export function installSObjects(lib: Stdlib) {
       kind === "field"
         ? rec.type.fields.has(k)
         : kind === "parent"
-          ? [...rec.type.fields.values()].some((f) => f.relationshipName?.toLowerCase() === k)
+          ? relationshipField(rec.type, k) !== undefined
           : rec.type.childRelationships.has(k);
     if (!ok)
       throwApex(
@@ -127,7 +127,7 @@ export function installSObjects(lib: Stdlib) {
       const m = new ApexMap(prim("String"), { kind: "prim", name: "Object" });
       for (const [k, v] of r.fields) {
         const f = r.type.fields.get(k);
-        const rel = [...r.type.fields.values()].find((x) => x.relationshipName?.toLowerCase() === k);
+        const rel = relationshipField(r.type, k);
         mapPut(rt, m, f?.name ?? rel?.relationshipName ?? r.type.childRelationships.get(k)?.name ?? k, v);
       }
       return m;
