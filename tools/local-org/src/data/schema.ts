@@ -47,31 +47,31 @@ export class Schema {
       fields,
       childRelationships: new Map()
     };
-    for (const f of systemFields()) fields.set(f.name.toLowerCase(), f);
+    for (const field of systemFields()) fields.set(field.name.toLowerCase(), field);
     for (const [name, spec] of Object.entries(def.fields)) {
       const [type, ...flags] = spec.split(" ");
-      const f = fieldDescribe(name, type as FieldType);
+      const field = fieldDescribe(name, type as FieldType);
       for (const flag of flags) {
-        if (flag === "required") f.required = true;
-        else if (flag === "unique") f.unique = true;
-        else if (flag === "readonly") f.systemField = true;
+        if (flag === "required") field.required = true;
+        else if (flag === "unique") field.unique = true;
+        else if (flag === "readonly") field.systemField = true;
         else if (flag.startsWith("ref:")) {
-          f.referenceTo = flag.slice(4).split(",");
-          f.relationshipName = name.endsWith("Id") ? name.slice(0, -2) : name;
+          field.referenceTo = flag.slice(4).split(",");
+          field.relationshipName = name.endsWith("Id") ? name.slice(0, -2) : name;
         } else if (flag.startsWith("values:")) {
-          f.picklistValues = flag
+          field.picklistValues = flag
             .slice(7)
             .split("|")
-            .map((v) => v.replace(/_/g, " "));
+            .map((value) => value.replace(/_/g, " "));
         } else if (flag.startsWith("scale:")) {
-          f.scale = Number(flag.slice(6));
+          field.scale = Number(flag.slice(6));
         } else if (flag.startsWith("default:")) {
           const d = flag.slice(8);
-          f.defaultValue = d === "true" ? true : d === "false" ? false : d.replace(/_/g, " ");
+          field.defaultValue = d === "true" ? true : d === "false" ? false : d.replace(/_/g, " ");
         }
       }
-      f.label = STANDARD_FIELD_LABELS[`${def.name}.${name}`] ?? STANDARD_FIELD_LABELS[name] ?? name;
-      fields.set(name.toLowerCase(), f);
+      field.label = STANDARD_FIELD_LABELS[`${def.name}.${name}`] ?? STANDARD_FIELD_LABELS[name] ?? name;
+      fields.set(name.toLowerCase(), field);
     }
     for (const name of [
       "Id",
@@ -89,7 +89,7 @@ export class Schema {
   /** Loads `objects/<Name>/` folders (object-meta.xml and fields/*.field-meta.xml). */
   loadObjectsFolder(dir: string) {
     if (!existsSync(dir)) return;
-    const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (n) => n === "value" });
+    const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === "value" });
     for (const objName of readdirSync(dir)) {
       const objDir = join(dir, objName);
       let obj = this.get(objName);
@@ -110,7 +110,7 @@ export class Schema {
           fields: new Map(),
           childRelationships: new Map()
         };
-        for (const f of systemFields()) obj.fields.set(f.name.toLowerCase(), f);
+        for (const field of systemFields()) obj.fields.set(field.name.toLowerCase(), field);
         obj.fields.set("name", fieldDescribe("Name", "string"));
         if (obj.customSettingType === "Hierarchy") {
           const so = fieldDescribe("SetupOwnerId", "reference");
@@ -130,8 +130,8 @@ export class Schema {
       for (const file of readdirSync(fieldsDir)) {
         if (!file.endsWith(".field-meta.xml")) continue;
         const cf = parser.parse(readFileSync(join(fieldsDir, file), "utf8")).CustomField as Record<string, unknown>;
-        const f = customField(cf, file.replace(".field-meta.xml", ""));
-        obj.fields.set(f.name.toLowerCase(), f);
+        const field = customField(cf, file.replace(".field-meta.xml", ""));
+        obj.fields.set(field.name.toLowerCase(), field);
       }
     }
     this.linkRelationships();
@@ -140,17 +140,21 @@ export class Schema {
   private linkRelationships() {
     for (const o of this.objects.values()) o.childRelationships.clear();
     for (const o of this.objects.values()) {
-      for (const f of o.fields.values()) {
-        if (f.type !== "reference" || f.systemField) continue;
-        for (const target of f.referenceTo) {
+      for (const field of o.fields.values()) {
+        if (field.type !== "reference" || field.systemField) continue;
+        for (const target of field.referenceTo) {
           const parent = this.get(target);
           if (!parent) continue;
-          const relName = f.custom
-            ? `${f.childRelationshipName ?? o.name}__r`
-            : STANDARD_CHILD_RELATIONSHIPS[`${o.name}.${f.name}`];
+          const relName = field.custom
+            ? `${field.childRelationshipName ?? o.name}__r`
+            : STANDARD_CHILD_RELATIONSHIPS[`${o.name}.${field.name}`];
           // Standard lookups without a child relationship on the platform (owners, ...) have none here.
           if (!relName) continue;
-          parent.childRelationships.set(relName.toLowerCase(), { childObject: o.name, field: f.name, name: relName });
+          parent.childRelationships.set(relName.toLowerCase(), {
+            childObject: o.name,
+            field: field.name,
+            name: relName
+          });
         }
       }
     }
@@ -253,13 +257,13 @@ const STANDARD_CHILD_RELATIONSHIPS: Record<string, string> = {
 
 function systemFields(): FieldDescribe[] {
   const sys = (name: string, type: FieldType, ref?: string) => {
-    const f = fieldDescribe(name, type);
-    f.systemField = true;
+    const field = fieldDescribe(name, type);
+    field.systemField = true;
     if (ref) {
-      f.referenceTo = [ref];
-      f.relationshipName = name.slice(0, -2);
+      field.referenceTo = [ref];
+      field.relationshipName = name.slice(0, -2);
     }
-    return f;
+    return field;
   };
   return [
     sys("Id", "id"),
@@ -298,29 +302,29 @@ function customField(cf: Record<string, unknown>, fileName: string): FieldDescri
   const xmlType = String(cf.type ?? "Text");
   const type = XML_TYPES[xmlType];
   if (!type) throw new Error(`field type ${xmlType} of ${name} is not supported by local-org`);
-  const f = fieldDescribe(name, type);
-  f.label = String(cf.label ?? name);
-  f.custom = true;
-  f.required = cf.required === "true" || xmlType === "MasterDetail";
-  f.unique = cf.unique === "true";
-  f.externalId = cf.externalId === "true";
-  f.caseSensitive = cf.caseSensitive === "true";
-  if (cf.length) f.length = Number(cf.length);
-  if (cf.scale) f.scale = Number(cf.scale);
-  if (xmlType === "Checkbox") f.defaultValue = cf.defaultValue === "true";
+  const field = fieldDescribe(name, type);
+  field.label = String(cf.label ?? name);
+  field.custom = true;
+  field.required = cf.required === "true" || xmlType === "MasterDetail";
+  field.unique = cf.unique === "true";
+  field.externalId = cf.externalId === "true";
+  field.caseSensitive = cf.caseSensitive === "true";
+  if (cf.length) field.length = Number(cf.length);
+  if (cf.scale) field.scale = Number(cf.scale);
+  if (xmlType === "Checkbox") field.defaultValue = cf.defaultValue === "true";
   if (type === "reference") {
-    f.referenceTo = [String(cf.referenceTo)];
-    f.relationshipName = name.replace(/__c$/, "__r");
-    f.childRelationshipName = String(cf.relationshipName ?? name.replace(/__c$/, ""));
+    field.referenceTo = [String(cf.referenceTo)];
+    field.relationshipName = name.replace(/__c$/, "__r");
+    field.childRelationshipName = String(cf.relationshipName ?? name.replace(/__c$/, ""));
   }
   const vs = cf.valueSet as Record<string, unknown> | undefined;
   if (vs) {
-    f.restrictedPicklist = vs.restricted === "true";
+    field.restrictedPicklist = vs.restricted === "true";
     const def = vs.valueSetDefinition as Record<string, unknown> | undefined;
     const values = (def?.value ?? []) as Record<string, unknown>[];
-    f.picklistValues = values.map((v) => String(v.fullName));
+    field.picklistValues = values.map((v) => String(v.fullName));
     const dflt = values.find((v) => v.default === "true");
-    if (dflt) f.defaultValue = String(dflt.fullName);
+    if (dflt) field.defaultValue = String(dflt.fullName);
   }
-  return f;
+  return field;
 }

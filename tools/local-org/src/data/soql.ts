@@ -101,8 +101,8 @@ function page<T>(context: QueryContext, rows: T[], query: SoqlQuery): T[] {
     if (!value) return null;
     const result =
       value.kind === "bind"
-        ? context.bind(value.expr)
-        : value.kind === "literal" && value.value.type === "number"
+        ? context.bind(value.expression)
+        : value.kind === "literal" && value.value.kind === "number"
           ? Number(value.value.text)
           : null;
     return result === null ? null : Number(result);
@@ -180,7 +180,7 @@ function rowMatches(context: QueryContext, obj: SObjectDescribe, row: StoredReco
   return conditionHolds(condition, (comparison) => {
     if (comparison.fn) unsupported(context.runtime, `SOQL function ${comparison.fn}() in WHERE`, context.loc);
     const { value, field } = resolve(context, obj, row, comparison.path);
-    return compare(context, value, field, comparison.op, comparison.value);
+    return compare(context, value, field, comparison.operator, comparison.value);
   });
 }
 
@@ -196,13 +196,13 @@ function groupMatches(
       const { value, field } = members.length
         ? resolve(context, obj, members[0], comparison.path)
         : { value: null, field: obj.fields.get("id")! };
-      return compare(context, value, field, comparison.op, comparison.value);
+      return compare(context, value, field, comparison.operator, comparison.value);
     }
     const values = comparison.path.length
-      ? members.map((member) => resolve(context, obj, member, comparison.path).value).filter((v) => v !== null)
+      ? members.map((member) => resolve(context, obj, member, comparison.path).value).filter((value) => value !== null)
       : members.map(() => 1 as Value);
     const aggregated = aggregateValue(context, comparison.fn, values);
-    return compare(context, aggregated, AGGREGATE_VALUE, comparison.op, comparison.value);
+    return compare(context, aggregated, AGGREGATE_VALUE, comparison.operator, comparison.value);
   });
 }
 
@@ -228,7 +228,7 @@ function comparedValues(context: QueryContext, soqlValue: SoqlValue): Value[] {
   switch (soqlValue.kind) {
     case "literal": {
       const literal = soqlValue.value;
-      switch (literal.type) {
+      switch (literal.kind) {
         case "null":
           return [null];
         case "boolean":
@@ -247,7 +247,7 @@ function comparedValues(context: QueryContext, soqlValue: SoqlValue): Value[] {
       break;
     }
     case "bind": {
-      const value = context.bind(soqlValue.expr);
+      const value = context.bind(soqlValue.expression);
       if (value instanceof ApexList) return value.items;
       if (value instanceof ApexSet) return setItems(value);
       return [value];
@@ -397,7 +397,7 @@ function sortByKeys<T>(items: T[], orderBy: SoqlOrder[], keysOf: (item: T) => So
       if (a === null) return order.nullsFirst ? -1 : 1;
       if (b === null) return order.nullsFirst ? 1 : -1;
       const comparison = a < b ? -1 : 1;
-      return order.desc ? -comparison : comparison;
+      return order.descending ? -comparison : comparison;
     }
     return x.index - y.index;
   });
@@ -508,7 +508,7 @@ function aggregate(context: QueryContext, obj: SObjectDescribe, query: SoqlQuery
       } else if (item.kind === "agg") {
         const name = item.alias ?? `expr${expressionNumber++}`;
         const values = item.path
-          ? members.map((member) => resolve(context, obj, member, item.path!).value).filter((v) => v !== null)
+          ? members.map((member) => resolve(context, obj, member, item.path!).value).filter((value) => value !== null)
           : members.map(() => 1 as Value);
         setAggregateField(resultType, result, name, aggregateValue(context, item.fn, values));
       } else if (item.kind === "countAll")

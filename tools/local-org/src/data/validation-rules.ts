@@ -28,14 +28,14 @@ type Node =
 const cache = new Map<string, Node>();
 
 function tokenize(src: string): string[] {
-  const re =
+  const regex =
     /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_.]*|&&|\|\||<>|!=|==|<=|>=|[()=<>+\-*/&!,^])/y;
   const out: string[] = [];
-  let m: RegExpExecArray | null;
-  re.lastIndex = 0;
-  while (re.lastIndex < src.length && (m = re.exec(src))) out.push(m[1]);
-  if (src.slice(re.lastIndex).trim() !== "")
-    throw new Error(`cannot read formula near '${src.slice(re.lastIndex, re.lastIndex + 20)}'`);
+  let match: RegExpExecArray | null;
+  regex.lastIndex = 0;
+  while (regex.lastIndex < src.length && (match = regex.exec(src))) out.push(match[1]);
+  if (src.slice(regex.lastIndex).trim() !== "")
+    throw new Error(`cannot read formula near '${src.slice(regex.lastIndex, regex.lastIndex + 20)}'`);
   return out;
 }
 
@@ -60,8 +60,8 @@ function parse(src: string): Node {
     if (lvl === levels.length) return unary();
     let l = bin(lvl + 1);
     while (levels[lvl].includes(peek())) {
-      const op = next();
-      l = { kind: "bin", op, l, r: bin(lvl + 1) };
+      const operator = next();
+      l = { kind: "bin", op: operator, l, r: bin(lvl + 1) };
     }
     return l;
   };
@@ -105,27 +105,27 @@ function parse(src: string): Node {
     }
     return { kind: "field", name: t };
   };
-  const n = bin(0);
+  const node = bin(0);
   if (i < toks.length) throw new Error(`unexpected '${toks[i]}' in formula`);
-  return n;
+  return node;
 }
 
-function toF(v: Value | undefined): F {
-  if (v === undefined || v === null) return null;
-  if (typeof v === "string" || typeof v === "boolean" || typeof v === "number") return v;
-  if (typeof v === "bigint") return Number(v);
-  if (v instanceof ApexDecimal) return v.d.toNumber();
-  if (v instanceof ApexDouble) return v.v;
-  if (v instanceof ApexDate || v instanceof ApexDatetime) return v.ms;
-  return String(v);
+function toF(value: Value | undefined): F {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof ApexDecimal) return value.d.toNumber();
+  if (value instanceof ApexDouble) return value.v;
+  if (value instanceof ApexDate || value instanceof ApexDatetime) return value.ms;
+  return String(value);
 }
 
 /** True when the rule's error condition holds, i.e. the save must fail. */
 export function evaluateRule(
-  rt: RuntimeContext,
+  runtime: RuntimeContext,
   rule: ValidationRule,
   obj: SObjectDescribe,
-  rec: StoredRecord,
+  record: StoredRecord,
   old: StoredRecord | null
 ): boolean {
   if (!rule.active) return false;
@@ -133,44 +133,44 @@ export function evaluateRule(
   if (!ast) {
     try {
       ast = parse(rule.formula);
-    } catch (e) {
-      unsupported(rt, `validation rule ${obj.name}.${rule.name} (${(e as Error).message})`, {
+    } catch (error) {
+      unsupported(runtime, `validation rule ${obj.name}.${rule.name} (${(error as Error).message})`, {
         file: rule.file,
         line: 1
       });
     }
     cache.set(rule.formula, ast);
   }
-  const fieldOf = (n: Node): string => {
-    if (n.kind !== "field")
-      unsupported(rt, `validation rule ${rule.name}: expected a field`, { file: rule.file, line: 1 });
-    return n.name;
+  const fieldOf = (node: Node): string => {
+    if (node.kind !== "field")
+      unsupported(runtime, `validation rule ${rule.name}: expected a field`, { file: rule.file, line: 1 });
+    return node.name;
   };
   const get = (name: string, from: StoredRecord | null): F => {
     if (name.includes(".") || name.startsWith("$"))
-      unsupported(rt, `validation rule ${rule.name}: field reference ${name}`, { file: rule.file, line: 1 });
+      unsupported(runtime, `validation rule ${rule.name}: field reference ${name}`, { file: rule.file, line: 1 });
     if (!obj.fields.has(name.toLowerCase()))
-      unsupported(rt, `validation rule ${rule.name}: unknown field ${name}`, { file: rule.file, line: 1 });
+      unsupported(runtime, `validation rule ${rule.name}: unknown field ${name}`, { file: rule.file, line: 1 });
     return toF(from?.get(name.toLowerCase()));
   };
-  const blank = (v: F) => v === null || v === "";
-  const s = (v: F) => (v === null ? "" : String(v));
-  const ev = (n: Node): F => {
-    switch (n.kind) {
+  const blank = (value: F) => value === null || value === "";
+  const s = (value: F) => (value === null ? "" : String(value));
+  const constant = (node: Node): F => {
+    switch (node.kind) {
       case "lit":
-        return n.v;
+        return node.v;
       case "field":
-        return get(n.name, rec);
+        return get(node.name, record);
       case "not":
-        return !ev(n.e);
+        return !constant(node.e);
       case "neg":
-        return -Number(ev(n.e));
+        return -Number(constant(node.e));
       case "bin": {
-        if (n.op === "&&") return !!ev(n.l) && !!ev(n.r);
-        if (n.op === "||") return !!ev(n.l) || !!ev(n.r);
-        const l = ev(n.l);
-        const r = ev(n.r);
-        switch (n.op) {
+        if (node.op === "&&") return !!constant(node.l) && !!constant(node.r);
+        if (node.op === "||") return !!constant(node.l) || !!constant(node.r);
+        const l = constant(node.l);
+        const r = constant(node.r);
+        switch (node.op) {
           case "=":
           case "==":
             return (blank(l) && blank(r)) || l === r;
@@ -199,59 +199,59 @@ export function evaluateRule(
         break;
       }
       case "call": {
-        const a = n.args;
-        switch (n.fn) {
+        const a = node.args;
+        switch (node.fn) {
           case "AND":
-            return a.every((x) => !!ev(x));
+            return a.every((x) => !!constant(x));
           case "OR":
-            return a.some((x) => !!ev(x));
+            return a.some((x) => !!constant(x));
           case "NOT":
-            return !ev(a[0]);
+            return !constant(a[0]);
           case "IF":
-            return ev(a[0]) ? ev(a[1]) : ev(a[2]);
+            return constant(a[0]) ? constant(a[1]) : constant(a[2]);
           case "ISBLANK":
           case "ISNULL":
-            return blank(ev(a[0]));
+            return blank(constant(a[0]));
           case "ISPICKVAL": {
-            const v = ev(a[0]);
-            const want = ev(a[1]);
-            return s(v) === s(want);
+            const value = constant(a[0]);
+            const want = constant(a[1]);
+            return s(value) === s(want);
           }
           case "TEXT":
-            return s(ev(a[0]));
+            return s(constant(a[0]));
           case "LEN":
-            return s(ev(a[0])).length;
+            return s(constant(a[0])).length;
           case "LOWER":
-            return s(ev(a[0])).toLowerCase();
+            return s(constant(a[0])).toLowerCase();
           case "UPPER":
-            return s(ev(a[0])).toUpperCase();
+            return s(constant(a[0])).toUpperCase();
           case "TRIM":
-            return s(ev(a[0])).trim();
+            return s(constant(a[0])).trim();
           case "BEGINS":
-            return s(ev(a[0])).startsWith(s(ev(a[1])));
+            return s(constant(a[0])).startsWith(s(constant(a[1])));
           case "CONTAINS":
-            return s(ev(a[0])).includes(s(ev(a[1])));
+            return s(constant(a[0])).includes(s(constant(a[1])));
           case "REGEX":
             // REGEX matches the whole text, like Java's String.matches.
-            return new RegExp(`^(?:${s(ev(a[1]))})$`).test(s(ev(a[0])));
+            return new RegExp(`^(?:${s(constant(a[1]))})$`).test(s(constant(a[0])));
           case "BLANKVALUE":
-            return blank(ev(a[0])) ? ev(a[1]) : ev(a[0]);
+            return blank(constant(a[0])) ? constant(a[1]) : constant(a[0]);
           case "NULLVALUE":
-            return ev(a[0]) === null ? ev(a[1]) : ev(a[0]);
+            return constant(a[0]) === null ? constant(a[1]) : constant(a[0]);
           case "ISNEW":
             return old === null;
           case "ISCHANGED": {
             const f = fieldOf(a[0]);
-            return old !== null && get(f, old) !== get(f, rec);
+            return old !== null && get(f, old) !== get(f, record);
           }
           case "PRIORVALUE":
             return old === null ? null : get(fieldOf(a[0]), old);
           case "INCLUDES": {
-            const v = s(ev(a[0])).split(";");
-            return v.includes(s(ev(a[1])));
+            const v = s(constant(a[0])).split(";");
+            return v.includes(s(constant(a[1])));
           }
         }
-        unsupported(rt, `formula function ${n.fn} in validation rule ${obj.name}.${rule.name}`, {
+        unsupported(runtime, `formula function ${node.fn} in validation rule ${obj.name}.${rule.name}`, {
           file: rule.file,
           line: 1
         });
@@ -259,5 +259,5 @@ export function evaluateRule(
     }
     return null;
   };
-  return !!ev(ast);
+  return !!constant(ast);
 }

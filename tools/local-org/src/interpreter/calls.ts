@@ -24,37 +24,37 @@ import { findMethod, declaresInInterfaces, invoke, callObjectMethod } from "./me
 export const SHORT: unique symbol = Symbol("short-circuit");
 
 /** The declared type of an argument when it is evident (variables, literals, new, casts); undefined otherwise. */
-export function staticType(evaluator: Evaluator, e: Expr, frame: Frame): ArgType {
-  switch (e.kind) {
+export function staticType(evaluator: Evaluator, expression: Expr, frame: Frame): ArgType {
+  switch (expression.kind) {
     case "Literal":
-      return e.type === "Null" ? null : prim(e.type);
+      return expression.type === "Null" ? null : prim(expression.type);
     case "Name": {
-      const key = e.name.toLowerCase();
+      const key = expression.name.toLowerCase();
       const local = lookupLocal(frame, key);
-      if (local) return local.t;
-      const inf = frame.thisObj ? instanceField(frame.thisObj, key) : null;
-      if (inf) return resolveType(evaluator, inf.f.type, inf.cls, inf.f);
+      if (local) return local.type;
+      const declared = frame.thisObject ? instanceField(frame.thisObject, key) : null;
+      if (declared) return resolveType(evaluator, declared.f.type, declared.cls, declared.f);
       const owner = staticOwner(frame.cls, key);
       if (owner) {
-        const f = owner.fields.get(key)!;
-        return resolveType(evaluator, f.type, owner, f);
+        const field = owner.fields.get(key)!;
+        return resolveType(evaluator, field.type, owner, field);
       }
       return undefined;
     }
     case "New":
     case "Cast":
-      return resolveType(evaluator, e.type, frame.cls, e);
+      return resolveType(evaluator, expression.type, frame.cls, expression);
     case "This":
-      return frame.thisObj ? { kind: "class", cls: frame.cls } : undefined;
+      return frame.thisObject ? { kind: "class", cls: frame.cls } : undefined;
   }
   return undefined;
 }
 
 /** Evaluates the target of a member access; SHORT when a `?.` earlier in the chain met null. */
-export function evaluateChain(evaluator: Evaluator, e: Expr, frame: Frame): Value | typeof SHORT {
-  if (e.kind === "Field") return evaluateField(evaluator, e, frame);
-  if (e.kind === "Call") return evaluateCall(evaluator, e, frame);
-  return evaluator.evaluateExpression(e, frame);
+export function evaluateChain(evaluator: Evaluator, expression: Expr, frame: Frame): Value | typeof SHORT {
+  if (expression.kind === "Field") return evaluateField(evaluator, expression, frame);
+  if (expression.kind === "Call") return evaluateCall(evaluator, expression, frame);
+  return evaluator.evaluateExpression(expression, frame);
 }
 
 export function shortCircuitToNull(v: Value | typeof SHORT): Value {
@@ -66,7 +66,7 @@ export function evaluateField(
   e: Extract<Expr, { kind: "Field" }>,
   frame: Frame
 ): Value | typeof SHORT {
-  const target = e.target.kind === "Super" ? frame.thisObj : evaluateChain(evaluator, e.target, frame);
+  const target = e.target.kind === "Super" ? frame.thisObject : evaluateChain(evaluator, e.target, frame);
   // `a?.b.c` is null when a is null: the rest of the chain is skipped.
   if (target === SHORT || (target === null && e.safe)) return SHORT;
   return getMember(evaluator, target, e.name, e.safe, e, frame);
@@ -86,37 +86,37 @@ export function getMember(
     nullPointer(evaluator);
   }
   if (target instanceof ApexObject) {
-    const inf = instanceField(target, key);
-    if (inf) return readField(evaluator, target, inf.cls, inf.f, frame);
+    const declared = instanceField(target, key);
+    if (declared) return readField(evaluator, target, declared.cls, declared.f, frame);
     unsupported(evaluator, fieldThroughInstance(target, key, name), loc);
   }
   if (target instanceof SObjectValue) return evaluator.data.getField(target, name, loc);
   if (target instanceof TypeValue) {
-    const t = target.type;
-    if (t.kind === "class") {
-      const ci = t.cls;
-      const inner = ci.inner.get(key);
+    const type = target.type;
+    if (type.kind === "class") {
+      const cls = type.cls;
+      const inner = cls.inner.get(key);
       if (inner) return new TypeValue({ kind: "class", cls: inner });
-      if (ci.kind === "enum") {
-        const ev = ci.enumValues.find((x) => (x as EnumValue).name.toLowerCase() === key);
-        if (ev) return ev;
+      if (cls.kind === "enum") {
+        const constant = cls.enumValues.find((item) => (item as EnumValue).name.toLowerCase() === key);
+        if (constant) return constant;
       }
-      const owner = staticOwner(ci, key);
+      const owner = staticOwner(cls, key);
       if (owner) return readStatic(evaluator, owner, key, frame);
     }
-    const r = evaluator.stdlib.getStaticProperty(t, key, loc);
-    if (r !== NOT_FOUND) return r;
-    unsupported(evaluator, `static member ${typeName(t)}.${name}`, loc);
+    const result = evaluator.stdlib.getStaticProperty(type, key, loc);
+    if (result !== NOT_FOUND) return result;
+    unsupported(evaluator, `static member ${typeName(type)}.${name}`, loc);
   }
   if (target instanceof NamespaceValue) {
-    const sp = evaluator.stdlib.staticProps.get(target.name)?.get(key);
-    if (sp) return sp(loc, key);
+    const property = evaluator.stdlib.staticProps.get(target.name)?.get(key);
+    if (property) return property(loc, key);
     if (target.name === "label") return evaluator.stdlib.getNamespaceMember("label", name, loc) as Value;
-    const t =
+    const type =
       lookupType(evaluator, [target.name, key], frame?.cls ?? null) ?? lookupType(evaluator, [key], frame?.cls ?? null);
-    if (t) return new TypeValue(t);
-    const r = evaluator.stdlib.getNamespaceMember(target.name, key, loc);
-    if (r !== NOT_FOUND) return r;
+    if (type) return new TypeValue(type);
+    const result = evaluator.stdlib.getNamespaceMember(target.name, key, loc);
+    if (result !== NOT_FOUND) return result;
     unsupported(evaluator, `${target.name}.${name}`, loc);
   }
   if (target instanceof ApexList && target.fromQuery) {
@@ -129,75 +129,82 @@ export function getMember(
 }
 
 export function evaluateCall(evaluator: Evaluator, e: CallExpr, frame: Frame): Value | typeof SHORT {
-  const lname = e.name.toLowerCase();
+  const lowerName = e.name.toLowerCase();
   if (e.target === null) {
-    if (lname === "this" || lname === "super")
+    if (lowerName === "this" || lowerName === "super")
       unsupported(evaluator, `${e.name}(...) outside the first line of a constructor`, e);
-    const args = e.args.map((a) => evaluator.evaluateExpression(a, frame));
-    const argTypes = e.args.map((a) => staticType(evaluator, a, frame));
+    const args = e.args.map((argument) => evaluator.evaluateExpression(argument, frame));
+    const argTypes = e.args.map((argument) => staticType(evaluator, argument, frame));
     // Instance methods with virtual dispatch, then statics of this class and its outer classes.
-    if (frame.thisObj) {
+    if (frame.thisObject) {
       // Resolve from the calling class; only virtual, abstract and override methods dispatch on
       // the object's class (a subclass's same-named method does not replace a private one).
-      const declared = findMethod(evaluator, frame.cls, lname, args, e, argTypes);
+      const declared = findMethod(evaluator, frame.cls, lowerName, args, e, argTypes);
       if (declared) {
-        const kw = declared.method.mods.keywords;
+        const kw = declared.method.modifiers.keywords;
         const overridable =
           !declared.method.isStatic &&
           (kw.has("virtual") || kw.has("abstract") || kw.has("override") || declared.cls.kind === "interface");
         const target = overridable
-          ? (findMethod(evaluator, frame.thisObj.cls, lname, args, e, argTypes) ?? declared)
+          ? (findMethod(evaluator, frame.thisObject.cls, lowerName, args, e, argTypes) ?? declared)
           : declared;
         if (target.method.body)
-          return invoke(evaluator, target.cls, target.method, target.method.isStatic ? null : frame.thisObj, args, e);
-      } else if (declaresInInterfaces(frame.cls, lname)) {
+          return invoke(
+            evaluator,
+            target.cls,
+            target.method,
+            target.method.isStatic ? null : frame.thisObject,
+            args,
+            e
+          );
+      } else if (declaresInInterfaces(frame.cls, lowerName)) {
         // An abstract class may call an interface method it leaves to its subclasses.
-        const impl = findMethod(evaluator, frame.thisObj.cls, lname, args, e, argTypes);
+        const impl = findMethod(evaluator, frame.thisObject.cls, lowerName, args, e, argTypes);
         if (impl && impl.method.body && !impl.method.isStatic)
-          return invoke(evaluator, impl.cls, impl.method, frame.thisObj, args, e);
+          return invoke(evaluator, impl.cls, impl.method, frame.thisObject, args, e);
       }
     }
-    for (let c: ClassInfo | null = frame.cls; c; c = c.outer) {
-      const found = findMethod(evaluator, c, lname, args, e, argTypes);
+    for (let current: ClassInfo | null = frame.cls; current; current = current.outer) {
+      const found = findMethod(evaluator, current, lowerName, args, e, argTypes);
       if (found) {
-        if (!found.method.isStatic && !frame.thisObj)
+        if (!found.method.isStatic && !frame.thisObject)
           unsupported(evaluator, `calling instance method ${e.name} from a static context`, e);
-        return invoke(evaluator, found.cls, found.method, found.method.isStatic ? null : frame.thisObj, args, e);
+        return invoke(evaluator, found.cls, found.method, found.method.isStatic ? null : frame.thisObject, args, e);
       }
     }
     unsupported(evaluator, `method ${e.name}`, e);
   }
   if (e.target.kind === "Super") {
-    const args = e.args.map((a) => evaluator.evaluateExpression(a, frame));
+    const args = e.args.map((argument) => evaluator.evaluateExpression(argument, frame));
     const parent = frame.cls.parent;
     if (parent && parent.decl) {
       const found = findMethod(
         evaluator,
         parent,
-        lname,
+        lowerName,
         args,
         e,
-        e.args.map((a) => staticType(evaluator, a, frame))
+        e.args.map((argument) => staticType(evaluator, argument, frame))
       );
-      if (found) return invoke(evaluator, found.cls, found.method, frame.thisObj, args, e);
+      if (found) return invoke(evaluator, found.cls, found.method, frame.thisObject, args, e);
     }
-    if (frame.thisObj) {
-      const r = evaluator.stdlib.callObjectBuiltin(frame.thisObj, lname, args, e);
-      if (r !== NOT_FOUND) return r;
+    if (frame.thisObject) {
+      const result = evaluator.stdlib.callObjectBuiltin(frame.thisObject, lowerName, args, e);
+      if (result !== NOT_FOUND) return result;
     }
     unsupported(evaluator, `super.${e.name}`, e);
   }
   const target = evaluateChain(evaluator, e.target, frame);
   if (target === SHORT || (target === null && e.safe)) return SHORT;
   if (target === null) nullPointer(evaluator);
-  const args = e.args.map((a) => evaluator.evaluateExpression(a, frame));
+  const args = e.args.map((argument) => evaluator.evaluateExpression(argument, frame));
   return callOn(
     evaluator,
     target,
     e.name,
     args,
     e,
-    e.args.map((a) => staticType(evaluator, a, frame))
+    e.args.map((argument) => staticType(evaluator, argument, frame))
   );
 }
 
@@ -209,12 +216,12 @@ export function callOn(
   loc: Loc,
   argTypes?: ArgType[]
 ): Value {
-  const lname = name.toLowerCase();
+  const lowerName = name.toLowerCase();
   if (target === null) nullPointer(evaluator);
   if (target instanceof ApexObject) return callObjectMethod(evaluator, target, name, args, loc, argTypes);
   if (target instanceof TypeValue && target.literal) {
-    const r = evaluator.stdlib.callInstance(target, lname, args, loc);
-    if (r !== NOT_FOUND) return r;
+    const result = evaluator.stdlib.callInstance(target, lowerName, args, loc);
+    if (result !== NOT_FOUND) return result;
     unsupported(evaluator, `method ${name} on System.Type`, loc);
   }
   if (
@@ -223,31 +230,31 @@ export function callOn(
     target.type.cls.kind === "enum" &&
     !target.type.cls.decl
   ) {
-    const r = evaluator.stdlib.callEnumStatic(target.type.cls, lname, args);
-    if (r !== NOT_FOUND) return r;
+    const result = evaluator.stdlib.callEnumStatic(target.type.cls, lowerName, args);
+    if (result !== NOT_FOUND) return result;
     unsupported(evaluator, `static method ${target.type.cls.name}.${name}`, loc);
   }
   if (target instanceof TypeValue && target.type.kind === "class" && target.type.cls.decl) {
-    const ci = target.type.cls;
-    const found = findMethod(evaluator, ci, lname, args, loc, argTypes);
+    const cls = target.type.cls;
+    const found = findMethod(evaluator, cls, lowerName, args, loc, argTypes);
     if (found && found.method.isStatic) return invoke(evaluator, found.cls, found.method, null, args, loc);
-    if (ci.kind === "enum") {
-      const r = evaluator.stdlib.callEnumStatic(ci, lname, args);
-      if (r !== NOT_FOUND) return r;
+    if (cls.kind === "enum") {
+      const result = evaluator.stdlib.callEnumStatic(cls, lowerName, args);
+      if (result !== NOT_FOUND) return result;
     }
-    unsupported(evaluator, `static method ${ci.name}.${name}`, loc);
+    unsupported(evaluator, `static method ${cls.name}.${name}`, loc);
   }
   if (target instanceof TypeValue) {
-    const r = evaluator.stdlib.callStatic(target.type, lname, args, loc);
-    if (r !== NOT_FOUND) return r;
+    const result = evaluator.stdlib.callStatic(target.type, lowerName, args, loc);
+    if (result !== NOT_FOUND) return result;
     unsupported(evaluator, `${typeName(target.type)}.${name}`, loc);
   }
   if (target instanceof NamespaceValue) {
-    const r = evaluator.stdlib.callNamespace(target.name, lname, args, loc);
-    if (r !== NOT_FOUND) return r;
+    const result = evaluator.stdlib.callNamespace(target.name, lowerName, args, loc);
+    if (result !== NOT_FOUND) return result;
     unsupported(evaluator, `${target.name}.${name}`, loc);
   }
-  const r = evaluator.stdlib.callInstance(target, lname, args, loc);
+  const r = evaluator.stdlib.callInstance(target, lowerName, args, loc);
   if (r !== NOT_FOUND) return r;
   unsupported(evaluator, `method ${name} on ${runtimeTypeName(target)}`, loc);
 }

@@ -12,20 +12,20 @@ import { ensureStatics } from "./statics.js";
 import { bindParams, pickOverload } from "./methods.js";
 
 export function registerTypes(evaluator: Evaluator, decls: TypeDecl[]) {
-  for (const d of decls) {
-    const ci = makeClass(evaluator, d, null);
-    const key = d.name.toLowerCase();
-    if (evaluator.classes.has(key)) throw new Error(`duplicate class ${d.name} (${baseName(d.file)})`);
-    evaluator.classes.set(key, ci);
+  for (const decl of decls) {
+    const cls = makeClass(evaluator, decl, null);
+    const key = decl.name.toLowerCase();
+    if (evaluator.classes.has(key)) throw new Error(`duplicate class ${decl.name} (${baseName(decl.file)})`);
+    evaluator.classes.set(key, cls);
   }
-  for (const ci of evaluator.classes.values()) link(evaluator, ci);
+  for (const cls of evaluator.classes.values()) link(evaluator, cls);
 }
 
-export function makeClass(evaluator: Evaluator, d: TypeDecl, outer: ClassInfo | null): ClassInfo {
-  const ci: ClassInfo = {
-    name: outer ? `${outer.name}.${d.name}` : d.name,
-    kind: d.kind,
-    decl: d,
+export function makeClass(evaluator: Evaluator, decl: TypeDecl, outer: ClassInfo | null): ClassInfo {
+  const cls: ClassInfo = {
+    name: outer ? `${outer.name}.${decl.name}` : decl.name,
+    kind: decl.kind,
+    decl: decl,
     parent: null,
     interfaces: [],
     outer,
@@ -33,88 +33,88 @@ export function makeClass(evaluator: Evaluator, d: TypeDecl, outer: ClassInfo | 
     methods: new Map(),
     fields: new Map(),
     isException: false,
-    isTest: d.mods.annotations.some((a) => a.name === "istest") || (outer?.isTest ?? false),
+    isTest: decl.modifiers.annotations.some((annotation) => annotation.name === "istest") || (outer?.isTest ?? false),
     statics: null,
     staticTypes: new Map(),
     enumValues: [],
     linked: false,
-    file: d.file
+    file: decl.file
   };
-  for (const m of d.methods) {
-    const k = m.name.toLowerCase();
-    const list = ci.methods.get(k) ?? [];
-    list.push(m);
-    ci.methods.set(k, list);
+  for (const method of decl.methods) {
+    const key = method.name.toLowerCase();
+    const list = cls.methods.get(key) ?? [];
+    list.push(method);
+    cls.methods.set(key, list);
   }
-  for (const f of d.fields) ci.fields.set(f.name.toLowerCase(), f);
-  for (const inner of d.inner) ci.inner.set(inner.name.toLowerCase(), makeClass(evaluator, inner, ci));
-  if (d.kind === "enum") ci.enumValues = d.enumValues.map((n, i) => new EnumValue(ci, n, i));
-  return ci;
+  for (const field of decl.fields) cls.fields.set(field.name.toLowerCase(), field);
+  for (const inner of decl.inner) cls.inner.set(inner.name.toLowerCase(), makeClass(evaluator, inner, cls));
+  if (decl.kind === "enum") cls.enumValues = decl.enumValues.map((name, i) => new EnumValue(cls, name, i));
+  return cls;
 }
 
-export function link(evaluator: Evaluator, ci: ClassInfo) {
-  if (ci.linked) return;
-  ci.linked = true;
-  const d = ci.decl;
+export function link(evaluator: Evaluator, cls: ClassInfo) {
+  if (cls.linked) return;
+  cls.linked = true;
+  const d = cls.decl;
   if (d) {
     const loc = { file: d.file, line: d.line };
     if (d.extends) {
-      const p = resolveType(evaluator, d.extends, ci.outer ?? ci, loc);
+      const p = resolveType(evaluator, d.extends, cls.outer ?? cls, loc);
       if (p.kind !== "class") throw new UnsupportedError(`extending ${d.extends.text}`, loc);
-      ci.parent = p.cls;
+      cls.parent = p.cls;
       link(evaluator, p.cls);
-      ci.isException = p.cls.isException;
+      cls.isException = p.cls.isException;
     }
     for (const i of d.implements) {
-      const t = resolveType(evaluator, i, ci.outer ?? ci, loc);
-      if (t.kind === "class") ci.interfaces.push(t.cls);
+      const type = resolveType(evaluator, i, cls.outer ?? cls, loc);
+      if (type.kind === "class") cls.interfaces.push(type.cls);
     }
     // Apex allows inner classes one level deep (classes declared in anonymous Apex count as top level).
-    if (ci.outer?.outer && ci.outer.outer.name !== ANONYMOUS_CLASS)
-      throw new UnsupportedError(`inner class ${ci.name} inside an inner class`, loc);
-    if (ci.isException && !ci.name.toLowerCase().endsWith("exception")) {
+    if (cls.outer?.outer && cls.outer.outer.name !== ANONYMOUS_CLASS)
+      throw new UnsupportedError(`inner class ${cls.name} inside an inner class`, loc);
+    if (cls.isException && !cls.name.toLowerCase().endsWith("exception")) {
       throw new CompileError("exception class names must end with 'Exception'", loc);
     }
   }
-  for (const inner of ci.inner.values()) link(evaluator, inner);
+  for (const inner of cls.inner.values()) link(evaluator, inner);
 }
 
 export function instantiate(
   evaluator: Evaluator,
-  ci: ClassInfo,
+  cls: ClassInfo,
   args: Value[],
   loc: Loc,
   argTypes?: ArgType[]
 ): ApexObject {
-  if (ci.kind === "interface") unsupported(evaluator, `new on interface ${ci.name}`, loc);
-  if (ci.decl?.mods.keywords.has("abstract")) unsupported(evaluator, `new on abstract class ${ci.name}`, loc);
-  if (ci.isException && !ci.decl) {
-    return newSystemException(evaluator, ci, args);
+  if (cls.kind === "interface") unsupported(evaluator, `new on interface ${cls.name}`, loc);
+  if (cls.decl?.modifiers.keywords.has("abstract")) unsupported(evaluator, `new on abstract class ${cls.name}`, loc);
+  if (cls.isException && !cls.decl) {
+    return newSystemException(evaluator, cls, args);
   }
-  ensureStatics(evaluator, ci);
-  const obj = new ApexObject(ci);
-  if (ci.isException) {
+  ensureStatics(evaluator, cls);
+  const obj = new ApexObject(cls);
+  if (cls.isException) {
     obj.ex = {
       message: null,
       cause: null,
       line: evaluator.frames[evaluator.frames.length - 1]?.line ?? loc.line,
       stack: evaluator.stackTrace(),
-      typeName: ci.name
+      typeName: cls.name
     };
   }
   // Every field of the hierarchy starts null.
-  for (let c: ClassInfo | null = ci; c && c.decl; c = c.parent) {
-    for (const f of c.decl.fields) if (!f.isStatic) obj.fields.set(f.name.toLowerCase(), null);
+  for (let current: ClassInfo | null = cls; current && current.decl; current = current.parent) {
+    for (const field of current.decl.fields) if (!field.isStatic) obj.fields.set(field.name.toLowerCase(), null);
   }
-  construct(evaluator, ci, obj, args, loc, argTypes);
+  construct(evaluator, cls, obj, args, loc, argTypes);
   return obj;
 }
 
-export function newSystemException(evaluator: Evaluator, ci: ClassInfo, args: Value[]): ApexObject {
-  const obj = newException(evaluator, ci, null);
+export function newSystemException(evaluator: Evaluator, cls: ClassInfo, args: Value[]): ApexObject {
+  const obj = newException(evaluator, cls, null);
   applyExceptionArgs(evaluator, obj, args);
   // AuraHandledException keeps its constructor message from Apex code; only setMessage shows one.
-  if (ci.name === "AuraHandledException" && obj.ex) obj.ex.message = "Script-thrown exception";
+  if (cls.name === "AuraHandledException" && obj.ex) obj.ex.message = "Script-thrown exception";
   return obj;
 }
 
@@ -131,57 +131,57 @@ export function applyExceptionArgs(evaluator: Evaluator, obj: ApexObject, args: 
 
 export function construct(
   evaluator: Evaluator,
-  ci: ClassInfo,
+  cls: ClassInfo,
   obj: ApexObject,
   args: Value[],
   loc: Loc,
   argTypes?: ArgType[]
 ) {
-  if (!ci.decl) {
+  if (!cls.decl) {
     // Reached a system base class (Exception): its constructors take message/cause.
     applyExceptionArgs(evaluator, obj, args);
     return;
   }
-  const ctors = ci.decl.constructors;
+  const ctors = cls.decl.constructors;
   let ctor: MethodDecl | null = null;
   if (ctors.length === 0) {
-    if (args.length > 0 && !ci.isException) {
-      unsupported(evaluator, `constructor ${ci.name}(${args.length} arguments)`, loc);
+    if (args.length > 0 && !cls.isException) {
+      unsupported(evaluator, `constructor ${cls.name}(${args.length} arguments)`, loc);
     }
-  } else if (ci.isException && !ctors.some((c) => c.params.length === args.length)) {
+  } else if (cls.isException && !ctors.some((c) => c.params.length === args.length)) {
     // Exception classes keep the built-in (message, cause) constructors next to their own.
     ctor = null;
   } else {
-    ctor = pickOverload(evaluator, ctors, args, ci, loc, `constructor of ${ci.name}`, argTypes);
+    ctor = pickOverload(evaluator, ctors, args, cls, loc, `constructor of ${cls.name}`, argTypes);
   }
   const frame: Frame = {
-    cls: ci,
+    cls: cls,
     method: "<init>",
-    thisObj: obj,
+    thisObject: obj,
     scopes: [new Map()],
     line: ctor?.line ?? loc.line,
     accessor: null
   };
   let body = ctor?.body?.body ?? [];
-  if (ctor) bindParams(evaluator, ctor, ci, args, frame);
+  if (ctor) bindParams(evaluator, ctor, cls, args, frame);
   const first = body[0];
   const explicit =
     first &&
     first.kind === "Expr" &&
-    first.expr.kind === "Call" &&
-    first.expr.target === null &&
-    (first.expr.name.toLowerCase() === "this" || first.expr.name.toLowerCase() === "super")
-      ? (first.expr as CallExpr)
+    first.expression.kind === "Call" &&
+    first.expression.target === null &&
+    (first.expression.name.toLowerCase() === "this" || first.expression.name.toLowerCase() === "super")
+      ? (first.expression as CallExpr)
       : null;
   if (explicit) body = body.slice(1);
   pushFrame(evaluator, frame);
   try {
     if (explicit && explicit.name.toLowerCase() === "this") {
       evaluator.coverage.cover(frame, explicit.line);
-      const a = explicit.args.map((e) => evaluator.evaluateExpression(e, frame));
+      const args = explicit.args.map((expression) => evaluator.evaluateExpression(expression, frame));
       evaluator.frames.pop();
       try {
-        construct(evaluator, ci, obj, a, explicit);
+        construct(evaluator, cls, obj, args, explicit);
       } finally {
         evaluator.frames.push(frame);
       }
@@ -189,21 +189,21 @@ export function construct(
       let superArgs: Value[] = [];
       if (explicit) {
         evaluator.coverage.cover(frame, explicit.line);
-        superArgs = explicit.args.map((e) => evaluator.evaluateExpression(e, frame));
-      } else if (ci.isException && !ctor) {
+        superArgs = explicit.args.map((expression) => evaluator.evaluateExpression(expression, frame));
+      } else if (cls.isException && !ctor) {
         superArgs = args;
-      } else if (ci.isException && ci.parent && !ci.parent.decl) {
+      } else if (cls.isException && cls.parent && !cls.parent.decl) {
         superArgs = [];
       }
-      if (ci.parent) {
+      if (cls.parent) {
         evaluator.frames.pop();
         try {
-          construct(evaluator, ci.parent, obj, superArgs, loc);
+          construct(evaluator, cls.parent, obj, superArgs, loc);
         } finally {
           evaluator.frames.push(frame);
         }
       }
-      initInstanceFields(evaluator, ci, obj, frame);
+      initInstanceFields(evaluator, cls, obj, frame);
     }
     evaluator.executeStatements(body, frame);
   } finally {
@@ -211,25 +211,25 @@ export function construct(
   }
 }
 
-export function initInstanceFields(evaluator: Evaluator, ci: ClassInfo, obj: ApexObject, frame: Frame) {
-  const d = ci.decl!;
+export function initInstanceFields(evaluator: Evaluator, cls: ClassInfo, obj: ApexObject, frame: Frame) {
+  const decl = cls.decl!;
   const items: { order: number; run: () => void }[] = [];
-  for (const [i, f] of d.fields.entries()) {
-    if (f.isStatic || !f.init) continue;
-    const init = f.init;
+  for (const [i, field] of decl.fields.entries()) {
+    if (field.isStatic || !field.initializer) continue;
+    const init = field.initializer;
     items.push({
       order: 2 * i + 1,
       run: () => {
-        frame.line = f.line;
-        evaluator.coverage.cover(frame, f.line);
+        frame.line = field.line;
+        evaluator.coverage.cover(frame, field.line);
         obj.fields.set(
-          f.name.toLowerCase(),
-          coerce(evaluator, evaluator.evaluateExpression(init, frame), resolveType(evaluator, f.type, ci, f))
+          field.name.toLowerCase(),
+          coerce(evaluator, evaluator.evaluateExpression(init, frame), resolveType(evaluator, field.type, cls, field))
         );
       }
     });
   }
-  for (const init of d.initializers) {
+  for (const init of decl.initializers) {
     if (init.isStatic) continue;
     items.push({ order: 2 * init.afterFields, run: () => evaluator.executeBlock(init.body, frame) });
   }

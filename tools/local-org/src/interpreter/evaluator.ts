@@ -11,17 +11,17 @@ import type { Stdlib } from "../stdlib/registry.js";
 import type { Coverage } from "./coverage.js";
 
 /** A local variable: its declared type and current value. */
-export interface Var {
-  t: RType;
-  v: Value;
+export interface Variable {
+  type: RType;
+  value: Value;
 }
 
 /** One running method, constructor, initialiser or accessor. */
 export interface Frame {
   cls: ClassInfo;
   method: string;
-  thisObj: ApexObject | null;
-  scopes: Map<string, Var>[];
+  thisObject: ApexObject | null;
+  scopes: Map<string, Variable>[];
   line: number;
   /** Property whose accessor is running: reading it inside reads the backing value. */
   accessor: string | null;
@@ -66,7 +66,7 @@ export function pushFrame(evaluator: Evaluator, frame: Frame) {
 }
 
 /** The local variable of that lower-case name visible in the frame, innermost scope first. */
-export function lookupLocal(frame: Frame, key: string): Var | undefined {
+export function lookupLocal(frame: Frame, key: string): Variable | undefined {
   for (let i = frame.scopes.length - 1; i >= 0; i--) {
     const variable = frame.scopes[i].get(key);
     if (variable) return variable;

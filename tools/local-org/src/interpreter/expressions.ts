@@ -48,104 +48,106 @@ import {
 // String <, >, <= and >= compare like ==: ignoring case, in the user's locale (en_US).
 const STRING_ORDER = new Intl.Collator("en-US", { sensitivity: "accent" });
 
-export function evaluate(evaluator: Evaluator, e: Expr, frame: Frame): Value {
-  switch (e.kind) {
+export function evaluate(evaluator: Evaluator, expression: Expr, frame: Frame): Value {
+  switch (expression.kind) {
     case "Literal":
-      return literalValue(e);
+      return literalValue(expression);
     case "Name":
-      return evaluateName(evaluator, e.name, frame, e);
+      return evaluateName(evaluator, expression.name, frame, expression);
     case "This":
-      return frame.thisObj;
+      return frame.thisObject;
     case "Super":
-      return frame.thisObj;
+      return frame.thisObject;
     case "Field":
-      return shortCircuitToNull(evaluateField(evaluator, e, frame));
+      return shortCircuitToNull(evaluateField(evaluator, expression, frame));
     case "Call":
-      return shortCircuitToNull(evaluateCall(evaluator, e, frame));
+      return shortCircuitToNull(evaluateCall(evaluator, expression, frame));
     case "Index": {
-      const t = evaluateChain(evaluator, e.target, frame);
+      const t = evaluateChain(evaluator, expression.target, frame);
       if (t === SHORT) return null;
-      const i = evaluate(evaluator, e.index, frame);
+      const i = evaluate(evaluator, expression.index, frame);
       if (t === null) nullPointer(evaluator);
       if (t instanceof ApexList) return listGet(evaluator, t, i);
-      unsupported(evaluator, `indexing a ${runtimeTypeName(t)}`, e);
+      unsupported(evaluator, `indexing a ${runtimeTypeName(t)}`, expression);
       break;
     }
     case "New":
-      return evaluateNew(evaluator, e, frame);
+      return evaluateNew(evaluator, expression, frame);
     case "Assign":
-      return evaluateAssignment(evaluator, e, frame);
+      return evaluateAssignment(evaluator, expression, frame);
     case "Binary":
-      return evaluateBinary(evaluator, e, frame);
+      return evaluateBinary(evaluator, expression, frame);
     case "Unary": {
-      const v = evaluate(evaluator, e.operand, frame);
-      if (e.op === "!") return !truthy(evaluator, v, e);
-      if (v === null) nullPointer(evaluator);
-      if (e.op === "-" && isNumber(v)) return negate(v);
-      if (e.op === "+" && isNumber(v)) return v;
-      if (e.op === "~" && typeof v === "number") return ~v;
-      if (e.op === "~" && typeof v === "bigint") return ~v;
-      unsupported(evaluator, `unary ${e.op} on ${runtimeTypeName(v)}`, e);
+      const value = evaluate(evaluator, expression.operand, frame);
+      if (expression.operator === "!") return !truthy(evaluator, value, expression);
+      if (value === null) nullPointer(evaluator);
+      if (expression.operator === "-" && isNumber(value)) return negate(value);
+      if (expression.operator === "+" && isNumber(value)) return value;
+      if (expression.operator === "~" && typeof value === "number") return ~value;
+      if (expression.operator === "~" && typeof value === "bigint") return ~value;
+      unsupported(evaluator, `unary ${expression.operator} on ${runtimeTypeName(value)}`, expression);
       break;
     }
     case "IncDec": {
-      const local = e.target.kind === "Name" ? lookupLocal(frame, e.target.name.toLowerCase()) : undefined;
-      if (local && typeof local.v === "number" && local.t.kind === "prim" && local.t.name === "Integer") {
-        const old = local.v;
-        local.v = (old + (e.op === "++" ? 1 : -1)) | 0;
-        return e.prefix ? local.v : old;
+      const local =
+        expression.target.kind === "Name" ? lookupLocal(frame, expression.target.name.toLowerCase()) : undefined;
+      if (local && typeof local.value === "number" && local.type.kind === "prim" && local.type.name === "Integer") {
+        const old = local.value;
+        local.value = (old + (expression.operator === "++" ? 1 : -1)) | 0;
+        return expression.prefix ? local.value : old;
       }
-      const lv = assignmentTarget(evaluator, e.target, frame);
-      const old = lv.get();
+      const target = assignmentTarget(evaluator, expression.target, frame);
+      const old = target.get();
       if (old === null) nullPointer(evaluator);
-      if (!isNumber(old)) unsupported(evaluator, `${e.op} on ${runtimeTypeName(old)}`, e);
-      const nv = lv.set(arith(evaluator, e.op === "++" ? "+" : "-", old, 1));
-      return e.prefix ? nv : old;
+      if (!isNumber(old)) unsupported(evaluator, `${expression.operator} on ${runtimeTypeName(old)}`, expression);
+      const updated = target.set(arith(evaluator, expression.operator === "++" ? "+" : "-", old, 1));
+      return expression.prefix ? updated : old;
     }
     case "Cond":
-      return truthy(evaluator, evaluate(evaluator, e.cond, frame), e)
-        ? evaluate(evaluator, e.then, frame)
-        : evaluate(evaluator, e.else, frame);
+      return truthy(evaluator, evaluate(evaluator, expression.condition, frame), expression)
+        ? evaluate(evaluator, expression.then, frame)
+        : evaluate(evaluator, expression.else, frame);
     case "Cast": {
-      const v = evaluate(evaluator, e.expr, frame);
-      const t = resolveType(evaluator, e.type, frame.cls, e);
-      if (v === null) return null;
+      const value = evaluate(evaluator, expression.expression, frame);
+      const type = resolveType(evaluator, expression.type, frame.cls, expression);
+      if (value === null) return null;
       // Numeric casts convert between number types; everything else is a checked cast.
-      if (t.kind === "prim" && isNumber(v) && ["Integer", "Long", "Decimal", "Double"].includes(t.name)) {
-        return numericCast(evaluator, v, t.name);
+      if (type.kind === "prim" && isNumber(value) && ["Integer", "Long", "Decimal", "Double"].includes(type.name)) {
+        return numericCast(evaluator, value, type.name);
       }
-      if (t.kind === "prim" && t.name === "Id" && typeof v === "string") return coerce(evaluator, v, t);
-      if (t.kind === "list" || t.kind === "set" || t.kind === "map") {
-        if (!isInstance(v, t) || !collectionCastOk(v, t)) {
+      if (type.kind === "prim" && type.name === "Id" && typeof value === "string")
+        return coerce(evaluator, value, type);
+      if (type.kind === "list" || type.kind === "set" || type.kind === "map") {
+        if (!isInstance(value, type) || !collectionCastOk(value, type)) {
           throwApex(
             evaluator,
             "TypeException",
-            `Invalid conversion from runtime type ${collectionRuntimeName(v)} to ${typeName(t)}`
+            `Invalid conversion from runtime type ${collectionRuntimeName(value)} to ${typeName(type)}`
           );
         }
-        return v;
+        return value;
       }
-      if (!isInstance(v, t)) {
+      if (!isInstance(value, type)) {
         throwApex(
           evaluator,
           "TypeException",
-          `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeName(t)}`
+          `Invalid conversion from runtime type ${runtimeTypeName(value)} to ${typeName(type)}`
         );
       }
-      return v;
+      return value;
     }
     case "InstanceOf": {
-      const v = evaluate(evaluator, e.expr, frame);
-      const t = resolveType(evaluator, e.type, frame.cls, e);
+      const value = evaluate(evaluator, expression.expression, frame);
+      const type = resolveType(evaluator, expression.type, frame.cls, expression);
       // A collection is an instance of its own element type or a wider one, as a cast allows.
-      return isInstance(v, t) && collectionCastOk(v, t);
+      return isInstance(value, type) && collectionCastOk(value, type);
     }
     case "Soql":
-      return evaluator.data.query(e.query, (x) => evaluate(evaluator, x, frame), e);
+      return evaluator.data.query(expression.query, (expression) => evaluate(evaluator, expression, frame), expression);
     case "ClassLiteral":
-      return new TypeValue(resolveType(evaluator, e.type, frame.cls, e), true);
+      return new TypeValue(resolveType(evaluator, expression.type, frame.cls, expression), true);
     case "Unsupported":
-      unsupported(evaluator, e.feature, e);
+      unsupported(evaluator, expression.feature, expression);
   }
   return null;
 }
@@ -175,10 +177,10 @@ export function literalValue(e: Extract<Expr, { kind: "Literal" }>): Value {
 export function evaluateName(evaluator: Evaluator, name: string, frame: Frame, loc: Loc): Value {
   const key = name.toLowerCase();
   const local = lookupLocal(frame, key);
-  if (local) return local.v;
-  if (frame.thisObj) {
-    const inf = instanceField(frame.thisObj, key);
-    if (inf) return readField(evaluator, frame.thisObj, inf.cls, inf.f, frame);
+  if (local) return local.value;
+  if (frame.thisObject) {
+    const declared = instanceField(frame.thisObject, key);
+    if (declared) return readField(evaluator, frame.thisObject, declared.cls, declared.f, frame);
   }
   const owner = staticOwner(frame.cls, key);
   if (owner) return readStatic(evaluator, owner, key, frame);
@@ -186,78 +188,81 @@ export function evaluateName(evaluator: Evaluator, name: string, frame: Frame, l
 }
 
 export function typeOrNamespace(evaluator: Evaluator, names: string[], frame: Frame, loc: Loc): Value {
-  const t = lookupType(evaluator, names, frame.cls);
-  if (t) return new TypeValue(t);
+  const type = lookupType(evaluator, names, frame.cls);
+  if (type) return new TypeValue(type);
   if (names.length === 1 && evaluator.stdlib.isNamespace(names[0])) return new NamespaceValue(names[0]);
   unsupported(evaluator, `variable or type '${names.join(".")}'`, loc);
 }
 
 export function evaluateNew(evaluator: Evaluator, e: NewExpr, frame: Frame): Value {
-  const t = resolveType(evaluator, e.type, frame.cls, e);
-  if (t.kind === "list") {
-    const l = new ApexList(t.elem);
-    if (e.items) for (const x of e.items) l.items.push(coerce(evaluator, evaluate(evaluator, x, frame), t.elem));
+  const type = resolveType(evaluator, e.type, frame.cls, e);
+  if (type.kind === "list") {
+    const list = new ApexList(type.elem);
+    if (e.items)
+      for (const expression of e.items)
+        list.items.push(coerce(evaluator, evaluate(evaluator, expression, frame), type.elem));
     if (e.size) {
       const n = evaluate(evaluator, e.size, frame);
       if (typeof n !== "number") nullPointer(evaluator);
-      for (let i = 0; i < n; i++) l.items.push(null);
+      for (let i = 0; i < n; i++) list.items.push(null);
     }
     if (e.args && e.args.length > 0) {
-      const src = evaluate(evaluator, e.args[0], frame);
-      copyInto(evaluator, l, src, e);
+      const source = evaluate(evaluator, e.args[0], frame);
+      copyInto(evaluator, list, source, e);
     }
-    return l;
+    return list;
   }
-  if (t.kind === "set") {
-    const s = new ApexSet(t.elem);
+  if (type.kind === "set") {
+    const set = new ApexSet(type.elem);
     if (e.items)
-      for (const x of e.items) collectionAdd(evaluator, s, coerce(evaluator, evaluate(evaluator, x, frame), t.elem));
-    if (e.args && e.args.length > 0) copyInto(evaluator, s, evaluate(evaluator, e.args[0], frame), e);
-    return s;
+      for (const expression of e.items)
+        collectionAdd(evaluator, set, coerce(evaluator, evaluate(evaluator, expression, frame), type.elem));
+    if (e.args && e.args.length > 0) copyInto(evaluator, set, evaluate(evaluator, e.args[0], frame), e);
+    return set;
   }
-  if (t.kind === "map") {
-    const m = new ApexMap(t.key, t.value);
+  if (type.kind === "map") {
+    const map = new ApexMap(type.key, type.value);
     if (e.pairs)
       for (const [k, v] of e.pairs)
         mapPut(
           evaluator,
-          m,
-          coerce(evaluator, evaluate(evaluator, k, frame), t.key),
-          coerce(evaluator, evaluate(evaluator, v, frame), t.value)
+          map,
+          coerce(evaluator, evaluate(evaluator, k, frame), type.key),
+          coerce(evaluator, evaluate(evaluator, v, frame), type.value)
         );
-    if (e.args && e.args.length > 0) copyInto(evaluator, m, evaluate(evaluator, e.args[0], frame), e);
-    return m;
+    if (e.args && e.args.length > 0) copyInto(evaluator, map, evaluate(evaluator, e.args[0], frame), e);
+    return map;
   }
-  if (t.kind === "sobject") {
-    if (!t.obj) unsupported(evaluator, "new SObject()", e);
-    const rec = evaluator.data.newRecord(t.obj);
-    for (const a of e.args ?? []) {
-      if (a.kind !== "Assign" || a.target.kind !== "Name" || a.op !== "=")
+  if (type.kind === "sobject") {
+    if (!type.obj) unsupported(evaluator, "new SObject()", e);
+    const record = evaluator.data.newRecord(type.obj);
+    for (const argument of e.args ?? []) {
+      if (argument.kind !== "Assign" || argument.target.kind !== "Name" || argument.operator !== "=")
         unsupported(evaluator, "SObject constructor arguments other than Field = value", e);
-      evaluator.data.setField(rec, a.target.name, evaluate(evaluator, a.value, frame), e);
+      evaluator.data.setField(record, argument.target.name, evaluate(evaluator, argument.value, frame), e);
     }
-    return rec;
+    return record;
   }
-  if (t.kind === "class") {
-    if (e.items || e.pairs) unsupported(evaluator, `initialiser list for ${t.cls.name}`, e);
+  if (type.kind === "class") {
+    if (e.items || e.pairs) unsupported(evaluator, `initialiser list for ${type.cls.name}`, e);
     // The base Exception class cannot be constructed; code throws a system or custom subclass.
-    if (!t.cls.decl && !t.cls.parent && t.cls.isException)
+    if (!type.cls.decl && !type.cls.parent && type.cls.isException)
       throw new CompileError("Type cannot be constructed: Exception", e);
-    const args = (e.args ?? []).map((a) => evaluate(evaluator, a, frame));
+    const args = (e.args ?? []).map((argument) => evaluate(evaluator, argument, frame));
     return instantiate(
       evaluator,
-      t.cls,
+      type.cls,
       args,
       e,
-      (e.args ?? []).map((a) => staticType(evaluator, a, frame))
+      (e.args ?? []).map((argument) => staticType(evaluator, argument, frame))
     );
   }
-  if (t.kind === "native") {
-    const args = (e.args ?? []).map((a) => evaluate(evaluator, a, frame));
-    return evaluator.stdlib.construct(t.name, args, e);
+  if (type.kind === "native") {
+    const args = (e.args ?? []).map((argument) => evaluate(evaluator, argument, frame));
+    return evaluator.stdlib.construct(type.name, args, e);
   }
-  if (t.kind === "prim" && t.name === "Object") return unsupported(evaluator, "new Object()", e);
-  unsupported(evaluator, `new ${typeName(t)}`, e);
+  if (type.kind === "prim" && type.name === "Object") return unsupported(evaluator, "new Object()", e);
+  unsupported(evaluator, `new ${typeName(type)}`, e);
 }
 
 export function evaluateAssignment(evaluator: Evaluator, e: Extract<Expr, { kind: "Assign" }>, frame: Frame): Value {
@@ -265,18 +270,18 @@ export function evaluateAssignment(evaluator: Evaluator, e: Extract<Expr, { kind
     // Fast path for local variables, the most common target.
     const local = lookupLocal(frame, e.target.name.toLowerCase());
     if (local) {
-      const v =
-        e.op === "="
+      const value =
+        e.operator === "="
           ? evaluate(evaluator, e.value, frame)
-          : binaryOperation(evaluator, e.op.slice(0, -1), local.v, evaluate(evaluator, e.value, frame), e);
-      return (local.v = coerce(evaluator, v, local.t));
+          : binaryOperation(evaluator, e.operator.slice(0, -1), local.value, evaluate(evaluator, e.value, frame), e);
+      return (local.value = coerce(evaluator, value, local.type));
     }
   }
-  const lv = assignmentTarget(evaluator, e.target, frame);
-  if (e.op === "=") return lv.set(evaluate(evaluator, e.value, frame));
-  const cur = lv.get();
+  const target = assignmentTarget(evaluator, e.target, frame);
+  if (e.operator === "=") return target.set(evaluate(evaluator, e.value, frame));
+  const current = target.get();
   const rhs = evaluate(evaluator, e.value, frame);
-  return lv.set(binaryOperation(evaluator, e.op.slice(0, -1), cur, rhs, e));
+  return target.set(binaryOperation(evaluator, e.operator.slice(0, -1), current, rhs, e));
 }
 
 /** An assignable place; its object and index are evaluated once, as `x[i++] += 1` needs. */
@@ -284,22 +289,22 @@ export function assignmentTarget(
   evaluator: Evaluator,
   target: Expr,
   frame: Frame
-): { get(): Value; set(v: Value): Value } {
+): { get(): Value; set(value: Value): Value } {
   if (target.kind === "Name") {
     const key = target.name.toLowerCase();
     const get = () => evaluateName(evaluator, target.name, frame, target);
     const local = lookupLocal(frame, key);
     if (local) {
-      return { get, set: (v) => (local.v = coerce(evaluator, v, local.t)) };
+      return { get, set: (value) => (local.value = coerce(evaluator, value, local.type)) };
     }
-    const thisObj = frame.thisObj;
-    const inf = thisObj ? instanceField(thisObj, key) : null;
-    if (thisObj && inf) {
+    const thisObj = frame.thisObject;
+    const declared = thisObj ? instanceField(thisObj, key) : null;
+    if (thisObj && declared) {
       return {
         get,
-        set: (v) => {
-          writeField(evaluator, thisObj, inf.cls, inf.f, v, frame);
-          return thisObj.fields.get(key) ?? v;
+        set: (value) => {
+          writeField(evaluator, thisObj, declared.cls, declared.f, value, frame);
+          return thisObj.fields.get(key) ?? value;
         }
       };
     }
@@ -307,39 +312,40 @@ export function assignmentTarget(
     if (owner) {
       return {
         get,
-        set: (v) => {
-          writeStatic(evaluator, owner, key, v, frame);
-          return owner.statics!.get(key) ?? v;
+        set: (value) => {
+          writeStatic(evaluator, owner, key, value, frame);
+          return owner.statics!.get(key) ?? value;
         }
       };
     }
     unsupported(evaluator, `assignment to unknown variable '${target.name}'`, target);
   }
   if (target.kind === "Field") {
-    const obj = target.target.kind === "Super" ? frame.thisObj : evaluate(evaluator, target.target, frame);
+    const obj = target.target.kind === "Super" ? frame.thisObject : evaluate(evaluator, target.target, frame);
     const key = target.name.toLowerCase();
     if (obj === null) nullPointer(evaluator);
     const get = () => getMember(evaluator, obj, target.name, false, target, frame);
     if (obj instanceof ApexObject) {
-      const inf = instanceField(obj, key);
-      if (!inf) unsupported(evaluator, fieldThroughInstance(obj, key, target.name), target);
+      const declared = instanceField(obj, key);
+      if (!declared) unsupported(evaluator, fieldThroughInstance(obj, key, target.name), target);
       return {
         get,
-        set: (v) => {
-          writeField(evaluator, obj, inf.cls, inf.f, v, frame);
-          return obj.fields.get(key) ?? v;
+        set: (value) => {
+          writeField(evaluator, obj, declared.cls, declared.f, value, frame);
+          return obj.fields.get(key) ?? value;
         }
       };
     }
-    if (obj instanceof SObjectValue) return { get, set: (v) => evaluator.data.setField(obj, target.name, v, target) };
+    if (obj instanceof SObjectValue)
+      return { get, set: (value) => evaluator.data.setField(obj, target.name, value, target) };
     if (obj instanceof TypeValue && obj.type.kind === "class") {
       const owner = staticOwner(obj.type.cls, key);
       if (owner) {
         return {
           get,
-          set: (v) => {
-            writeStatic(evaluator, owner, key, v, frame);
-            return owner.statics!.get(key) ?? v;
+          set: (value) => {
+            writeStatic(evaluator, owner, key, value, frame);
+            return owner.statics!.get(key) ?? value;
           }
         };
       }
@@ -350,38 +356,39 @@ export function assignmentTarget(
     const l = evaluate(evaluator, target.target, frame);
     const i = evaluate(evaluator, target.index, frame);
     if (l === null) nullPointer(evaluator);
-    if (l instanceof ApexList) return { get: () => listGet(evaluator, l, i), set: (v) => listSet(evaluator, l, i, v) };
+    if (l instanceof ApexList)
+      return { get: () => listGet(evaluator, l, i), set: (value) => listSet(evaluator, l, i, value) };
     unsupported(evaluator, `index assignment on ${runtimeTypeName(l)}`, target);
   }
   unsupported(evaluator, "assignment target", target);
 }
 
 export function evaluateBinary(evaluator: Evaluator, e: Extract<Expr, { kind: "Binary" }>, frame: Frame): Value {
-  if (e.op === "&&") {
+  if (e.operator === "&&") {
     if (!truthy(evaluator, evaluate(evaluator, e.left, frame), e)) return false;
     return truthy(evaluator, evaluate(evaluator, e.right, frame), e);
   }
-  if (e.op === "||") {
+  if (e.operator === "||") {
     if (truthy(evaluator, evaluate(evaluator, e.left, frame), e)) return true;
     return truthy(evaluator, evaluate(evaluator, e.right, frame), e);
   }
-  if (e.op === "??") {
+  if (e.operator === "??") {
     const l = evaluate(evaluator, e.left, frame);
     return l !== null ? l : evaluate(evaluator, e.right, frame);
   }
   const l = evaluate(evaluator, e.left, frame);
   const r = evaluate(evaluator, e.right, frame);
-  if (e.op === "+" && (l === null || r === null) && typeof l !== "string" && typeof r !== "string") {
+  if (e.operator === "+" && (l === null || r === null) && typeof l !== "string" && typeof r !== "string") {
     // A null String still concatenates ("null1"): the declared type decides, not the value.
     const isText = (t: ArgType) => t?.kind === "prim" && (t.name === "String" || t.name === "Id");
     if (isText(staticType(evaluator, e.left, frame)) || isText(staticType(evaluator, e.right, frame)))
       return str(evaluator, l) + str(evaluator, r);
   }
-  return binaryOperation(evaluator, e.op, l, r, e);
+  return binaryOperation(evaluator, e.operator, l, r, e);
 }
 
-export function binaryOperation(evaluator: Evaluator, op: string, l: Value, r: Value, loc: Loc): Value {
-  switch (op) {
+export function binaryOperation(evaluator: Evaluator, operator: string, l: Value, r: Value, loc: Loc): Value {
+  switch (operator) {
     case "==":
       return looseEquals(evaluator, l, r);
     case "!=":
@@ -394,14 +401,14 @@ export function binaryOperation(evaluator: Evaluator, op: string, l: Value, r: V
     case "+":
       if (typeof l === "string" || typeof r === "string") return str(evaluator, l) + str(evaluator, r);
       if (l === null || r === null) nullPointer(evaluator);
-      if (isNumber(l) && isNumber(r)) return arith(evaluator, op, l, r);
-      return dateArith(evaluator, op, l, r, loc);
+      if (isNumber(l) && isNumber(r)) return arith(evaluator, operator, l, r);
+      return dateArith(evaluator, operator, l, r, loc);
     case "-":
     case "*":
     case "/":
       if (l === null || r === null) nullPointer(evaluator);
-      if (isNumber(l) && isNumber(r)) return arith(evaluator, op, l, r);
-      return dateArith(evaluator, op, l, r, loc);
+      if (isNumber(l) && isNumber(r)) return arith(evaluator, operator, l, r);
+      return dateArith(evaluator, operator, l, r, loc);
     case "<":
     case ">":
     case "<=":
@@ -419,19 +426,21 @@ export function binaryOperation(evaluator: Evaluator, op: string, l: Value, r: V
         (l instanceof ApexTime && r instanceof ApexTime)
       )
         c = l.ms - r.ms;
-      else unsupported(evaluator, `comparison ${op} of ${runtimeTypeName(l)} and ${runtimeTypeName(r)}`, loc);
-      return op === "<" ? c < 0 : op === ">" ? c > 0 : op === "<=" ? c <= 0 : c >= 0;
+      else unsupported(evaluator, `comparison ${operator} of ${runtimeTypeName(l)} and ${runtimeTypeName(r)}`, loc);
+      return operator === "<" ? c < 0 : operator === ">" ? c > 0 : operator === "<=" ? c <= 0 : c >= 0;
     }
     case "&":
     case "|":
     case "^":
       if (l === null || r === null) nullPointer(evaluator);
-      if (typeof l === "boolean" && typeof r === "boolean") return op === "&" ? l && r : op === "|" ? l || r : l !== r;
-      if (typeof l === "number" && typeof r === "number") return op === "&" ? l & r : op === "|" ? l | r : l ^ r;
+      if (typeof l === "boolean" && typeof r === "boolean")
+        return operator === "&" ? l && r : operator === "|" ? l || r : l !== r;
+      if (typeof l === "number" && typeof r === "number")
+        return operator === "&" ? l & r : operator === "|" ? l | r : l ^ r;
       if (typeof l === "bigint" || typeof r === "bigint") {
         const a = BigInt(l as number | bigint);
         const b = BigInt(r as number | bigint);
-        return BigInt.asIntN(64, op === "&" ? a & b : op === "|" ? a | b : a ^ b);
+        return BigInt.asIntN(64, operator === "&" ? a & b : operator === "|" ? a | b : a ^ b);
       }
       break;
     case "<<":
@@ -439,20 +448,20 @@ export function binaryOperation(evaluator: Evaluator, op: string, l: Value, r: V
     case ">>>":
       if (l === null || r === null) nullPointer(evaluator);
       if (typeof l === "number" && typeof r === "number")
-        return op === "<<" ? l << r : op === ">>" ? l >> r : (l >>> r) | 0;
+        return operator === "<<" ? l << r : operator === ">>" ? l >> r : (l >>> r) | 0;
       if (typeof l === "bigint") {
         const s = BigInt(Number(r) & 63);
-        if (op === "<<") return BigInt.asIntN(64, l << s);
-        if (op === ">>") return l >> s;
+        if (operator === "<<") return BigInt.asIntN(64, l << s);
+        if (operator === ">>") return l >> s;
         return BigInt.asIntN(64, BigInt.asUintN(64, l) >> s);
       }
       break;
   }
-  unsupported(evaluator, `operator ${op} on ${runtimeTypeName(l)} and ${runtimeTypeName(r)}`, loc);
+  unsupported(evaluator, `operator ${operator} on ${runtimeTypeName(l)} and ${runtimeTypeName(r)}`, loc);
 }
 
-export function truthy(evaluator: Evaluator, v: Value, loc: Loc): boolean {
-  if (v === null) nullPointer(evaluator);
-  if (typeof v !== "boolean") unsupported(evaluator, `condition of type ${runtimeTypeName(v)}`, loc);
-  return v;
+export function truthy(evaluator: Evaluator, value: Value, loc: Loc): boolean {
+  if (value === null) nullPointer(evaluator);
+  if (typeof value !== "boolean") unsupported(evaluator, `condition of type ${runtimeTypeName(value)}`, loc);
+  return value;
 }

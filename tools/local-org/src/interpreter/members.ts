@@ -9,20 +9,20 @@ import { resolveType } from "./type-resolution.js";
 import { ensureStatics } from "./statics.js";
 
 /** Static field owner for a name visible from a class (itself, superclasses, outer classes). */
-export function staticOwner(ci: ClassInfo, key: string): ClassInfo | null {
-  for (let o: ClassInfo | null = ci; o; o = o.outer) {
-    for (let c: ClassInfo | null = o; c && c.decl; c = c.parent) {
-      const f = c.fields.get(key);
-      if (f && f.isStatic) return c;
+export function staticOwner(cls: ClassInfo, key: string): ClassInfo | null {
+  for (let o: ClassInfo | null = cls; o; o = o.outer) {
+    for (let current: ClassInfo | null = o; current && current.decl; current = current.parent) {
+      const field = current.fields.get(key);
+      if (field && field.isStatic) return current;
     }
   }
   return null;
 }
 
 export function instanceField(obj: ApexObject, key: string): { cls: ClassInfo; f: FieldDecl } | null {
-  for (let c: ClassInfo | null = obj.cls; c && c.decl; c = c.parent) {
-    const f = c.fields.get(key);
-    if (f && !f.isStatic) return { cls: c, f };
+  for (let current: ClassInfo | null = obj.cls; current && current.decl; current = current.parent) {
+    const field = current.fields.get(key);
+    if (field && !field.isStatic) return { cls: current, f: field };
   }
   return null;
 }
@@ -31,21 +31,21 @@ export function readField(
   evaluator: Evaluator,
   obj: ApexObject,
   cls: ClassInfo,
-  f: FieldDecl,
+  field: FieldDecl,
   frame: Frame | null
 ): Value {
-  const key = f.name.toLowerCase();
-  if (f.getter?.body && !(frame && frame.accessor === key && frame.thisObj === obj)) {
-    return runAccessor(evaluator, cls, obj, f, "get", null);
+  const key = field.name.toLowerCase();
+  if (field.getter?.body && !(frame && frame.accessor === key && frame.thisObject === obj)) {
+    return runAccessor(evaluator, cls, obj, field, "get", null);
   }
   return obj.fields.get(key) ?? null;
 }
 
 export function readStatic(evaluator: Evaluator, owner: ClassInfo, key: string, frame: Frame | null): Value {
   ensureStatics(evaluator, owner);
-  const f = owner.fields.get(key)!;
-  if (f.getter?.body && !(frame && frame.accessor === key && frame.cls === owner)) {
-    return runAccessor(evaluator, owner, null, f, "get", null);
+  const field = owner.fields.get(key)!;
+  if (field.getter?.body && !(frame && frame.accessor === key && frame.cls === owner)) {
+    return runAccessor(evaluator, owner, null, field, "get", null);
   }
   return owner.statics!.get(key) ?? null;
 }
@@ -54,25 +54,26 @@ export function runAccessor(
   evaluator: Evaluator,
   cls: ClassInfo,
   obj: ApexObject | null,
-  f: FieldDecl,
+  field: FieldDecl,
   kind: "get" | "set",
   value: Value
 ): Value {
-  const body = kind === "get" ? f.getter!.body! : f.setter!.body!;
-  const t = resolveType(evaluator, f.type, cls, f);
+  const body = kind === "get" ? field.getter!.body! : field.setter!.body!;
+  const type = resolveType(evaluator, field.type, cls, field);
   const frame: Frame = {
     cls,
-    method: `${f.name}.${kind}`,
-    thisObj: obj,
+    method: `${field.name}.${kind}`,
+    thisObject: obj,
     scopes: [new Map()],
-    line: f.line,
-    accessor: f.name.toLowerCase()
+    line: field.line,
+    accessor: field.name.toLowerCase()
   };
-  if (kind === "set") frame.scopes[0].set("value", { t, v: value });
+  if (kind === "set") frame.scopes[0].set("value", { type: type, value: value });
   pushFrame(evaluator, frame);
   try {
-    const c = evaluator.executeBlock(body, frame);
-    if (kind === "get") return c && c.kind === "return" ? coerce(evaluator, c.value, t) : null;
+    const completion = evaluator.executeBlock(body, frame);
+    if (kind === "get")
+      return completion && completion.kind === "return" ? coerce(evaluator, completion.value, type) : null;
     return null;
   } finally {
     evaluator.frames.pop();
@@ -83,34 +84,35 @@ export function writeField(
   evaluator: Evaluator,
   obj: ApexObject,
   cls: ClassInfo,
-  f: FieldDecl,
-  v: Value,
+  field: FieldDecl,
+  value: Value,
   frame: Frame | null
 ) {
-  const key = f.name.toLowerCase();
-  const t = resolveType(evaluator, f.type, cls, f);
-  const cv = coerce(evaluator, v, t);
-  if (f.setter?.body && !(frame && frame.accessor === key && frame.thisObj === obj)) {
-    runAccessor(evaluator, cls, obj, f, "set", cv);
+  const key = field.name.toLowerCase();
+  const type = resolveType(evaluator, field.type, cls, field);
+  const converted = coerce(evaluator, value, type);
+  if (field.setter?.body && !(frame && frame.accessor === key && frame.thisObject === obj)) {
+    runAccessor(evaluator, cls, obj, field, "set", converted);
     return;
   }
-  obj.fields.set(key, cv);
+  obj.fields.set(key, converted);
 }
 
-export function writeStatic(evaluator: Evaluator, owner: ClassInfo, key: string, v: Value, frame: Frame | null) {
+export function writeStatic(evaluator: Evaluator, owner: ClassInfo, key: string, value: Value, frame: Frame | null) {
   ensureStatics(evaluator, owner);
-  const f = owner.fields.get(key)!;
-  const cv = coerce(evaluator, v, owner.staticTypes.get(key) ?? OBJECT);
-  if (f.setter?.body && !(frame && frame.accessor === key && frame.cls === owner)) {
-    runAccessor(evaluator, owner, null, f, "set", cv);
+  const field = owner.fields.get(key)!;
+  const converted = coerce(evaluator, value, owner.staticTypes.get(key) ?? OBJECT);
+  if (field.setter?.body && !(frame && frame.accessor === key && frame.cls === owner)) {
+    runAccessor(evaluator, owner, null, field, "set", converted);
     return;
   }
-  owner.statics!.set(key, cv);
+  owner.statics!.set(key, converted);
 }
 
 /** Names a member an instance does not have; a static one is a compile error in Apex. */
 export function fieldThroughInstance(obj: ApexObject, key: string, name: string): string {
-  for (let c: ClassInfo | null = obj.cls; c && c.decl; c = c.parent)
-    if (c.fields.get(key)?.isStatic) return `accessing static variable ${c.name}.${name} through an instance`;
+  for (let current: ClassInfo | null = obj.cls; current && current.decl; current = current.parent)
+    if (current.fields.get(key)?.isStatic)
+      return `accessing static variable ${current.name}.${name} through an instance`;
   return `field ${obj.cls.name}.${name}`;
 }

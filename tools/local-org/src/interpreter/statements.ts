@@ -21,62 +21,64 @@ export function executeBlock(evaluator: Evaluator, b: BlockStmt, frame: Frame): 
 }
 
 export function executeStatements(evaluator: Evaluator, stmts: Stmt[], frame: Frame): Completion {
-  for (const s of stmts) {
-    const c = executeStatement(evaluator, s, frame);
-    if (c) return c;
+  for (const statement of stmts) {
+    const completion = executeStatement(evaluator, statement, frame);
+    if (completion) return completion;
   }
   return undefined;
 }
 
-export function executeStatement(evaluator: Evaluator, s: Stmt, frame: Frame): Completion {
-  if (s.kind === "Block") return executeBlock(evaluator, s, frame);
-  evaluator.coverage.cover(frame, s.line);
+export function executeStatement(evaluator: Evaluator, statement: Stmt, frame: Frame): Completion {
+  if (statement.kind === "Block") return executeBlock(evaluator, statement, frame);
+  evaluator.coverage.cover(frame, statement.line);
   evaluator.transaction.limits.statements++;
-  switch (s.kind) {
+  switch (statement.kind) {
     case "Expr":
-      evaluate(evaluator, s.expr, frame);
+      evaluate(evaluator, statement.expression, frame);
       return undefined;
     case "LocalVar": {
-      const t = resolveType(evaluator, s.type, frame.cls, s);
+      const type = resolveType(evaluator, statement.type, frame.cls, statement);
       const scope = frame.scopes[frame.scopes.length - 1];
-      for (const d of s.decls) {
+      for (const d of statement.declarations) {
         const key = d.name.toLowerCase();
-        const v = d.init ? coerce(evaluator, evaluate(evaluator, d.init, frame), t) : null;
-        scope.set(key, { t, v });
+        const value = d.initializer ? coerce(evaluator, evaluate(evaluator, d.initializer, frame), type) : null;
+        scope.set(key, { type: type, value: value });
       }
       return undefined;
     }
     case "If":
-      if (truthy(evaluator, evaluate(evaluator, s.cond, frame), s)) return executeScoped(evaluator, s.then, frame);
-      return s.else ? executeScoped(evaluator, s.else, frame) : undefined;
+      if (truthy(evaluator, evaluate(evaluator, statement.condition, frame), statement))
+        return executeScoped(evaluator, statement.then, frame);
+      return statement.else ? executeScoped(evaluator, statement.else, frame) : undefined;
     case "While":
-      while (truthy(evaluator, evaluate(evaluator, s.cond, frame), s)) {
-        const c = executeScoped(evaluator, s.body, frame);
-        if (c === BREAK) break;
-        if (c && c.kind === "return") return c;
+      while (truthy(evaluator, evaluate(evaluator, statement.condition, frame), statement)) {
+        const completion = executeScoped(evaluator, statement.body, frame);
+        if (completion === BREAK) break;
+        if (completion && completion.kind === "return") return completion;
         tickCpu(evaluator);
       }
       return undefined;
     case "DoWhile":
       do {
-        const c = executeScoped(evaluator, s.body, frame);
-        if (c === BREAK) break;
-        if (c && c.kind === "return") return c;
+        const completion = executeScoped(evaluator, statement.body, frame);
+        if (completion === BREAK) break;
+        if (completion && completion.kind === "return") return completion;
         tickCpu(evaluator);
-      } while (truthy(evaluator, evaluate(evaluator, s.cond, frame), s));
+      } while (truthy(evaluator, evaluate(evaluator, statement.condition, frame), statement));
       return undefined;
     case "For": {
       frame.scopes.push(new Map());
       try {
-        if (s.init) {
-          if (Array.isArray(s.init)) s.init.forEach((e) => evaluate(evaluator, e, frame));
-          else executeStatement(evaluator, s.init, frame);
+        if (statement.initializer) {
+          if (Array.isArray(statement.initializer))
+            statement.initializer.forEach((expression) => evaluate(evaluator, expression, frame));
+          else executeStatement(evaluator, statement.initializer, frame);
         }
-        while (!s.cond || truthy(evaluator, evaluate(evaluator, s.cond, frame), s)) {
-          const c = executeScoped(evaluator, s.body, frame);
-          if (c === BREAK) break;
-          if (c && c.kind === "return") return c;
-          for (const u of s.update) evaluate(evaluator, u, frame);
+        while (!statement.condition || truthy(evaluator, evaluate(evaluator, statement.condition, frame), statement)) {
+          const completion = executeScoped(evaluator, statement.body, frame);
+          if (completion === BREAK) break;
+          if (completion && completion.kind === "return") return completion;
+          for (const u of statement.update) evaluate(evaluator, u, frame);
           tickCpu(evaluator);
         }
       } finally {
@@ -85,16 +87,16 @@ export function executeStatement(evaluator: Evaluator, s: Stmt, frame: Frame): C
       return undefined;
     }
     case "ForEach": {
-      const coll = evaluate(evaluator, s.expr, frame);
+      const coll = evaluate(evaluator, statement.expression, frame);
       if (coll === null) nullPointer(evaluator);
       let items: Value[];
       if (coll instanceof ApexList) items = [...coll.items];
       else if (coll instanceof ApexSet) items = setItems(coll);
-      else if (coll instanceof ApexObject) items = iterate(evaluator, coll, s);
-      else unsupported(evaluator, `for-each over ${runtimeTypeName(coll)}`, s);
-      const t = resolveType(evaluator, s.type, frame.cls, s);
-      const key = s.name.toLowerCase();
-      if (t.kind === "list" && coll instanceof ApexList && coll.fromQuery) {
+      else if (coll instanceof ApexObject) items = iterate(evaluator, coll, statement);
+      else unsupported(evaluator, `for-each over ${runtimeTypeName(coll)}`, statement);
+      const type = resolveType(evaluator, statement.type, frame.cls, statement);
+      const key = statement.name.toLowerCase();
+      if (type.kind === "list" && coll instanceof ApexList && coll.fromQuery) {
         // A SOQL for loop with a list variable receives the rows in chunks of 200.
         const chunks: Value[] = [];
         for (let i = 0; i < items.length; i += 200) chunks.push(new ApexList(coll.elemType, items.slice(i, i + 200)));
@@ -104,15 +106,15 @@ export function executeStatement(evaluator: Evaluator, s: Stmt, frame: Frame): C
       if (guarded) guarded.iterating++;
       try {
         for (const item of items) {
-          frame.scopes.push(new Map([[key, { t, v: coerce(evaluator, item, t) }]]));
-          let c: Completion;
+          frame.scopes.push(new Map([[key, { type, value: coerce(evaluator, item, type) }]]));
+          let completion: Completion;
           try {
-            c = executeStatement(evaluator, s.body, frame);
+            completion = executeStatement(evaluator, statement.body, frame);
           } finally {
             frame.scopes.pop();
           }
-          if (c === BREAK) break;
-          if (c && c.kind === "return") return c;
+          if (completion === BREAK) break;
+          if (completion && completion.kind === "return") return completion;
           tickCpu(evaluator);
         }
       } finally {
@@ -121,42 +123,43 @@ export function executeStatement(evaluator: Evaluator, s: Stmt, frame: Frame): C
       return undefined;
     }
     case "Return":
-      return { kind: "return", value: s.expr ? evaluate(evaluator, s.expr, frame) : null };
+      return { kind: "return", value: statement.expression ? evaluate(evaluator, statement.expression, frame) : null };
     case "Break":
       return BREAK;
     case "Continue":
       return CONTINUE;
     case "Throw": {
-      const v = evaluate(evaluator, s.expr, frame);
-      if (v === null) nullPointer(evaluator);
-      if (!(v instanceof ApexObject) || !v.ex) unsupported(evaluator, "throwing a non-exception value", s);
-      throw new ApexThrow(v);
+      const value = evaluate(evaluator, statement.expression, frame);
+      if (value === null) nullPointer(evaluator);
+      if (!(value instanceof ApexObject) || !value.ex)
+        unsupported(evaluator, "throwing a non-exception value", statement);
+      throw new ApexThrow(value);
     }
     case "Try":
-      return executeTry(evaluator, s, frame);
+      return executeTry(evaluator, statement, frame);
     case "Switch":
-      return executeSwitch(evaluator, s, frame);
+      return executeSwitch(evaluator, statement, frame);
     case "Dml": {
-      const v = evaluate(evaluator, s.expr, frame);
+      const value = evaluate(evaluator, statement.expression, frame);
       // `upsert r Obj__c.Key__c` names the field with its object: the field is the last part.
-      const ext = s.externalIdField ? s.externalIdField.split(".").pop()! : null;
-      evaluator.data.dmlStatement(s.op, v, ext, s);
+      const ext = statement.externalIdField ? statement.externalIdField.split(".").pop()! : null;
+      evaluator.data.dmlStatement(statement.operator, value, ext, statement);
       return undefined;
     }
     case "RunAs": {
-      const u = evaluate(evaluator, s.user, frame);
+      const u = evaluate(evaluator, statement.user, frame);
       const id = u instanceof SObjectValue && u.type.name === "User" ? u.fields.get("id") : null;
-      if (typeof id !== "string") unsupported(evaluator, "System.runAs without a saved User", s);
+      if (typeof id !== "string") unsupported(evaluator, "System.runAs without a saved User", statement);
       const previous = evaluator.transaction.runAsUserId;
       evaluator.transaction.runAsUserId = id;
       try {
-        return executeBlock(evaluator, s.body, frame);
+        return executeBlock(evaluator, statement.body, frame);
       } finally {
         evaluator.transaction.runAsUserId = previous;
       }
     }
     case "Unsupported":
-      unsupported(evaluator, s.feature, s);
+      unsupported(evaluator, statement.feature, statement);
   }
 }
 
@@ -175,11 +178,11 @@ export function iterate(evaluator: Evaluator, obj: ApexObject, loc: Loc): Value[
   return out;
 }
 
-export function executeScoped(evaluator: Evaluator, s: Stmt, frame: Frame): Completion {
-  if (s.kind === "Block") return executeBlock(evaluator, s, frame);
+export function executeScoped(evaluator: Evaluator, statement: Stmt, frame: Frame): Completion {
+  if (statement.kind === "Block") return executeBlock(evaluator, statement, frame);
   frame.scopes.push(new Map());
   try {
-    return executeStatement(evaluator, s, frame);
+    return executeStatement(evaluator, statement, frame);
   } finally {
     frame.scopes.pop();
   }
@@ -192,18 +195,18 @@ export function executeTry(evaluator: Evaluator, s: Extract<Stmt, { kind: "Try" 
   try {
     try {
       result = executeBlock(evaluator, s.body, frame);
-    } catch (e) {
-      if (!(e instanceof ApexThrow) || e.obj.cls.uncatchable) throw e;
+    } catch (error) {
+      if (!(error instanceof ApexThrow) || error.obj.cls.uncatchable) throw error;
       evaluator.frames.length = depth;
       frame.scopes.length = scopes;
       const clause = s.catches.find((c) => {
-        const t = resolveType(evaluator, c.type, frame.cls, s);
-        if (t.kind === "class" && t.cls.name === "Exception" && !t.cls.decl) return true;
-        return isInstance(e.obj, t);
+        const type = resolveType(evaluator, c.type, frame.cls, s);
+        if (type.kind === "class" && type.cls.name === "Exception" && !type.cls.decl) return true;
+        return isInstance(error.obj, type);
       });
-      if (!clause) throw e;
+      if (!clause) throw error;
       const t = resolveType(evaluator, clause.type, frame.cls, s);
-      frame.scopes.push(new Map([[clause.name.toLowerCase(), { t, v: e.obj }]]));
+      frame.scopes.push(new Map([[clause.name.toLowerCase(), { type: t, value: error.obj }]]));
       try {
         result = executeBlock(evaluator, clause.body, frame);
       } finally {
@@ -212,21 +215,21 @@ export function executeTry(evaluator: Evaluator, s: Extract<Stmt, { kind: "Try" 
     }
   } finally {
     if (s.finally) {
-      const fc = executeBlock(evaluator, s.finally, frame);
-      if (fc) return fc;
+      const finallyCompletion = executeBlock(evaluator, s.finally, frame);
+      if (finallyCompletion) return finallyCompletion;
     }
   }
   return result;
 }
 
 export function executeSwitch(evaluator: Evaluator, s: Extract<Stmt, { kind: "Switch" }>, frame: Frame): Completion {
-  const v = evaluate(evaluator, s.expr, frame);
+  const value = evaluate(evaluator, s.expression, frame);
   for (const w of s.whens) {
     if (w.kind === "else") return executeBlock(evaluator, w.body, frame);
     if (w.kind === "type") {
-      const t = resolveType(evaluator, w.type, frame.cls, s);
-      if (isInstance(v, t)) {
-        frame.scopes.push(new Map([[w.name.toLowerCase(), { t, v }]]));
+      const type = resolveType(evaluator, w.type, frame.cls, s);
+      if (isInstance(value, type)) {
+        frame.scopes.push(new Map([[w.name.toLowerCase(), { type, value }]]));
         try {
           return executeBlock(evaluator, w.body, frame);
         } finally {
@@ -235,20 +238,23 @@ export function executeSwitch(evaluator: Evaluator, s: Extract<Stmt, { kind: "Sw
       }
       continue;
     }
-    for (const e of w.values) {
+    for (const expression of w.values) {
       let cand: Value;
       // A bare name in `when` is an enum constant, which never matches null.
-      if (v === null && e.kind === "Name") continue;
-      if (v instanceof EnumValue && e.kind === "Name") {
-        cand = v.cls.enumValues.find((x) => (x as EnumValue).name.toLowerCase() === e.name.toLowerCase()) ?? null;
-      } else cand = evaluate(evaluator, e, frame);
+      if (value === null && expression.kind === "Name") continue;
+      if (value instanceof EnumValue && expression.kind === "Name") {
+        cand =
+          value.cls.enumValues.find(
+            (item) => (item as EnumValue).name.toLowerCase() === expression.name.toLowerCase()
+          ) ?? null;
+      } else cand = evaluate(evaluator, expression, frame);
       // `when` on strings is case-sensitive, unlike `==`.
       const match =
-        typeof v === "string" && typeof cand === "string"
-          ? v === cand
-          : v === null || cand === null
-            ? v === cand
-            : looseEquals(evaluator, v, cand);
+        typeof value === "string" && typeof cand === "string"
+          ? value === cand
+          : value === null || cand === null
+            ? value === cand
+            : looseEquals(evaluator, value, cand);
       if (match) return executeBlock(evaluator, w.body, frame);
     }
   }

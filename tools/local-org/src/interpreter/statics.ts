@@ -7,42 +7,42 @@ import { pushFrame, type Evaluator, type Frame } from "./evaluator.js";
 import { resolveType } from "./type-resolution.js";
 
 export function resetStatics(evaluator: Evaluator) {
-  const walk = (c: ClassInfo) => {
-    c.statics = null;
-    for (const i of c.inner.values()) walk(i);
+  const walk = (current: ClassInfo) => {
+    current.statics = null;
+    for (const i of current.inner.values()) walk(i);
   };
-  for (const c of evaluator.classes.values()) walk(c);
+  for (const current of evaluator.classes.values()) walk(current);
 }
 
-export function ensureStatics(evaluator: Evaluator, ci: ClassInfo) {
-  if (ci.statics || !ci.decl) return;
-  ci.statics = new Map();
-  if (ci.parent) ensureStatics(evaluator, ci.parent);
-  const d = ci.decl;
-  for (const f of d.fields) {
-    if (!f.isStatic) continue;
-    ci.staticTypes.set(f.name.toLowerCase(), resolveType(evaluator, f.type, ci, f));
-    ci.statics.set(f.name.toLowerCase(), null);
+export function ensureStatics(evaluator: Evaluator, cls: ClassInfo) {
+  if (cls.statics || !cls.decl) return;
+  cls.statics = new Map();
+  if (cls.parent) ensureStatics(evaluator, cls.parent);
+  const decl = cls.decl;
+  for (const field of decl.fields) {
+    if (!field.isStatic) continue;
+    cls.staticTypes.set(field.name.toLowerCase(), resolveType(evaluator, field.type, cls, field));
+    cls.statics.set(field.name.toLowerCase(), null);
   }
   // Static initialisers and field initialisers run in source order.
   const items: { order: number; run: () => void }[] = [];
-  for (const [i, f] of d.fields.entries()) {
-    if (!f.isStatic || !f.init) continue;
-    const init = f.init;
+  for (const [i, field] of decl.fields.entries()) {
+    if (!field.isStatic || !field.initializer) continue;
+    const init = field.initializer;
     items.push({
       order: 2 * i + 1,
       run: () => {
-        const k = f.name.toLowerCase();
-        const v = evaluateInitializer(evaluator, ci, null, "<clinit>", init);
-        ci.statics!.set(k, coerce(evaluator, v, ci.staticTypes.get(k)!));
+        const key = field.name.toLowerCase();
+        const value = evaluateInitializer(evaluator, cls, null, "<clinit>", init);
+        cls.statics!.set(key, coerce(evaluator, value, cls.staticTypes.get(key)!));
       }
     });
   }
-  for (const init of d.initializers) {
+  for (const init of decl.initializers) {
     if (!init.isStatic) continue;
     items.push({
       order: 2 * init.afterFields,
-      run: () => runInitializerBlock(evaluator, ci, null, "<clinit>", init.body)
+      run: () => runInitializerBlock(evaluator, cls, null, "<clinit>", init.body)
     });
   }
   items.sort((a, b) => a.order - b.order);
@@ -51,16 +51,23 @@ export function ensureStatics(evaluator: Evaluator, ci: ClassInfo) {
 
 export function evaluateInitializer(
   evaluator: Evaluator,
-  ci: ClassInfo,
+  cls: ClassInfo,
   thisObj: ApexObject | null,
   method: string,
-  e: Expr
+  expression: Expr
 ): Value {
-  const frame: Frame = { cls: ci, method, thisObj, scopes: [new Map()], line: e.line, accessor: null };
+  const frame: Frame = {
+    cls: cls,
+    method,
+    thisObject: thisObj,
+    scopes: [new Map()],
+    line: expression.line,
+    accessor: null
+  };
   pushFrame(evaluator, frame);
   try {
-    evaluator.coverage.cover(frame, e.line);
-    return evaluator.evaluateExpression(e, frame);
+    evaluator.coverage.cover(frame, expression.line);
+    return evaluator.evaluateExpression(expression, frame);
   } finally {
     evaluator.frames.pop();
   }
@@ -68,12 +75,12 @@ export function evaluateInitializer(
 
 export function runInitializerBlock(
   evaluator: Evaluator,
-  ci: ClassInfo,
+  cls: ClassInfo,
   thisObj: ApexObject | null,
   method: string,
   b: BlockStmt
 ) {
-  const frame: Frame = { cls: ci, method, thisObj, scopes: [new Map()], line: b.line, accessor: null };
+  const frame: Frame = { cls: cls, method, thisObject: thisObj, scopes: [new Map()], line: b.line, accessor: null };
   pushFrame(evaluator, frame);
   try {
     evaluator.executeBlock(b, frame);

@@ -26,8 +26,8 @@ import {
   type Value
 } from "./values.js";
 
-export function fieldType(f: FieldDescribe): RType {
-  switch (f.type) {
+export function fieldType(field: FieldDescribe): RType {
+  switch (field.type) {
     case "id":
     case "reference":
       return prim("Id");
@@ -49,145 +49,157 @@ export function fieldType(f: FieldDescribe): RType {
 }
 
 /** Runtime type test used by instanceof, casts, catch and overload resolution. */
-export function isInstance(v: Value, t: RType): boolean {
-  if (v === null) return false;
-  switch (t.kind) {
+export function isInstance(value: Value, type: RType): boolean {
+  if (value === null) return false;
+  switch (type.kind) {
     case "prim":
-      switch (t.name) {
+      switch (type.name) {
         case "Object":
           return true;
         case "Integer":
-          return typeof v === "number";
+          return typeof value === "number";
         case "Long":
-          return typeof v === "bigint";
+          return typeof value === "bigint";
         case "Decimal":
-          return v instanceof ApexDecimal;
+          return value instanceof ApexDecimal;
         case "Double":
-          return v instanceof ApexDouble;
+          return value instanceof ApexDouble;
         case "String":
-          return typeof v === "string";
+          return typeof value === "string";
         case "Id":
-          return typeof v === "string" && normalizeId(v) !== null;
+          return typeof value === "string" && normalizeId(value) !== null;
         case "Boolean":
-          return typeof v === "boolean";
+          return typeof value === "boolean";
         case "Date":
-          return v instanceof ApexDate;
+          return value instanceof ApexDate;
         case "Datetime":
-          return v instanceof ApexDatetime;
+          return value instanceof ApexDatetime;
         case "Time":
-          return v instanceof ApexTime;
+          return value instanceof ApexTime;
         case "Blob":
-          return v instanceof ApexBlob;
+          return value instanceof ApexBlob;
       }
       return false;
     case "list":
-      return v instanceof ApexList;
+      return value instanceof ApexList;
     case "set":
-      return v instanceof ApexSet;
+      return value instanceof ApexSet;
     case "map":
-      return v instanceof ApexMap;
+      return value instanceof ApexMap;
     case "sobject":
-      return v instanceof SObjectValue && (t.obj === null || v.type === t.obj);
+      return value instanceof SObjectValue && (type.obj === null || value.type === type.obj);
     case "class":
-      if (v instanceof ApexObject) return isSubclass(v.cls, t.cls);
-      if (v instanceof EnumValue) return v.cls === t.cls;
+      if (value instanceof ApexObject) return isSubclass(value.cls, type.cls);
+      if (value instanceof EnumValue) return value.cls === type.cls;
       return false;
     case "native": {
-      const name = t.name.toLowerCase();
-      if (name === "type") return v instanceof TypeValue;
-      return v instanceof NativeObject && v.typeName.toLowerCase() === name;
+      const name = type.name.toLowerCase();
+      if (name === "type") return value instanceof TypeValue;
+      return value instanceof NativeObject && value.typeName.toLowerCase() === name;
     }
   }
 }
 
-export function runtimeTypeName(v: Value): string {
-  if (v === null) return "null";
-  if (typeof v === "number") return "Integer";
-  if (typeof v === "bigint") return "Long";
-  if (typeof v === "string") return "String";
-  if (typeof v === "boolean") return "Boolean";
-  if (v instanceof ApexDecimal) return "Decimal";
-  if (v instanceof ApexDouble) return "Double";
-  if (v instanceof ApexDate) return "Date";
-  if (v instanceof ApexDatetime) return "Datetime";
-  if (v instanceof ApexTime) return "Time";
-  if (v instanceof ApexBlob) return "Blob";
-  if (v instanceof ApexList) return `List<${typeName(v.elemType)}>`;
-  if (v instanceof ApexSet) return `Set<${typeName(v.elemType)}>`;
-  if (v instanceof ApexMap) return `Map<${typeName(v.keyType)},${typeName(v.valueType)}>`;
-  if (v instanceof SObjectValue) return v.type.name;
-  if (v instanceof ApexObject) return v.cls.name;
-  if (v instanceof EnumValue) return v.cls.name;
-  if (v instanceof NativeObject) return v.typeName;
+export function runtimeTypeName(value: Value): string {
+  if (value === null) return "null";
+  if (typeof value === "number") return "Integer";
+  if (typeof value === "bigint") return "Long";
+  if (typeof value === "string") return "String";
+  if (typeof value === "boolean") return "Boolean";
+  if (value instanceof ApexDecimal) return "Decimal";
+  if (value instanceof ApexDouble) return "Double";
+  if (value instanceof ApexDate) return "Date";
+  if (value instanceof ApexDatetime) return "Datetime";
+  if (value instanceof ApexTime) return "Time";
+  if (value instanceof ApexBlob) return "Blob";
+  if (value instanceof ApexList) return `List<${typeName(value.elemType)}>`;
+  if (value instanceof ApexSet) return `Set<${typeName(value.elemType)}>`;
+  if (value instanceof ApexMap) return `Map<${typeName(value.keyType)},${typeName(value.valueType)}>`;
+  if (value instanceof SObjectValue) return value.type.name;
+  if (value instanceof ApexObject) return value.cls.name;
+  if (value instanceof EnumValue) return value.cls.name;
+  if (value instanceof NativeObject) return value.typeName;
   return "Type";
 }
 
 /** Converts a value to a declared type on assignment, parameter passing and return. */
-export function coerce(rt: RuntimeContext, v: Value, t: RType): Value {
-  if (v === null) return null;
-  if (t.kind === "prim") {
-    switch (t.name) {
+export function coerce(runtime: RuntimeContext, value: Value, type: RType): Value {
+  if (value === null) return null;
+  if (type.kind === "prim") {
+    switch (type.name) {
       case "Object":
-        return v;
+        return value;
       case "Integer":
-        if (typeof v === "number") return v;
+        if (typeof value === "number") return value;
         break;
       case "Long":
-        if (typeof v === "bigint") return v;
-        if (typeof v === "number") return BigInt(v);
+        if (typeof value === "bigint") return value;
+        if (typeof value === "number") return BigInt(value);
         break;
       case "Decimal":
-        if (v instanceof ApexDecimal) return v;
-        if (typeof v === "number" || typeof v === "bigint") return ApexDecimal.fromInt(v);
-        if (v instanceof ApexDouble) return ApexDecimal.fromDouble(v.v);
+        if (value instanceof ApexDecimal) return value;
+        if (typeof value === "number" || typeof value === "bigint") return ApexDecimal.fromInt(value);
+        if (value instanceof ApexDouble) return ApexDecimal.fromDouble(value.v);
         break;
       case "Double":
-        if (v instanceof ApexDouble) return v;
-        if (isNumber(v))
+        if (value instanceof ApexDouble) return value;
+        if (isNumber(value))
           return new ApexDouble(
-            Number(typeof v === "bigint" ? v : v instanceof ApexDecimal ? v.d.toNumber() : (v as number))
+            Number(
+              typeof value === "bigint" ? value : value instanceof ApexDecimal ? value.d.toNumber() : (value as number)
+            )
           );
         break;
       case "String":
-        if (typeof v === "string") return v;
+        if (typeof value === "string") return value;
         break;
       case "Id":
-        if (typeof v === "string") {
-          const id = normalizeId(v);
-          if (id === null) throwApex(rt, "StringException", `Invalid id: ${v}`);
+        if (typeof value === "string") {
+          const id = normalizeId(value);
+          if (id === null) throwApex(runtime, "StringException", `Invalid id: ${value}`);
           return id;
         }
         break;
       default:
-        if (isInstance(v, t)) return v;
+        if (isInstance(value, type)) return value;
     }
-    throwApex(rt, "TypeException", `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeName(t)}`);
+    throwApex(
+      runtime,
+      "TypeException",
+      `Invalid conversion from runtime type ${runtimeTypeName(value)} to ${typeName(type)}`
+    );
   }
-  if (t.kind === "sobject" && v instanceof ApexList && v.fromQuery) {
-    if (v.items.length === 0) throwApex(rt, "QueryException", "List has no rows for assignment to SObject");
-    if (v.items.length > 1) throwApex(rt, "QueryException", "List has more than 1 row for assignment to SObject");
-    return coerce(rt, v.items[0], t);
+  if (type.kind === "sobject" && value instanceof ApexList && value.fromQuery) {
+    if (value.items.length === 0) throwApex(runtime, "QueryException", "List has no rows for assignment to SObject");
+    if (value.items.length > 1)
+      throwApex(runtime, "QueryException", "List has more than 1 row for assignment to SObject");
+    return coerce(runtime, value.items[0], type);
   }
-  if (isInstance(v, t)) return v;
+  if (isInstance(value, type)) return value;
   // Collections are checked by kind only; element types are not re-verified.
-  if (t.kind === "sobject" && v instanceof SObjectValue) {
-    throwApex(rt, "TypeException", `Invalid conversion from runtime type ${v.type.name} to ${typeName(t)}`);
+  if (type.kind === "sobject" && value instanceof SObjectValue) {
+    throwApex(runtime, "TypeException", `Invalid conversion from runtime type ${value.type.name} to ${typeName(type)}`);
   }
-  throwApex(rt, "TypeException", `Invalid conversion from runtime type ${runtimeTypeName(v)} to ${typeName(t)}`);
+  throwApex(
+    runtime,
+    "TypeException",
+    `Invalid conversion from runtime type ${runtimeTypeName(value)} to ${typeName(type)}`
+  );
 }
 
 /** A collection built as List<Object> (e.g. by JSON.deserializeUntyped) cannot be cast to a narrower element type. */
-export function collectionCastOk(v: Value, t: RType): boolean {
-  if (v instanceof ApexList && t.kind === "list") return elemCastOk(v.elemType, t.elem);
-  if (v instanceof ApexSet && t.kind === "set") return elemCastOk(v.elemType, t.elem);
-  if (v instanceof ApexMap && t.kind === "map") return elemCastOk(v.keyType, t.key) && elemCastOk(v.valueType, t.value);
+export function collectionCastOk(value: Value, type: RType): boolean {
+  if (value instanceof ApexList && type.kind === "list") return elemCastOk(value.elemType, type.elem);
+  if (value instanceof ApexSet && type.kind === "set") return elemCastOk(value.elemType, type.elem);
+  if (value instanceof ApexMap && type.kind === "map")
+    return elemCastOk(value.keyType, type.key) && elemCastOk(value.valueType, type.value);
   return true;
 }
 /** A collection keeps its element type: a cast may widen it (to Object, a superclass) but not change it. */
 function elemCastOk(from: RType, to: RType): boolean {
   if (to.kind === "prim" && to.name === "Object") return true;
   if (from.kind === "prim" && to.kind === "prim") {
-    const text = (n: string) => n === "String" || n === "Id";
+    const text = (name: string) => name === "String" || name === "Id";
     return from.name === to.name || (text(from.name) && text(to.name));
   }
   if (from.kind === "class" && to.kind === "class") return isSubclass(from.cls, to.cls);
@@ -200,12 +212,13 @@ function elemCastOk(from: RType, to: RType): boolean {
   if (from.kind === "native" && to.kind === "native") return from.name.toLowerCase() === to.name.toLowerCase();
   return false;
 }
-export function collectionRuntimeName(v: Value): string {
-  if (v instanceof ApexList && v.elemType.kind === "prim" && v.elemType.name === "Object") return "List<ANY>";
-  if (v instanceof ApexSet && v.elemType.kind === "prim" && v.elemType.name === "Object") return "Set<ANY>";
-  if (v instanceof ApexMap && v.valueType.kind === "prim" && v.valueType.name === "Object")
-    return `Map<${typeName(v.keyType)},ANY>`;
-  return runtimeTypeName(v);
+export function collectionRuntimeName(value: Value): string {
+  if (value instanceof ApexList && value.elemType.kind === "prim" && value.elemType.name === "Object")
+    return "List<ANY>";
+  if (value instanceof ApexSet && value.elemType.kind === "prim" && value.elemType.name === "Object") return "Set<ANY>";
+  if (value instanceof ApexMap && value.valueType.kind === "prim" && value.valueType.name === "Object")
+    return `Map<${typeName(value.keyType)},ANY>`;
+  return runtimeTypeName(value);
 }
 /** Whether a value of declared type `from` may be passed where `to` is declared. */
 export function assignable(from: RType, to: RType): boolean {

@@ -8,8 +8,8 @@ export function checksum(id15: string): string {
   for (let block = 0; block < 3; block++) {
     let bits = 0;
     for (let i = 0; i < 5; i++) {
-      const c = id15[block * 5 + i];
-      if (c >= "A" && c <= "Z") bits |= 1 << i;
+      const character = id15[block * 5 + i];
+      if (character >= "A" && character <= "Z") bits |= 1 << i;
     }
     out += CHARS[bits];
   }

@@ -32,58 +32,58 @@ import { fieldDisplayName, typeName } from "./types.js";
 type Num = number | bigint | ApexDouble | ApexDecimal;
 
 /** String.valueOf semantics (and string concatenation). */
-export function str(rt: RuntimeContext, v: Value): string {
-  if (v === null) return "null";
-  if (typeof v === "string") return v;
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return String(v);
-  if (typeof v === "bigint") return v.toString();
-  if (v instanceof ApexDouble) return doubleToString(v.v);
-  if (v instanceof ApexDecimal) return v.toString();
+export function str(runtime: RuntimeContext, value: Value): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof ApexDouble) return doubleToString(value.v);
+  if (value instanceof ApexDecimal) return value.toString();
   // A Date in a debug line or concatenation shows a midnight time; String.valueOf(Date) does not.
-  if (v instanceof ApexDate) return `${v.toString()} 00:00:00`;
-  if (v instanceof ApexDatetime || v instanceof ApexTime) return v.toString();
-  if (v instanceof ApexList) return `(${v.items.map((x) => str(rt, x)).join(", ")})`;
-  if (v instanceof ApexSet)
-    return `{${setItems(v)
-      .map((x) => str(rt, x))
+  if (value instanceof ApexDate) return `${value.toString()} 00:00:00`;
+  if (value instanceof ApexDatetime || value instanceof ApexTime) return value.toString();
+  if (value instanceof ApexList) return `(${value.items.map((item) => str(runtime, item)).join(", ")})`;
+  if (value instanceof ApexSet)
+    return `{${setItems(value)
+      .map((item) => str(runtime, item))
       .join(", ")}}`;
-  if (v instanceof ApexMap)
-    return `{${mapEntries(v)
-      .map(([k, x]) => `${str(rt, k)}=${str(rt, x)}`)
+  if (value instanceof ApexMap)
+    return `{${mapEntries(value)
+      .map(([key, item]) => `${str(runtime, key)}=${str(runtime, item)}`)
       .join(", ")}}`;
-  if (v instanceof EnumValue) return v.name;
-  if (v instanceof SObjectValue) {
+  if (value instanceof EnumValue) return value.name;
+  if (value instanceof SObjectValue) {
     const parts: string[] = [];
-    for (const [k, x] of v.fields) {
-      if (x instanceof SObjectValue || x instanceof ApexList) continue;
-      parts.push(`${v.type.fields.get(k)?.name ?? k}=${str(rt, x)}`);
+    for (const [key, item] of value.fields) {
+      if (item instanceof SObjectValue || item instanceof ApexList) continue;
+      parts.push(`${value.type.fields.get(key)?.name ?? key}=${str(runtime, item)}`);
     }
-    return `${v.type.name}:{${parts.join(", ")}}`;
+    return `${value.type.name}:{${parts.join(", ")}}`;
   }
-  if (v instanceof ApexObject) {
-    const custom = rt.callDeclaredMethod(v, "tostring", []);
-    if (custom !== NO_METHOD) return str(rt, custom);
-    if (v.ex) return `${v.ex.typeName}: ${str(rt, v.ex.message)}`;
+  if (value instanceof ApexObject) {
+    const custom = runtime.callDeclaredMethod(value, "tostring", []);
+    if (custom !== NO_METHOD) return str(runtime, custom);
+    if (value.ex) return `${value.ex.typeName}: ${str(runtime, value.ex.message)}`;
     const parts: string[] = [];
-    for (const [k, x] of v.fields) parts.push(`${fieldDisplayName(v.cls, k)}=${str(rt, x)}`);
-    return `${v.cls.name}:[${parts.join(", ")}]`;
+    for (const [key, item] of value.fields) parts.push(`${fieldDisplayName(value.cls, key)}=${str(runtime, item)}`);
+    return `${value.cls.name}:[${parts.join(", ")}]`;
   }
-  if (v instanceof ApexBlob) return `Blob[${v.bytes.length}]`;
-  if (v instanceof TypeValue) return typeName(v.type);
-  if (v instanceof NativeObject) return rt.nativeToString(v);
-  return String(v);
+  if (value instanceof ApexBlob) return `Blob[${value.bytes.length}]`;
+  if (value instanceof TypeValue) return typeName(value.type);
+  if (value instanceof NativeObject) return runtime.nativeToString(value);
+  return String(value);
 }
 
-export function setItems(s: ApexSet): Value[] {
+export function setItems(set: ApexSet): Value[] {
   const out: Value[] = [];
-  for (const bucket of s.map.values()) out.push(...bucket);
+  for (const bucket of set.map.values()) out.push(...bucket);
   return out;
 }
 
-export function mapEntries(m: ApexMap): [Value, Value][] {
+export function mapEntries(map: ApexMap): [Value, Value][] {
   const out: [Value, Value][] = [];
-  for (const bucket of m.map.values()) out.push(...bucket);
+  for (const bucket of map.map.values()) out.push(...bucket);
   return out;
 }
 
@@ -92,53 +92,53 @@ export function mapEntries(m: ApexMap): [Value, Value][] {
  * collections. Decimals keep their scale (1.1 and 1.10 are different keys, as documented);
  * `numeric` compares all numbers by value instead, as assertions do.
  */
-export function hashKey(rt: RuntimeContext, v: Value, numeric = false): string {
-  const rec = (x: Value) => hashKey(rt, x, numeric);
-  if (v === null) return "n";
-  if (typeof v === "string") return "s" + v;
-  if (typeof v === "boolean") return v ? "bt" : "bf";
-  if (isNumber(v)) {
-    if (numeric) return "#" + toDec(v).d.toString();
-    if (v instanceof ApexDecimal) return "#d" + v.toPlainString();
-    if (v instanceof ApexDouble) return "#f" + v.v;
-    return "#" + v.toString();
+export function hashKey(runtime: RuntimeContext, value: Value, numeric = false): string {
+  const rec = (item: Value) => hashKey(runtime, item, numeric);
+  if (value === null) return "n";
+  if (typeof value === "string") return "s" + value;
+  if (typeof value === "boolean") return value ? "bt" : "bf";
+  if (isNumber(value)) {
+    if (numeric) return "#" + toDec(value).d.toString();
+    if (value instanceof ApexDecimal) return "#d" + value.toPlainString();
+    if (value instanceof ApexDouble) return "#f" + value.v;
+    return "#" + value.toString();
   }
-  if (v instanceof ApexDate) return "d" + v.toString();
-  if (v instanceof ApexDatetime) return "t" + v.ms;
-  if (v instanceof EnumValue) return `e${v.cls.name}.${v.name}`;
-  if (v instanceof ApexList) return `l(${v.items.map(rec).join(",")})`;
-  if (v instanceof ApexSet) return `S{${setItems(v).map(rec).sort().join(",")}}`;
-  if (v instanceof ApexMap)
-    return `M{${mapEntries(v)
-      .map(([k, x]) => rec(k) + "=" + rec(x))
+  if (value instanceof ApexDate) return "d" + value.toString();
+  if (value instanceof ApexDatetime) return "t" + value.ms;
+  if (value instanceof EnumValue) return `e${value.cls.name}.${value.name}`;
+  if (value instanceof ApexList) return `l(${value.items.map(rec).join(",")})`;
+  if (value instanceof ApexSet) return `S{${setItems(value).map(rec).sort().join(",")}}`;
+  if (value instanceof ApexMap)
+    return `M{${mapEntries(value)
+      .map(([key, item]) => rec(key) + "=" + rec(item))
       .sort()
       .join(",")}}`;
-  if (v instanceof SObjectValue) {
-    const parts = [...v.fields.entries()].map(([k, x]) => `${k}=${rec(x)}`).sort();
-    return `o${v.type.name}{${parts.join(",")}}`;
+  if (value instanceof SObjectValue) {
+    const parts = [...value.fields.entries()].map(([key, item]) => `${key}=${rec(item)}`).sort();
+    return `o${value.type.name}{${parts.join(",")}}`;
   }
-  if (v instanceof ApexObject) {
-    const hash = rt.callDeclaredMethod(v, "hashcode", []);
-    if (hash !== NO_METHOD) return "h" + str(rt, hash);
-    return "i" + v.identity;
+  if (value instanceof ApexObject) {
+    const hash = runtime.callDeclaredMethod(value, "hashcode", []);
+    if (hash !== NO_METHOD) return "h" + str(runtime, hash);
+    return "i" + value.identity;
   }
-  if (v instanceof NativeObject) return "x" + v.identity;
-  if (v instanceof TypeValue) return "T" + typeName(v.type).toLowerCase();
-  return "?" + String(v);
+  if (value instanceof NativeObject) return "x" + value.identity;
+  if (value instanceof TypeValue) return "T" + typeName(value.type).toLowerCase();
+  return "?" + String(value);
 }
 
 /** Key equality inside a bucket: `equals` semantics (case-sensitive strings, user equals()). */
-export function keyEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
+export function keyEquals(runtime: RuntimeContext, a: Value, b: Value): boolean {
   if (a instanceof ApexObject && b instanceof ApexObject) {
-    const equal = rt.callDeclaredMethod(a, "equals", [b]);
+    const equal = runtime.callDeclaredMethod(a, "equals", [b]);
     if (equal !== NO_METHOD) return equal === true;
     return a === b;
   }
-  return hashKey(rt, a) === hashKey(rt, b);
+  return hashKey(runtime, a) === hashKey(runtime, b);
 }
 
 /** The `==` operator. */
-export function looseEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
+export function looseEquals(runtime: RuntimeContext, a: Value, b: Value): boolean {
   if (a === null || b === null) return a === b;
   if (typeof a === "string" && typeof b === "string") {
     if (a.length === b.length) return a.toLowerCase() === b.toLowerCase();
@@ -153,19 +153,21 @@ export function looseEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
   if (a instanceof ApexDatetime && b instanceof ApexDatetime) return a.ms === b.ms;
   if (a instanceof ApexTime && b instanceof ApexTime) return a.ms === b.ms;
   if (a instanceof ApexList && b instanceof ApexList) {
-    return a.items.length === b.items.length && a.items.every((x, i) => looseEquals(rt, x, b.items[i]));
+    return a.items.length === b.items.length && a.items.every((item, i) => looseEquals(runtime, item, b.items[i]));
   }
-  if (a instanceof ApexSet && b instanceof ApexSet) return a.size === b.size && hashKey(rt, a) === hashKey(rt, b);
-  if (a instanceof ApexMap && b instanceof ApexMap) return a.size === b.size && hashKey(rt, a) === hashKey(rt, b);
+  if (a instanceof ApexSet && b instanceof ApexSet)
+    return a.size === b.size && hashKey(runtime, a) === hashKey(runtime, b);
+  if (a instanceof ApexMap && b instanceof ApexMap)
+    return a.size === b.size && hashKey(runtime, a) === hashKey(runtime, b);
   if (a instanceof SObjectValue && b instanceof SObjectValue) {
     if (a.type !== b.type || a.fields.size !== b.fields.size) return false;
-    for (const [k, x] of a.fields) {
-      if (!b.fields.has(k) || !looseEquals(rt, x, b.fields.get(k) ?? null)) return false;
+    for (const [key, item] of a.fields) {
+      if (!b.fields.has(key) || !looseEquals(runtime, item, b.fields.get(key) ?? null)) return false;
     }
     return true;
   }
   if (a instanceof ApexObject) {
-    const equal = rt.callDeclaredMethod(a, "equals", [b]);
+    const equal = runtime.callDeclaredMethod(a, "equals", [b]);
     if (equal !== NO_METHOD) return equal === true;
     return a === b;
   }
@@ -176,7 +178,7 @@ export function looseEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
 }
 
 /** The `===` operator: reference equality for objects, value equality for primitives. */
-export function exactEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
+export function exactEquals(runtime: RuntimeContext, a: Value, b: Value): boolean {
   if (a === null || b === null) return a === b;
   if (
     typeof a === "object" &&
@@ -185,16 +187,16 @@ export function exactEquals(rt: RuntimeContext, a: Value, b: Value): boolean {
     return a === b;
   }
   if (typeof a === "string" && typeof b === "string") return a === b;
-  return looseEquals(rt, a, b);
+  return looseEquals(runtime, a, b);
 }
 
 export function compareNum(a: Num, b: Num): number {
   const r = Math.max(numRank(a), numRank(b));
   if (r === 0) return (a as number) - (b as number) < 0 ? -1 : a === b ? 0 : 1;
   if (r === 1) {
-    const x = toBigInt(a);
+    const long = toBigInt(a);
     const y = toBigInt(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+    return long < y ? -1 : long > y ? 1 : 0;
   }
   if (r === 3) {
     const x = toJsNumber(a);
@@ -205,12 +207,12 @@ export function compareNum(a: Num, b: Num): number {
 }
 
 /** Arithmetic on two numbers with Apex's type promotion: Integer < Long < Decimal < Double. */
-export function arith(rt: RuntimeContext, op: string, a: Num, b: Num): Value {
+export function arith(runtime: RuntimeContext, operator: string, a: Num, b: Num): Value {
   const r = Math.max(numRank(a), numRank(b));
   if (r === 0) {
     const x = a as number;
     const y = b as number;
-    switch (op) {
+    switch (operator) {
       case "+":
         return toInt32(x + y);
       case "-":
@@ -218,29 +220,29 @@ export function arith(rt: RuntimeContext, op: string, a: Num, b: Num): Value {
       case "*":
         return Math.imul(x, y);
       case "/":
-        if (y === 0) throwApex(rt, "MathException", "Divide by 0");
+        if (y === 0) throwApex(runtime, "MathException", "Divide by 0");
         return toInt32(Math.trunc(x / y));
     }
   }
   if (r === 1) {
-    const x = toBigInt(a);
+    const long = toBigInt(a);
     const y = toBigInt(b);
-    switch (op) {
+    switch (operator) {
       case "+":
-        return toLong(x + y);
+        return toLong(long + y);
       case "-":
-        return toLong(x - y);
+        return toLong(long - y);
       case "*":
-        return toLong(x * y);
+        return toLong(long * y);
       case "/":
-        if (y === 0n) throwApex(rt, "MathException", "Divide by 0");
-        return toLong(x / y);
+        if (y === 0n) throwApex(runtime, "MathException", "Divide by 0");
+        return toLong(long / y);
     }
   }
   if (r === 3) {
     const x = toJsNumber(a);
     const y = toJsNumber(b);
-    switch (op) {
+    switch (operator) {
       case "+":
         return new ApexDouble(x + y);
       case "-":
@@ -248,29 +250,29 @@ export function arith(rt: RuntimeContext, op: string, a: Num, b: Num): Value {
       case "*":
         return new ApexDouble(x * y);
       case "/":
-        if (y === 0) throwApex(rt, "MathException", "Divide by 0");
+        if (y === 0) throwApex(runtime, "MathException", "Divide by 0");
         return new ApexDouble(x / y);
     }
   }
-  const x = toDec(a);
+  const decimal = toDec(a);
   const y = toDec(b);
-  switch (op) {
+  switch (operator) {
     case "+":
-      return new ApexDecimal(x.d.add(y.d), Math.max(x.scale, y.scale));
+      return new ApexDecimal(decimal.d.add(y.d), Math.max(decimal.scale, y.scale));
     case "-":
-      return new ApexDecimal(x.d.sub(y.d), Math.max(x.scale, y.scale));
+      return new ApexDecimal(decimal.d.sub(y.d), Math.max(decimal.scale, y.scale));
     case "*":
-      return new ApexDecimal(x.d.mul(y.d), x.scale + y.scale);
+      return new ApexDecimal(decimal.d.mul(y.d), decimal.scale + y.scale);
     case "/":
-      if (y.d.isZero()) throwApex(rt, "MathException", "Divide by 0");
-      return decDivide(x, y);
+      if (y.d.isZero()) throwApex(runtime, "MathException", "Divide by 0");
+      return decDivide(decimal, y);
   }
-  throw new Error(`unknown operator ${op}`);
+  throw new Error(`unknown operator ${operator}`);
 }
 
-export function negate(v: Num): Value {
-  if (typeof v === "number") return toInt32(-v);
-  if (typeof v === "bigint") return toLong(-v);
-  if (v instanceof ApexDouble) return new ApexDouble(-v.v);
-  return new ApexDecimal(v.d.neg(), v.scale);
+export function negate(number: Num): Value {
+  if (typeof number === "number") return toInt32(-number);
+  if (typeof number === "bigint") return toLong(-number);
+  if (number instanceof ApexDouble) return new ApexDouble(-number.v);
+  return new ApexDecimal(number.d.neg(), number.scale);
 }

@@ -75,12 +75,12 @@ export class ApexDecimal {
     readonly scale: number
   ) {}
   static parse(text: string): ApexDecimal {
-    const d = new Dec(text);
-    const m = /\.(\d+)/.exec(text.replace(/[eE].*$/, ""));
-    let scale = m ? m[1].length : 0;
+    const decimal = new Dec(text);
+    const match = /\.(\d+)/.exec(text.replace(/[eE].*$/, ""));
+    let scale = match ? match[1].length : 0;
     const e = /[eE]([+-]?\d+)/.exec(text);
     if (e) scale = Math.max(0, scale - Number(e[1]));
-    return new ApexDecimal(d, scale);
+    return new ApexDecimal(decimal, scale);
   }
   static fromInt(n: number | bigint): ApexDecimal {
     return new ApexDecimal(new Dec(n.toString()), 0);
@@ -128,8 +128,8 @@ export class ApexDate {
 export class ApexDatetime {
   constructor(readonly ms: number) {}
   toString(): string {
-    const d = new Date(this.ms);
-    return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
+    const date = new Date(this.ms);
+    return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
   }
 }
 
@@ -147,8 +147,8 @@ export class ApexBlob {
   constructor(readonly bytes: Buffer) {}
 }
 
-export function pad(n: number, w: number): string {
-  return String(n).padStart(w, "0");
+export function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
 }
 
 let nextIdentity = 1;
@@ -279,43 +279,48 @@ export function doubleToString(v: number): string {
   if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
   const abs = Math.abs(v);
   if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(v);
-    return s.includes(".") ? s : s + ".0";
+    const text = String(v);
+    return text.includes(".") ? text : text + ".0";
   }
   const [mant, exp] = v.toExponential().split("e");
   const m = mant.includes(".") ? mant : mant + ".0";
   return `${m}E${exp.replace("+", "")}`;
 }
 
-export function isNumber(v: Value): v is number | bigint | ApexDouble | ApexDecimal {
-  return typeof v === "number" || typeof v === "bigint" || v instanceof ApexDouble || v instanceof ApexDecimal;
+export function isNumber(value: Value): value is number | bigint | ApexDouble | ApexDecimal {
+  return (
+    typeof value === "number" ||
+    typeof value === "bigint" ||
+    value instanceof ApexDouble ||
+    value instanceof ApexDecimal
+  );
 }
 
-export function numRank(v: number | bigint | ApexDouble | ApexDecimal): number {
-  if (typeof v === "number") return 0;
-  if (typeof v === "bigint") return 1;
-  if (v instanceof ApexDecimal) return 2;
+export function numRank(number: number | bigint | ApexDouble | ApexDecimal): number {
+  if (typeof number === "number") return 0;
+  if (typeof number === "bigint") return 1;
+  if (number instanceof ApexDecimal) return 2;
   return 3;
 }
 
-export function toDec(v: number | bigint | ApexDouble | ApexDecimal): ApexDecimal {
-  if (v instanceof ApexDecimal) return v;
-  if (v instanceof ApexDouble) return ApexDecimal.fromDouble(v.v);
-  return ApexDecimal.fromInt(v);
+export function toDec(number: number | bigint | ApexDouble | ApexDecimal): ApexDecimal {
+  if (number instanceof ApexDecimal) return number;
+  if (number instanceof ApexDouble) return ApexDecimal.fromDouble(number.v);
+  return ApexDecimal.fromInt(number);
 }
 
-export function toJsNumber(v: number | bigint | ApexDouble | ApexDecimal): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint") return Number(v);
-  if (v instanceof ApexDouble) return v.v;
-  return v.d.toNumber();
+export function toJsNumber(number: number | bigint | ApexDouble | ApexDecimal): number {
+  if (typeof number === "number") return number;
+  if (typeof number === "bigint") return Number(number);
+  if (number instanceof ApexDouble) return number.v;
+  return number.d.toNumber();
 }
 
-export function toBigInt(v: number | bigint | ApexDouble | ApexDecimal): bigint {
-  if (typeof v === "bigint") return v;
-  if (typeof v === "number") return BigInt(Math.trunc(v));
-  if (v instanceof ApexDouble) return BigInt(Math.trunc(v.v));
-  return BigInt(v.d.trunc().toFixed(0));
+export function toBigInt(number: number | bigint | ApexDouble | ApexDecimal): bigint {
+  if (typeof number === "bigint") return number;
+  if (typeof number === "number") return BigInt(Math.trunc(number));
+  if (number instanceof ApexDouble) return BigInt(Math.trunc(number.v));
+  return BigInt(number.d.trunc().toFixed(0));
 }
 
 /** Apex Decimal division: exact when the quotient terminates within 34 digits, else 34 significant digits. */

@@ -6,37 +6,37 @@ import type { Stdlib } from "./registry.js";
 import { throwApex } from "../runtime/errors.js";
 
 export function installExceptions(lib: Stdlib) {
-  const rt = lib.runtime;
+  const runtime = lib.runtime;
   const data = lib.data;
-  const ex = (o: ApexObject) => o.ex!;
-  const dml = (o: ApexObject, i: Value) => {
-    const errs = ex(o).dmlErrors ?? [];
+  const exception = (object: ApexObject) => object.ex!;
+  const dml = (object: ApexObject, i: Value) => {
+    const errs = exception(object).dmlErrors ?? [];
     const e = errs[typeof i === "number" ? i : 0];
-    if (!e) throwApex(rt, "ListException", `List index out of bounds: ${String(i)}`);
+    if (!e) throwApex(runtime, "ListException", `List index out of bounds: ${String(i)}`);
     return e;
   };
   lib.instance<ApexObject>("exception", {
-    getMessage: (o) => ex(o).message,
-    setMessage: (o, a) => {
-      ex(o).message = a[0] === null ? null : str(rt, a[0]);
+    getMessage: (object) => exception(object).message,
+    setMessage: (object, args) => {
+      exception(object).message = args[0] === null ? null : str(runtime, args[0]);
       return null;
     },
-    getCause: (o) => ex(o).cause,
-    initCause: (o, a) => {
-      ex(o).cause = a[0];
+    getCause: (object) => exception(object).cause,
+    initCause: (object, args) => {
+      exception(object).cause = args[0];
       return null;
     },
-    getTypeName: (o) => ex(o).typeName,
-    getLineNumber: (o) => ex(o).line,
-    getStackTraceString: (o) => ex(o).stack,
-    getNumDml: (o) => (ex(o).dmlErrors ?? []).length,
-    getDmlMessage: (o, a) => dml(o, a[0]).message,
-    getDmlStatusCode: (o, a) => dml(o, a[0]).statusCode,
-    getDmlType: (o, a) => lib.enumValue("StatusCode", dml(o, a[0]).statusCode),
-    getDmlIndex: (o, a) => dml(o, a[0]).index,
-    getDmlFieldNames: (o, a) => new ApexList(prim("String"), [...dml(o, a[0]).fields]),
-    getDmlFields: (o, a) => {
-      const e = dml(o, a[0]);
+    getTypeName: (object) => exception(object).typeName,
+    getLineNumber: (object) => exception(object).line,
+    getStackTraceString: (object) => exception(object).stack,
+    getNumDml: (object) => (exception(object).dmlErrors ?? []).length,
+    getDmlMessage: (object, args) => dml(object, args[0]).message,
+    getDmlStatusCode: (object, args) => dml(object, args[0]).statusCode,
+    getDmlType: (object, args) => lib.enumValue("StatusCode", dml(object, args[0]).statusCode),
+    getDmlIndex: (object, args) => dml(object, args[0]).index,
+    getDmlFieldNames: (object, args) => new ApexList(prim("String"), [...dml(object, args[0]).fields]),
+    getDmlFields: (object, args) => {
+      const e = dml(object, args[0]);
       const obj = e.object ? data.schema.get(e.object) : null;
       const tokens = obj ? e.fields.map((f) => data.fieldToken(obj, f.toLowerCase())) : [];
       return new ApexList(
@@ -46,8 +46,8 @@ export function installExceptions(lib: Stdlib) {
     }
   });
   lib.instance("any", {
-    toString: (o: Value) => str(rt, o),
+    toString: (o: Value) => str(runtime, o),
     hashCode: (o) => (o instanceof ApexObject ? o.identity : 0),
-    equals: (o, a) => o === a[0]
+    equals: (o, args) => o === args[0]
   });
 }

@@ -6,23 +6,23 @@ import type { Stdlib } from "./registry.js";
 
 /** Id.valueOf and the Id instance methods (ids are strings at run time). */
 export function installIds(lib: Stdlib) {
-  const rt = lib.runtime;
+  const runtime = lib.runtime;
   const data = lib.data;
-  const asId = (v: string): string => {
-    const id = normalizeId(v);
-    if (id === null) throwApex(rt, "StringException", `Invalid id: ${v}`);
+  const asId = (value: string): string => {
+    const id = normalizeId(value);
+    if (id === null) throwApex(runtime, "StringException", `Invalid id: ${value}`);
     return id;
   };
   lib.static_("Id", {
-    valueOf: (a: Value[]) => (a[0] === null ? null : asId(String(a[0])))
+    valueOf: (args: Value[]) => (args[0] === null ? null : asId(String(args[0])))
   });
   lib.instance<string>("string", {
-    getSObjectType: (s) => {
-      const obj = data.schema.byPrefix(asId(s).slice(0, 3));
-      if (!obj) throwApex(rt, "SObjectException", `Invalid id: ${s}`);
+    getSObjectType: (text) => {
+      const obj = data.schema.byPrefix(asId(text).slice(0, 3));
+      if (!obj) throwApex(runtime, "SObjectException", `Invalid id: ${text}`);
       return data.sobjectTypeToken(obj);
     },
-    to15: (s) => asId(s).slice(0, 15),
-    to18: (s) => asId(s)
+    to15: (text) => asId(text).slice(0, 15),
+    to18: (text) => asId(text)
   });
 }

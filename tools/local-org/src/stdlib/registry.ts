@@ -75,7 +75,7 @@ export class Stdlib {
   /** Native type display names by lower-case simple and qualified name. */
   readonly nativeTypes = new Map<string, string>();
   readonly namespaces = new Set(["system", "schema", "database"]);
-  readonly toStrings = new Map<string, (v: NativeObject) => string>();
+  readonly toStrings = new Map<string, (object: NativeObject) => string>();
 
   /** Custom label values by lower-case name. */
   readonly labels = new Map<string, string>();
@@ -94,7 +94,7 @@ export class Stdlib {
   static_(cls: string, methods: Record<string, StaticFn>) {
     const key = cls.toLowerCase();
     const m = this.statics.get(key) ?? new Map();
-    for (const [k, f] of Object.entries(methods)) m.set(k.toLowerCase(), f);
+    for (const [key, f] of Object.entries(methods)) m.set(key.toLowerCase(), f);
     this.statics.set(key, m);
     if (!this.isTypeName(key)) this.namespaces.add(key);
   }
@@ -102,19 +102,19 @@ export class Stdlib {
   staticProp(cls: string, props: Record<string, (loc: Loc, key: string) => Value>) {
     const key = cls.toLowerCase();
     const m = this.staticProps.get(key) ?? new Map();
-    for (const [k, f] of Object.entries(props)) m.set(k.toLowerCase(), f);
+    for (const [key, f] of Object.entries(props)) m.set(key.toLowerCase(), f);
     this.staticProps.set(key, m);
   }
 
   instance<T = Value>(kind: Kind, methods: Record<string, InstanceFn<T>>) {
     const m = this.methods.get(kind) ?? new Map();
-    for (const [k, f] of Object.entries(methods)) m.set(k.toLowerCase(), f as InstanceFn);
+    for (const [key, f] of Object.entries(methods)) m.set(key.toLowerCase(), f as InstanceFn);
     this.methods.set(kind, m);
   }
 
   prop<T = Value>(kind: Kind, props: Record<string, PropFn<T>>) {
     const m = this.props.get(kind) ?? new Map();
-    for (const [k, f] of Object.entries(props)) m.set(k.toLowerCase(), f as PropFn);
+    for (const [key, f] of Object.entries(props)) m.set(key.toLowerCase(), f as PropFn);
     this.props.set(kind, m);
   }
 
@@ -129,13 +129,17 @@ export class Stdlib {
   }
 
   /** The name of a system enum value handed to a system method (null stays null). */
-  enumName(v: Value | undefined): string | null {
-    if (v === null || v === undefined) return null;
-    if (v instanceof EnumValue) return v.name;
-    return String(v);
+  enumName(value: Value | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    if (value instanceof EnumValue) return value.name;
+    return String(value);
   }
 
-  nativeType(qualified: string, ctor?: (args: Value[], loc: Loc) => Value, toString?: (v: NativeObject) => string) {
+  nativeType(
+    qualified: string,
+    ctor?: (args: Value[], loc: Loc) => Value,
+    toString?: (object: NativeObject) => string
+  ) {
     const simple = qualified.split(".").pop()!;
     this.nativeTypes.set(qualified.toLowerCase(), simple);
     this.nativeTypes.set(simple.toLowerCase(), simple);
@@ -170,32 +174,32 @@ export class Stdlib {
     return this.namespaces.has(name);
   }
 
-  kindOf(v: Value): Kind {
-    if (typeof v === "string") return "string";
-    if (typeof v === "number") return "integer";
-    if (typeof v === "bigint") return "long";
-    if (typeof v === "boolean") return "boolean";
-    if (v instanceof ApexDecimal) return "decimal";
-    if (v instanceof ApexDouble) return "double";
-    if (v instanceof ApexDate) return "date";
-    if (v instanceof ApexDatetime) return "datetime";
-    if (v instanceof ApexTime) return "time";
-    if (v instanceof ApexBlob) return "blob";
-    if (v instanceof ApexList) return "list";
-    if (v instanceof ApexSet) return "set";
-    if (v instanceof ApexMap) return "map";
-    if (v instanceof SObjectValue) return "sobject";
-    if (v instanceof EnumValue) return "enum";
-    if (v instanceof TypeValue) return "type";
-    if (v instanceof NativeObject) return v.typeName.toLowerCase();
-    if (v instanceof ApexObject) return v.ex ? "exception" : "object";
+  kindOf(value: Value): Kind {
+    if (typeof value === "string") return "string";
+    if (typeof value === "number") return "integer";
+    if (typeof value === "bigint") return "long";
+    if (typeof value === "boolean") return "boolean";
+    if (value instanceof ApexDecimal) return "decimal";
+    if (value instanceof ApexDouble) return "double";
+    if (value instanceof ApexDate) return "date";
+    if (value instanceof ApexDatetime) return "datetime";
+    if (value instanceof ApexTime) return "time";
+    if (value instanceof ApexBlob) return "blob";
+    if (value instanceof ApexList) return "list";
+    if (value instanceof ApexSet) return "set";
+    if (value instanceof ApexMap) return "map";
+    if (value instanceof SObjectValue) return "sobject";
+    if (value instanceof EnumValue) return "enum";
+    if (value instanceof TypeValue) return "type";
+    if (value instanceof NativeObject) return value.typeName.toLowerCase();
+    if (value instanceof ApexObject) return value.ex ? "exception" : "object";
     return "object";
   }
 
-  callInstance(v: Value, lname: string, args: Value[], loc: Loc): Result {
-    const kind = this.kindOf(v);
-    const f = this.methods.get(kind)?.get(lname) ?? this.methods.get("any")?.get(lname);
-    if (f) return this.guard(args, () => f(v, args, loc));
+  callInstance(value: Value, lowerName: string, args: Value[], loc: Loc): Result {
+    const kind = this.kindOf(value);
+    const method = this.methods.get(kind)?.get(lowerName) ?? this.methods.get("any")?.get(lowerName);
+    if (method) return this.guard(args, () => method(value, args, loc));
     return NOT_FOUND;
   }
 
@@ -203,36 +207,36 @@ export class Stdlib {
   private guard(args: Value[], call: () => Value): Value {
     try {
       return call();
-    } catch (e) {
-      if (e instanceof TypeError && args.includes(null)) nullPointer(this.runtime);
-      throw e;
+    } catch (error) {
+      if (error instanceof TypeError && args.includes(null)) nullPointer(this.runtime);
+      throw error;
     }
   }
 
-  callObjectBuiltin(obj: ApexObject, lname: string, args: Value[], loc: Loc): Result {
+  callObjectBuiltin(obj: ApexObject, lowerName: string, args: Value[], loc: Loc): Result {
     if (obj.ex) {
-      const f = this.methods.get("exception")?.get(lname);
-      if (f) return f(obj, args, loc);
+      const method = this.methods.get("exception")?.get(lowerName);
+      if (method) return method(obj, args, loc);
     }
-    const f = this.methods.get("any")?.get(lname);
+    const f = this.methods.get("any")?.get(lowerName);
     if (f) return f(obj, args, loc);
     return NOT_FOUND;
   }
 
-  getValueProperty(v: Value, key: string, loc: Loc): Result {
-    const props = this.props.get(this.kindOf(v));
+  getValueProperty(value: Value, key: string, loc: Loc): Result {
+    const props = this.props.get(this.kindOf(value));
     const f = props?.get(key) ?? props?.get("*");
-    if (f) return f(v, loc, key);
+    if (f) return f(value, loc, key);
     return NOT_FOUND;
   }
 
-  getStaticProperty(t: RType, key: string, loc: Loc): Result {
-    if (t.kind === "sobject" && t.obj) {
+  getStaticProperty(type: RType, key: string, loc: Loc): Result {
+    if (type.kind === "sobject" && type.obj) {
       const f = this.props.get("sobjecttype-static")?.get(key);
-      if (f) return f(new TypeValue(t), loc, key);
-      return this.data.fieldToken(t.obj, key) ?? NOT_FOUND;
+      if (f) return f(new TypeValue(type), loc, key);
+      return this.data.fieldToken(type.obj, key) ?? NOT_FOUND;
     }
-    const props = this.staticProps.get(typeName(t).toLowerCase());
+    const props = this.staticProps.get(typeName(type).toLowerCase());
     const f = props?.get(key) ?? props?.get("*");
     if (f) return f(loc, key);
     return NOT_FOUND;
@@ -246,33 +250,33 @@ export class Stdlib {
     return NOT_FOUND;
   }
 
-  callStatic(t: RType, lname: string, args: Value[], loc: Loc): Result {
-    if (t.kind === "sobject" && t.obj) {
-      const f = this.methods.get("sobjecttype-static")?.get(lname);
-      if (f) return f(new TypeValue(t), args, loc);
+  callStatic(type: RType, lowerName: string, args: Value[], loc: Loc): Result {
+    if (type.kind === "sobject" && type.obj) {
+      const method = this.methods.get("sobjecttype-static")?.get(lowerName);
+      if (method) return method(new TypeValue(type), args, loc);
       return NOT_FOUND;
     }
-    const key = t.kind === "class" ? t.cls.name.toLowerCase() : typeName(t).toLowerCase();
-    const f = this.statics.get(key)?.get(lname);
+    const key = type.kind === "class" ? type.cls.name.toLowerCase() : typeName(type).toLowerCase();
+    const f = this.statics.get(key)?.get(lowerName);
     if (f) return this.guard(args, () => f(args, loc));
     return NOT_FOUND;
   }
 
-  callNamespace(ns: string, lname: string, args: Value[], loc: Loc): Result {
-    const f = this.statics.get(ns)?.get(lname);
-    if (f) return this.guard(args, () => f(args, loc));
+  callNamespace(ns: string, lowerName: string, args: Value[], loc: Loc): Result {
+    const method = this.statics.get(ns)?.get(lowerName);
+    if (method) return this.guard(args, () => method(args, loc));
     return NOT_FOUND;
   }
 
-  callEnumStatic(ci: ClassInfo, lname: string, args: Value[]): Result {
-    if (lname === "values" && args.length === 0) {
-      return new ApexList({ kind: "class", cls: ci }, [...ci.enumValues]);
+  callEnumStatic(cls: ClassInfo, lowerName: string, args: Value[]): Result {
+    if (lowerName === "values" && args.length === 0) {
+      return new ApexList({ kind: "class", cls: cls }, [...cls.enumValues]);
     }
-    if (lname === "valueof" && args.length === 1) {
+    if (lowerName === "valueof" && args.length === 1) {
       const s = args[0];
       if (s === null) return null;
-      const found = ci.enumValues.find((v) => (v as EnumValue).name === s);
-      if (!found) throwApex(this.runtime, "NoSuchElementException", `No enum constant ${ci.name}.${String(s)}`);
+      const found = cls.enumValues.find((value) => (value as EnumValue).name === s);
+      if (!found) throwApex(this.runtime, "NoSuchElementException", `No enum constant ${cls.name}.${String(s)}`);
       return found;
     }
     return NOT_FOUND;
@@ -284,8 +288,8 @@ export class Stdlib {
     return c(args, loc);
   }
 
-  nativeToString(v: NativeObject): string {
-    const f = this.toStrings.get(v.typeName.toLowerCase());
-    return f ? f(v) : `${v.typeName}`;
+  nativeToString(object: NativeObject): string {
+    const f = this.toStrings.get(object.typeName.toLowerCase());
+    return f ? f(object) : `${object.typeName}`;
   }
 }
