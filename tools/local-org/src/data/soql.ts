@@ -50,7 +50,7 @@ export function runQuery(
   const obj: SObjectDescribe = found;
   validate(context, obj, query);
   let rows = [...store.table(obj).values()];
-  if (query.where) rows = rows.filter((row) => rowMatches(context, obj, row, query.where!));
+  if (query.where) rows = rows.filter(rowFilter(context, obj, query.where));
   const isAggregate = query.groupBy || query.select.some((item) => item.kind === "agg");
   if (query.select.length === 1 && query.select[0].kind === "countAll" && !query.groupBy) {
     countLimit(runtime, "queryRows", rows.length);
@@ -175,13 +175,18 @@ function comparisons(condition: SoqlCond | undefined): Comparison[] {
   return condition.kind === "not" ? comparisons(condition.item) : condition.items.flatMap(comparisons);
 }
 
-/** WHERE on one stored record. */
-function rowMatches(context: QueryContext, obj: SObjectDescribe, row: StoredRecord, condition: SoqlCond): boolean {
-  return conditionHolds(condition, (comparison) => {
+/** WHERE as a filter over the rows of one object (one comparison test for all of them). */
+function rowFilter(context: QueryContext, obj: SObjectDescribe, condition: SoqlCond): (row: StoredRecord) => boolean {
+  let row: StoredRecord;
+  const test = (comparison: Comparison) => {
     if (comparison.fn) unsupported(context.runtime, `SOQL function ${comparison.fn}() in WHERE`, context.loc);
     const { value, field } = resolve(context, obj, row, comparison.path);
     return compare(context, value, field, comparison.operator, comparison.value);
-  });
+  };
+  return (candidate) => {
+    row = candidate;
+    return conditionHolds(condition, test);
+  };
 }
 
 /** HAVING on one group: conditions on aggregates (COUNT(Id) > 1) or on grouped fields. */
@@ -262,7 +267,7 @@ function comparedValues(context: QueryContext, soqlValue: SoqlValue): Value[] {
       if (!obj || query.select.length !== 1 || selected.kind !== "field")
         unsupported(context.runtime, "this semi-join subquery", context.loc);
       let rows = [...context.store.table(obj).values()];
-      if (query.where) rows = rows.filter((row) => rowMatches(context, obj, row, query.where!));
+      if (query.where) rows = rows.filter(rowFilter(context, obj, query.where));
       return rows.map((row) => resolve(context, obj, row, selected.path).value);
     }
     case "dateLiteral":
@@ -426,8 +431,7 @@ function build(context: QueryContext, obj: SObjectDescribe, row: StoredRecord, q
       let children = [...context.store.table(child).values()].filter(
         (candidate) => candidate.get(relationship.field.toLowerCase()) === row.get("id")
       );
-      if (item.query.where)
-        children = children.filter((candidate) => rowMatches(context, child, candidate, item.query.where!));
+      if (item.query.where) children = children.filter(rowFilter(context, child, item.query.where));
       sortRows(context, child, children, item.query);
       children = page(context, children, item.query);
       countLimit(context.runtime, "queryRows", children.length);

@@ -1,9 +1,9 @@
 // Member access and calls: `a.b`, `a?.b`, `a.m(...)`, unqualified and super calls, static
 // members of types and namespaces, and the declared types of arguments for overloads.
 import type { CallExpr, Expr, Loc } from "../parse/ast.js";
-import { coerce, runtimeTypeName } from "../runtime/conversion.js";
+import * as conversionModule from "../runtime/conversion.js";
 import { unsupported, nullPointer } from "../runtime/errors.js";
-import { prim, typeName } from "../runtime/types.js";
+import * as typesModule from "../runtime/types.js";
 import {
   ApexList,
   ApexObject,
@@ -15,10 +15,21 @@ import {
   type Value
 } from "../runtime/values.js";
 import { NOT_FOUND } from "../stdlib/registry.js";
-import { lookupLocal, type ArgType, type Evaluator, type Frame } from "./evaluator.js";
-import { lookupType, resolveType } from "./type-resolution.js";
-import { staticOwner, instanceField, readField, readStatic, fieldThroughInstance } from "./members.js";
-import { findMethod, declaresInInterfaces, invoke, callObjectMethod } from "./methods.js";
+import type { ArgType, Evaluator, Frame } from "./evaluator.js";
+import * as evaluatorModule from "./evaluator.js";
+import * as typeResolutionModule from "./type-resolution.js";
+import * as membersModule from "./members.js";
+import * as methodsModule from "./methods.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { coerce, runtimeTypeName } = conversionModule;
+const { prim, typeName } = typesModule;
+const { lookupLocal } = evaluatorModule;
+const { lookupType, resolveType } = typeResolutionModule;
+const { staticOwner, instanceField, readField, readStatic, fieldThroughInstance } = membersModule;
+const { findMethod, declaresInInterfaces, invoke, callObjectMethod } = methodsModule;
 
 /** Marks a member chain cut short by `?.` on null. */
 export const SHORT: unique symbol = Symbol("short-circuit");

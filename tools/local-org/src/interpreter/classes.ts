@@ -1,15 +1,27 @@
 // The class registry and construction: class metadata from syntax trees, linking superclasses
 // and interfaces, and `new` with constructors, this(...)/super(...) and instance initialisers.
 import type { CallExpr, Loc, MethodDecl, TypeDecl } from "../parse/ast.js";
-import { ANONYMOUS_CLASS, baseName } from "../parse/location.js";
-import { coerce } from "../runtime/conversion.js";
+import * as locationModule from "../parse/location.js";
+import * as conversionModule from "../runtime/conversion.js";
 import { CompileError, UnsupportedError, unsupported, newException } from "../runtime/errors.js";
-import { str } from "../runtime/operators.js";
+import * as operatorsModule from "../runtime/operators.js";
 import { ApexObject, EnumValue, type ClassInfo, type Value } from "../runtime/values.js";
-import { pushFrame, type ArgType, type Evaluator, type Frame } from "./evaluator.js";
-import { resolveType } from "./type-resolution.js";
-import { ensureStatics } from "./statics.js";
-import { bindParams, pickOverload } from "./methods.js";
+import type { ArgType, Evaluator, Frame } from "./evaluator.js";
+import * as evaluatorModule from "./evaluator.js";
+import * as typeResolutionModule from "./type-resolution.js";
+import * as staticsModule from "./statics.js";
+import * as methodsModule from "./methods.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { ANONYMOUS_CLASS, baseName } = locationModule;
+const { coerce } = conversionModule;
+const { str } = operatorsModule;
+const { pushFrame } = evaluatorModule;
+const { resolveType } = typeResolutionModule;
+const { ensureStatics } = staticsModule;
+const { bindParams, pickOverload } = methodsModule;
 
 export function registerTypes(evaluator: Evaluator, decls: TypeDecl[]) {
   for (const decl of decls) {

@@ -1,9 +1,9 @@
 // Expressions: the evaluator switch, names, literals, `new`, assignments and operators.
 import type { Expr, Loc, NewExpr } from "../parse/ast.js";
-import { coerce, isInstance, runtimeTypeName, collectionCastOk, collectionRuntimeName } from "../runtime/conversion.js";
+import * as conversionModule from "../runtime/conversion.js";
 import { CompileError, throwApex, unsupported, nullPointer } from "../runtime/errors.js";
-import { arith, compareNum, exactEquals, looseEquals, negate, str } from "../runtime/operators.js";
-import { typeName } from "../runtime/types.js";
+import * as operatorsModule from "../runtime/operators.js";
+import * as typesModule from "../runtime/types.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -17,33 +17,36 @@ import {
   NamespaceValue,
   SObjectValue,
   TypeValue,
-  isNumber,
   type Value
 } from "../runtime/values.js";
-import { collectionAdd, copyInto, listGet, listSet, mapPut } from "../stdlib/collections.js";
-import { numericCast } from "../stdlib/numbers.js";
-import { dateArith } from "../stdlib/datetime.js";
-import { lookupLocal, type ArgType, type Evaluator, type Frame } from "./evaluator.js";
-import { lookupType, resolveType } from "./type-resolution.js";
-import {
-  staticOwner,
-  instanceField,
-  readField,
-  readStatic,
-  writeField,
-  writeStatic,
-  fieldThroughInstance
-} from "./members.js";
-import { instantiate } from "./classes.js";
-import {
-  staticType,
-  evaluateChain,
-  shortCircuitToNull,
-  evaluateField,
-  getMember,
-  evaluateCall,
-  SHORT
-} from "./calls.js";
+import * as valuesModule from "../runtime/values.js";
+import * as collectionsModule from "../stdlib/collections.js";
+import * as numbersModule from "../stdlib/numbers.js";
+import * as datetimeModule from "../stdlib/datetime.js";
+import type { ArgType, Evaluator, Frame } from "./evaluator.js";
+import * as evaluatorModule from "./evaluator.js";
+import * as typeResolutionModule from "./type-resolution.js";
+import * as membersModule from "./members.js";
+import * as classesModule from "./classes.js";
+import { SHORT } from "./calls.js";
+import * as callsModule from "./calls.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { coerce, isInstance, runtimeTypeName, collectionCastOk, collectionRuntimeName } = conversionModule;
+const { arith, compareNum, exactEquals, looseEquals, negate, str } = operatorsModule;
+const { typeName } = typesModule;
+const { isNumber } = valuesModule;
+const { collectionAdd, copyInto, listGet, listSet, mapPut } = collectionsModule;
+const { numericCast } = numbersModule;
+const { dateArith } = datetimeModule;
+const { lookupLocal } = evaluatorModule;
+const { lookupType, resolveType } = typeResolutionModule;
+const { staticOwner, instanceField, readField, readStatic, writeField, writeStatic, fieldThroughInstance } =
+  membersModule;
+const { instantiate } = classesModule;
+const { staticType, evaluateChain, shortCircuitToNull, evaluateField, getMember, evaluateCall } = callsModule;
 
 // String <, >, <= and >= compare like ==: ignoring case, in the user's locale (en_US).
 const STRING_ORDER = new Intl.Collator("en-US", { sensitivity: "accent" });

@@ -3,24 +3,37 @@
 // RuntimeContext the data and library layers run on, and the Evaluator the interpreter's
 // parts run on.
 import type { BlockStmt, Expr, Loc, MethodDecl, Stmt, TypeDecl, TypeRef } from "../parse/ast.js";
-import { ANONYMOUS_CLASS } from "../parse/location.js";
+import * as locationModule from "../parse/location.js";
 import { DataEngine } from "../data/engine.js";
 import type { Schema } from "../data/schema.js";
 import { NO_METHOD } from "../runtime/context.js";
 import { SystemTypes } from "../runtime/system-types.js";
 import { Transaction } from "../runtime/transaction.js";
 import type { ApexObject, ClassInfo, NativeObject, RType, Value } from "../runtime/values.js";
-import { createStdlib } from "../stdlib/library.js";
+import * as libraryModule from "../stdlib/library.js";
 import type { Stdlib } from "../stdlib/registry.js";
-import { getMember } from "./calls.js";
-import { instantiate, link, makeClass, registerTypes } from "./classes.js";
+import * as callsModule from "./calls.js";
+import * as classesModule from "./classes.js";
 import { Coverage } from "./coverage.js";
 import type { BrokenClass, Completion, Evaluator, Frame } from "./evaluator.js";
-import { evaluate } from "./expressions.js";
-import { callObjectMethod, findUserMethod, invoke } from "./methods.js";
-import { executeBlock, executeStatements } from "./statements.js";
-import { resetStatics } from "./statics.js";
-import { lookupType, resolveType } from "./type-resolution.js";
+import * as expressionsModule from "./expressions.js";
+import * as methodsModule from "./methods.js";
+import * as statementsModule from "./statements.js";
+import * as staticsModule from "./statics.js";
+import * as typeResolutionModule from "./type-resolution.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { ANONYMOUS_CLASS } = locationModule;
+const { createStdlib } = libraryModule;
+const { getMember } = callsModule;
+const { instantiate, link, makeClass, registerTypes } = classesModule;
+const { evaluate } = expressionsModule;
+const { callObjectMethod, findUserMethod, invoke } = methodsModule;
+const { executeBlock, executeStatements } = statementsModule;
+const { resetStatics } = staticsModule;
+const { lookupType, resolveType } = typeResolutionModule;
 
 export class Interpreter implements Evaluator {
   readonly classes = new Map<string, ClassInfo>();

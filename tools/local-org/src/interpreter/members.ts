@@ -1,12 +1,22 @@
 // Fields and properties of objects and classes: finding them through the class hierarchy and
 // outer classes, reading and writing them, and running property accessors.
 import type { FieldDecl } from "../parse/ast.js";
-import { coerce } from "../runtime/conversion.js";
-import { OBJECT } from "../runtime/types.js";
+import * as conversionModule from "../runtime/conversion.js";
+import * as typesModule from "../runtime/types.js";
 import { ApexObject, type ClassInfo, type Value } from "../runtime/values.js";
-import { pushFrame, type Evaluator, type Frame } from "./evaluator.js";
-import { resolveType } from "./type-resolution.js";
-import { ensureStatics } from "./statics.js";
+import type { Evaluator, Frame } from "./evaluator.js";
+import * as evaluatorModule from "./evaluator.js";
+import * as typeResolutionModule from "./type-resolution.js";
+import * as staticsModule from "./statics.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { coerce } = conversionModule;
+const { OBJECT } = typesModule;
+const { pushFrame } = evaluatorModule;
+const { resolveType } = typeResolutionModule;
+const { ensureStatics } = staticsModule;
 
 /** Static field owner for a name visible from a class (itself, superclasses, outer classes). */
 export function staticOwner(cls: ClassInfo, key: string): ClassInfo | null {

@@ -1,16 +1,29 @@
 // Methods: finding one by name through the class hierarchy, choosing among overloads, binding
 // parameters and invoking it (queueing it when it is @future).
 import type { Loc, MethodDecl } from "../parse/ast.js";
-import { coerce, isInstance, assignable } from "../runtime/conversion.js";
+import * as conversionModule from "../runtime/conversion.js";
 import { throwApex, unsupported } from "../runtime/errors.js";
-import { countLimit, tickCpu } from "../runtime/governor.js";
+import * as governorModule from "../runtime/governor.js";
 import type { AsyncJob } from "../runtime/transaction.js";
-import { typeName } from "../runtime/types.js";
-import { ApexObject, isNumber, type ClassInfo, type RType, type Value } from "../runtime/values.js";
+import * as typesModule from "../runtime/types.js";
+import { ApexObject, type ClassInfo, type RType, type Value } from "../runtime/values.js";
+import * as valuesModule from "../runtime/values.js";
 import { NOT_FOUND } from "../stdlib/registry.js";
-import { pushFrame, type ArgType, type Evaluator, type Frame } from "./evaluator.js";
-import { resolveType } from "./type-resolution.js";
-import { ensureStatics } from "./statics.js";
+import type { ArgType, Evaluator, Frame } from "./evaluator.js";
+import * as evaluatorModule from "./evaluator.js";
+import * as typeResolutionModule from "./type-resolution.js";
+import * as staticsModule from "./statics.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { coerce, isInstance, assignable } = conversionModule;
+const { countLimit, tickCpu } = governorModule;
+const { typeName } = typesModule;
+const { isNumber } = valuesModule;
+const { pushFrame } = evaluatorModule;
+const { resolveType } = typeResolutionModule;
+const { ensureStatics } = staticsModule;
 
 export function bindParams(evaluator: Evaluator, method: MethodDecl, cls: ClassInfo, args: Value[], frame: Frame) {
   const scope = frame.scopes[0];

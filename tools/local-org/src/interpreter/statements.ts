@@ -1,15 +1,27 @@
 // Statements: blocks, declarations, conditionals and loops, try/catch/finally, switch, DML and
 // System.runAs.
 import type { BlockStmt, Loc, Stmt } from "../parse/ast.js";
-import { coerce, isInstance, runtimeTypeName } from "../runtime/conversion.js";
+import * as conversionModule from "../runtime/conversion.js";
 import { ApexThrow, unsupported, nullPointer } from "../runtime/errors.js";
-import { tickCpu } from "../runtime/governor.js";
-import { looseEquals, setItems } from "../runtime/operators.js";
+import * as governorModule from "../runtime/governor.js";
+import * as operatorsModule from "../runtime/operators.js";
 import { ApexList, ApexObject, ApexSet, EnumValue, SObjectValue, type Value } from "../runtime/values.js";
-import { BREAK, CONTINUE, type Completion, type Evaluator, type Frame } from "./evaluator.js";
-import { resolveType } from "./type-resolution.js";
-import { findUserMethod, callObjectMethod } from "./methods.js";
-import { truthy, evaluate } from "./expressions.js";
+import type { Completion, Evaluator, Frame } from "./evaluator.js";
+import * as evaluatorModule from "./evaluator.js";
+import * as typeResolutionModule from "./type-resolution.js";
+import * as methodsModule from "./methods.js";
+import * as expressionsModule from "./expressions.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { coerce, isInstance, runtimeTypeName } = conversionModule;
+const { tickCpu } = governorModule;
+const { looseEquals, setItems } = operatorsModule;
+const { BREAK, CONTINUE } = evaluatorModule;
+const { resolveType } = typeResolutionModule;
+const { findUserMethod, callObjectMethod } = methodsModule;
+const { truthy, evaluate } = expressionsModule;
 
 export function executeBlock(evaluator: Evaluator, b: BlockStmt, frame: Frame): Completion {
   frame.scopes.push(new Map());

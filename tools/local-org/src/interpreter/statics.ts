@@ -1,10 +1,18 @@
 // Static fields and initialisers: run in source order on a class's first use in a transaction,
 // reset between transactions.
 import type { BlockStmt, Expr } from "../parse/ast.js";
-import { coerce } from "../runtime/conversion.js";
+import * as conversionModule from "../runtime/conversion.js";
 import { ApexObject, type ClassInfo, type Value } from "../runtime/values.js";
-import { pushFrame, type Evaluator, type Frame } from "./evaluator.js";
-import { resolveType } from "./type-resolution.js";
+import type { Evaluator, Frame } from "./evaluator.js";
+import * as evaluatorModule from "./evaluator.js";
+import * as typeResolutionModule from "./type-resolution.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { coerce } = conversionModule;
+const { pushFrame } = evaluatorModule;
+const { resolveType } = typeResolutionModule;
 
 export function resetStatics(evaluator: Evaluator) {
   const walk = (current: ClassInfo) => {

@@ -2,9 +2,14 @@
 // and inherited inner classes first), system classes and enums, SObject and native types.
 import type { Loc, TypeRef } from "../parse/ast.js";
 import { CompileError, UnsupportedError } from "../runtime/errors.js";
-import { OBJECT, prim } from "../runtime/types.js";
+import * as typesModule from "../runtime/types.js";
 import type { ClassInfo, PrimName, RType } from "../runtime/values.js";
 import type { Evaluator } from "./evaluator.js";
+
+// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
+// each module's exports to getters, which would otherwise run on every call. (Imports never
+// form a cycle, so the modules are initialised by now.)
+const { OBJECT, prim } = typesModule;
 
 export const PRIMS: Record<string, PrimName> = {
   integer: "Integer",

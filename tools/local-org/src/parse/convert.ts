@@ -441,12 +441,10 @@ class Converter {
   params(context: FormalParametersContext) {
     const list = context.formalParameterList();
     if (!list) return [];
-    return list
-      .formalParameter_list()
-      .map((formalParameter) => ({
-        type: this.typeRef(formalParameter.typeRef()),
-        name: formalParameter.id().getText()
-      }));
+    return list.formalParameter_list().map((formalParameter) => ({
+      type: this.typeRef(formalParameter.typeRef()),
+      name: formalParameter.id().getText()
+    }));
   }
 
   typeRef(context: TypeRefContext): TypeRef {
