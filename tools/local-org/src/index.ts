@@ -131,15 +131,15 @@ export class LocalOrg {
     const interpreter = this.interpreter;
     const ci = interpreter.classes.get(className.toLowerCase());
     if (!ci || !ci.decl) throw new Error(`unknown class ${className}`);
-    const m = ci.decl.methods.find((x) =>
+    const method = ci.decl.methods.find((x) =>
       x.modifiers.annotations.some((annotation) => annotation.name === "invocablemethod")
     );
-    if (!m) throw new Error(`${className} has no @InvocableMethod`);
+    if (!method) throw new Error(`${className} has no @InvocableMethod`);
     let outputs: JsValue[] = [];
     const result = this.transaction(() => {
-      const paramType = m.params.length ? interpreter.resolveType(m.params[0].type, ci, m) : null;
+      const paramType = method.params.length ? interpreter.resolveType(method.params[0].type, ci, method) : null;
       const args: Value[] = paramType ? [this.fromJs(inputs as JsValue, paramType, ci)] : [];
-      const r = interpreter.invoke(ci, m, null, args, null);
+      const r = interpreter.invoke(ci, method, null, args, null);
       outputs = r instanceof ApexList ? r.items.map((item) => this.toJs(item)) : [];
       return null;
     });

@@ -44,7 +44,7 @@ export function staticType(evaluator: Evaluator, expression: Expr, frame: Frame)
       const local = lookupLocal(frame, key);
       if (local) return local.type;
       const declared = frame.thisObject ? instanceField(frame.thisObject, key) : null;
-      if (declared) return resolveType(evaluator, declared.f.type, declared.cls, declared.f);
+      if (declared) return resolveType(evaluator, declared.field.type, declared.cls, declared.field);
       const owner = staticOwner(frame.cls, key);
       if (owner) {
         const field = owner.fields.get(key)!;
@@ -98,7 +98,7 @@ export function getMember(
   }
   if (target instanceof ApexObject) {
     const declared = instanceField(target, key);
-    if (declared) return readField(evaluator, target, declared.cls, declared.f, frame);
+    if (declared) return readField(evaluator, target, declared.cls, declared.field, frame);
     unsupported(evaluator, fieldThroughInstance(target, key, name), loc);
   }
   if (target instanceof SObjectValue) return evaluator.data.getField(target, name, loc);

@@ -37,7 +37,7 @@ export function makeClass(evaluator: Evaluator, decl: TypeDecl, outer: ClassInfo
   const cls: ClassInfo = {
     name: outer ? `${outer.name}.${decl.name}` : decl.name,
     kind: decl.kind,
-    decl: decl,
+    decl,
     parent: null,
     interfaces: [],
     outer,
@@ -167,7 +167,7 @@ export function construct(
     ctor = pickOverload(evaluator, ctors, args, cls, loc, `constructor of ${cls.name}`, argTypes);
   }
   const frame: Frame = {
-    cls: cls,
+    cls,
     method: "<init>",
     thisObject: obj,
     scopes: [new Map()],

@@ -183,7 +183,7 @@ export function evaluateName(evaluator: Evaluator, name: string, frame: Frame, l
   if (local) return local.value;
   if (frame.thisObject) {
     const declared = instanceField(frame.thisObject, key);
-    if (declared) return readField(evaluator, frame.thisObject, declared.cls, declared.f, frame);
+    if (declared) return readField(evaluator, frame.thisObject, declared.cls, declared.field, frame);
   }
   const owner = staticOwner(frame.cls, key);
   if (owner) return readStatic(evaluator, owner, key, frame);
@@ -300,14 +300,14 @@ export function assignmentTarget(
     if (local) {
       return { get, set: (value) => (local.value = coerce(evaluator, value, local.type)) };
     }
-    const thisObj = frame.thisObject;
-    const declared = thisObj ? instanceField(thisObj, key) : null;
-    if (thisObj && declared) {
+    const thisObject = frame.thisObject;
+    const declared = thisObject ? instanceField(thisObject, key) : null;
+    if (thisObject && declared) {
       return {
         get,
         set: (value) => {
-          writeField(evaluator, thisObj, declared.cls, declared.f, value, frame);
-          return thisObj.fields.get(key) ?? value;
+          writeField(evaluator, thisObject, declared.cls, declared.field, value, frame);
+          return thisObject.fields.get(key) ?? value;
         }
       };
     }
@@ -334,7 +334,7 @@ export function assignmentTarget(
       return {
         get,
         set: (value) => {
-          writeField(evaluator, obj, declared.cls, declared.f, value, frame);
+          writeField(evaluator, obj, declared.cls, declared.field, value, frame);
           return obj.fields.get(key) ?? value;
         }
       };

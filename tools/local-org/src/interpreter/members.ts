@@ -29,10 +29,10 @@ export function staticOwner(cls: ClassInfo, key: string): ClassInfo | null {
   return null;
 }
 
-export function instanceField(obj: ApexObject, key: string): { cls: ClassInfo; f: FieldDecl } | null {
+export function instanceField(obj: ApexObject, key: string): { cls: ClassInfo; field: FieldDecl } | null {
   for (let current: ClassInfo | null = obj.cls; current && current.decl; current = current.parent) {
     const field = current.fields.get(key);
-    if (field && !field.isStatic) return { cls: current, f: field };
+    if (field && !field.isStatic) return { cls: current, field };
   }
   return null;
 }
@@ -78,7 +78,7 @@ export function runAccessor(
     line: field.line,
     accessor: field.name.toLowerCase()
   };
-  if (kind === "set") frame.scopes[0].set("value", { type: type, value: value });
+  if (kind === "set") frame.scopes[0].set("value", { type, value });
   pushFrame(evaluator, frame);
   try {
     const completion = evaluator.executeBlock(body, frame);

@@ -29,7 +29,7 @@ export function bindParams(evaluator: Evaluator, method: MethodDecl, cls: ClassI
   const scope = frame.scopes[0];
   method.params.forEach((param, i) => {
     const type = resolveType(evaluator, param.type, cls, method);
-    scope.set(param.name.toLowerCase(), { type: type, value: coerce(evaluator, args[i] ?? null, type) });
+    scope.set(param.name.toLowerCase(), { type, value: coerce(evaluator, args[i] ?? null, type) });
   });
 }
 
@@ -117,7 +117,7 @@ export function findMethod(
       );
     if (ms && ms.some((method) => method.params.length === args.length)) {
       const method = pickOverload(evaluator, ms, args, current, loc, `method ${current.name}.${lowerName}`, argTypes);
-      return { cls: current, method: method };
+      return { cls: current, method };
     }
   }
   return null;
@@ -141,18 +141,18 @@ export function findUserMethod(
   arity: number
 ): { cls: ClassInfo; method: MethodDecl } | null {
   for (let current: ClassInfo | null = cls; current && current.decl; current = current.parent) {
-    const m = current.methods.get(lowerName)?.find((x) => x.params.length === arity && x.body && !x.isStatic);
-    if (m) return { cls: current, method: m };
+    const method = current.methods.get(lowerName)?.find((x) => x.params.length === arity && x.body && !x.isStatic);
+    if (method) return { cls: current, method };
   }
   return null;
 }
 
-/** Calls a method; `thisObj` null for statics. Virtual dispatch is the caller's job. */
+/** Calls a method; `thisObject` null for statics. Virtual dispatch is the caller's job. */
 export function invoke(
   evaluator: Evaluator,
   cls: ClassInfo,
   method: MethodDecl,
-  thisObj: ApexObject | null,
+  thisObject: ApexObject | null,
   args: Value[],
   loc: Loc | null
 ): Value {
@@ -165,9 +165,9 @@ export function invoke(
     evaluator.startingJob = false;
   }
   const frame: Frame = {
-    cls: cls,
+    cls,
     method: method.name,
-    thisObject: thisObj,
+    thisObject,
     scopes: [new Map()],
     line: method.line,
     accessor: null

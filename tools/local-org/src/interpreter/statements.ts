@@ -54,7 +54,7 @@ export function executeStatement(evaluator: Evaluator, statement: Stmt, frame: F
       for (const d of statement.declarations) {
         const key = d.name.toLowerCase();
         const value = d.initializer ? coerce(evaluator, evaluate(evaluator, d.initializer, frame), type) : null;
-        scope.set(key, { type: type, value: value });
+        scope.set(key, { type, value });
       }
       return undefined;
     }

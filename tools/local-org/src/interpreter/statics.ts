@@ -60,14 +60,14 @@ export function ensureStatics(evaluator: Evaluator, cls: ClassInfo) {
 export function evaluateInitializer(
   evaluator: Evaluator,
   cls: ClassInfo,
-  thisObj: ApexObject | null,
+  thisObject: ApexObject | null,
   method: string,
   expression: Expr
 ): Value {
   const frame: Frame = {
-    cls: cls,
+    cls,
     method,
-    thisObject: thisObj,
+    thisObject,
     scopes: [new Map()],
     line: expression.line,
     accessor: null
@@ -84,11 +84,11 @@ export function evaluateInitializer(
 export function runInitializerBlock(
   evaluator: Evaluator,
   cls: ClassInfo,
-  thisObj: ApexObject | null,
+  thisObject: ApexObject | null,
   method: string,
   b: BlockStmt
 ) {
-  const frame: Frame = { cls: cls, method, thisObject: thisObj, scopes: [new Map()], line: b.line, accessor: null };
+  const frame: Frame = { cls, method, thisObject, scopes: [new Map()], line: b.line, accessor: null };
   pushFrame(evaluator, frame);
   try {
     evaluator.executeBlock(b, frame);

@@ -729,18 +729,24 @@ class Converter {
       return { kind: "Call", ...loc, target: null, name, args: this.args(methodCall.expressionList()), safe: false };
     }
     if (context instanceof ArrayExpressionContext) {
-      const [expression, b] = context.expression_list();
-      return { kind: "Index", ...loc, target: this.expr(expression), index: this.expr(b) };
+      const [target, index] = context.expression_list();
+      return { kind: "Index", ...loc, target: this.expr(target), index: this.expr(index) };
     }
     if (context instanceof NewExpressionContext) return this.creator(context.creator(), loc);
     if (context instanceof AssignExpressionContext) {
-      const [expression, b] = context.expression_list();
+      const [target, value] = context.expression_list();
       const operator = context.getChild(1).getText();
-      return { kind: "Assign", ...loc, operator: operator, target: this.expr(expression), value: this.expr(b) };
+      return { kind: "Assign", ...loc, operator, target: this.expr(target), value: this.expr(value) };
     }
     if (context instanceof CondExpressionContext) {
-      const [expression, b, c] = context.expression_list();
-      return { kind: "Cond", ...loc, condition: this.expr(expression), then: this.expr(b), else: this.expr(c) };
+      const [condition, then, otherwise] = context.expression_list();
+      return {
+        kind: "Cond",
+        ...loc,
+        condition: this.expr(condition),
+        then: this.expr(then),
+        else: this.expr(otherwise)
+      };
     }
     if (context instanceof CastExpressionContext) {
       return {
@@ -797,14 +803,14 @@ class Converter {
       context instanceof BitExpressionContext ||
       context instanceof EqualityExpressionContext
     ) {
-      const [expression, b] = context.expression_list();
+      const [left, right] = context.expression_list();
       // The operator is every token between the two operands (e.g. '>' '=' or '>' '>' '>').
       let operator = "";
       for (let i = 0; i < context.getChildCount(); i++) {
-        const ch = context.getChild(i);
-        if (ch !== expression && ch !== b) operator += ch.getText();
+        const child = context.getChild(i);
+        if (child !== left && child !== right) operator += child.getText();
       }
-      return { kind: "Binary", ...loc, operator: operator, left: this.expr(expression), right: this.expr(b) };
+      return { kind: "Binary", ...loc, operator, left: this.expr(left), right: this.expr(right) };
     }
     return this.unsupported(context, `expression '${context.getText().slice(0, 30)}'`);
   }

@@ -296,31 +296,31 @@ export function isNumber(value: Value): value is number | bigint | ApexDouble | 
   );
 }
 
-export function numRank(number: number | bigint | ApexDouble | ApexDecimal): number {
-  if (typeof number === "number") return 0;
-  if (typeof number === "bigint") return 1;
-  if (number instanceof ApexDecimal) return 2;
+export function numRank(value: number | bigint | ApexDouble | ApexDecimal): number {
+  if (typeof value === "number") return 0;
+  if (typeof value === "bigint") return 1;
+  if (value instanceof ApexDecimal) return 2;
   return 3;
 }
 
-export function toDec(number: number | bigint | ApexDouble | ApexDecimal): ApexDecimal {
-  if (number instanceof ApexDecimal) return number;
-  if (number instanceof ApexDouble) return ApexDecimal.fromDouble(number.v);
-  return ApexDecimal.fromInt(number);
+export function toDec(value: number | bigint | ApexDouble | ApexDecimal): ApexDecimal {
+  if (value instanceof ApexDecimal) return value;
+  if (value instanceof ApexDouble) return ApexDecimal.fromDouble(value.v);
+  return ApexDecimal.fromInt(value);
 }
 
-export function toJsNumber(number: number | bigint | ApexDouble | ApexDecimal): number {
-  if (typeof number === "number") return number;
-  if (typeof number === "bigint") return Number(number);
-  if (number instanceof ApexDouble) return number.v;
-  return number.d.toNumber();
+export function toJsNumber(value: number | bigint | ApexDouble | ApexDecimal): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof ApexDouble) return value.v;
+  return value.d.toNumber();
 }
 
-export function toBigInt(number: number | bigint | ApexDouble | ApexDecimal): bigint {
-  if (typeof number === "bigint") return number;
-  if (typeof number === "number") return BigInt(Math.trunc(number));
-  if (number instanceof ApexDouble) return BigInt(Math.trunc(number.v));
-  return BigInt(number.d.trunc().toFixed(0));
+export function toBigInt(value: number | bigint | ApexDouble | ApexDecimal): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number") return BigInt(Math.trunc(value));
+  if (value instanceof ApexDouble) return BigInt(Math.trunc(value.v));
+  return BigInt(value.d.trunc().toFixed(0));
 }
 
 /** Apex Decimal division: exact when the quotient terminates within 34 digits, else 34 significant digits. */

@@ -126,7 +126,7 @@ export function installDescribe(lib: Stdlib) {
       new ApexList(
         { kind: "native", name: "PicklistEntry" },
         fOf(object).picklistValues.map(
-          (value) => new NativeObject("PicklistEntry", { value: value, isDefault: fOf(object).defaultValue === value })
+          (value) => new NativeObject("PicklistEntry", { value, isDefault: fOf(object).defaultValue === value })
         )
       )
   });

@@ -469,7 +469,7 @@ export function installJson(lib: Stdlib) {
     const out: Tok[] = [];
     const walk = (node: JNode, name: string | null) => {
       if (node.kind === "obj") {
-        const start = out.push({ token: "START_OBJECT", name, node: node }) - 1;
+        const start = out.push({ token: "START_OBJECT", name, node }) - 1;
         for (const [key, v] of node.entries) {
           out.push({ token: "FIELD_NAME", name: key, node: null });
           walk(v, key);
@@ -477,7 +477,7 @@ export function installJson(lib: Stdlib) {
         out.push({ token: "END_OBJECT", name, node: null });
         out[start].end = out.length - 1;
       } else if (node.kind === "arr") {
-        const start = out.push({ token: "START_ARRAY", name, node: node }) - 1;
+        const start = out.push({ token: "START_ARRAY", name, node }) - 1;
         for (const v of node.items) walk(v, name);
         out.push({ token: "END_ARRAY", name, node: null });
         out[start].end = out.length - 1;
@@ -494,7 +494,7 @@ export function installJson(lib: Stdlib) {
                 : /^-?\d+$/.test(node.text)
                   ? "VALUE_NUMBER_INT"
                   : "VALUE_NUMBER_FLOAT";
-        out.push({ token, name, node: node });
+        out.push({ token, name, node });
       }
     };
     walk(root, null);

@@ -270,7 +270,7 @@ export class Stdlib {
 
   callEnumStatic(cls: ClassInfo, lowerName: string, args: Value[]): Result {
     if (lowerName === "values" && args.length === 0) {
-      return new ApexList({ kind: "class", cls: cls }, [...cls.enumValues]);
+      return new ApexList({ kind: "class", cls }, [...cls.enumValues]);
     }
     if (lowerName === "valueof" && args.length === 1) {
       const s = args[0];
