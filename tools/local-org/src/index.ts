@@ -1,7 +1,8 @@
 // Programmatic API: load a project, run anonymous Apex and tests, insert and query records,
 // invoke an invocable method.
 import { loadProject, type LoadOptions } from "./project.js";
-import { ApexSyntaxError, parseAnonymous, parseSoqlString } from "./parse/convert.js";
+import { parseAnonymous, parseSoqlString } from "./parse/convert.js";
+import { ApexSyntaxError } from "./parse/syntax-error.js";
 import type { Interpreter } from "./interpreter/interpreter.js";
 import { fieldDisplayName, prim, typeName } from "./runtime/types.js";
 import {

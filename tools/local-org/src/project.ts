@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
-import { ApexSyntaxError, parseClassFile } from "./parse/convert.js";
+import { parseClassFile } from "./parse/convert.js";
+import { ApexSyntaxError } from "./parse/syntax-error.js";
 import { parseClassFileCached, pruneCache } from "./parse/cache.js";
 import type { TypeDecl } from "./parse/ast.js";
 import { Interpreter } from "./interpreter/interpreter.js";

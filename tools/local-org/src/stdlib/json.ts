@@ -1,4 +1,5 @@
-// JSON.serialize / deserialize / deserializeStrict / deserializeUntyped.
+// The JSON class (serialize, deserialize into Apex types, deserializeUntyped), JSONParser and
+// JSONGenerator; the JSON text itself is json-text.ts.
 import type { Loc } from "../parse/ast.js";
 import type { RuntimeContext } from "../runtime/context.js";
 import { OBJECT, prim, typeName } from "../runtime/types.js";
@@ -24,148 +25,13 @@ import {
 import { mapEntries, setItems, str } from "../runtime/operators.js";
 import { collectionAdd, mapPut } from "./collections.js";
 import { parseDatetimeText } from "./datetime.js";
+import { Generator, JsonSyntaxError, kindOfNode, parseJson, prettyPrint, quote, type JNode } from "./json-text.js";
 import type { Stdlib } from "./registry.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { coerce, fieldType } from "../runtime/conversion.js";
 import { relationshipField } from "../runtime/describe.js";
 
-// ---- a JSON parser that keeps number text, so Decimals keep their digits ----
-
-export type JNode =
-  | { kind: "null" }
-  | { kind: "bool"; value: boolean }
-  | { kind: "num"; text: string }
-  | { kind: "str"; value: string }
-  | { kind: "arr"; items: JNode[] }
-  | { kind: "obj"; entries: [string, JNode][] };
-
-export class JsonSyntaxError extends Error {}
-
-export function parseJson(text: string): JNode {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && /\s/.test(text[i])) i++;
-  };
-  const err = (what: string): never => {
-    throw new JsonSyntaxError(
-      i >= text.length
-        ? `Unexpected end-of-input: ${what}`
-        : `Unexpected character ('${text[i]}' (code ${text.charCodeAt(i)})): ${what} at [line:1, column:${i + 1}]`
-    );
-  };
-  const value = (): JNode => {
-    ws();
-    const character = text[i];
-    if (character === "{") {
-      i++;
-      const entries: [string, JNode][] = [];
-      ws();
-      if (text[i] === "}") {
-        i++;
-        return { kind: "obj", entries };
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') err("was expecting double-quote to start field name");
-        const key = string();
-        ws();
-        if (text[i] !== ":") err("was expecting a colon to separate field name and value");
-        i++;
-        entries.push([key, value()]);
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "}") {
-          i++;
-          return { kind: "obj", entries };
-        }
-        err("was expecting comma to separate OBJECT entries");
-      }
-    }
-    if (character === "[") {
-      i++;
-      const items: JNode[] = [];
-      ws();
-      if (text[i] === "]") {
-        i++;
-        return { kind: "arr", items };
-      }
-      for (;;) {
-        items.push(value());
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "]") {
-          i++;
-          return { kind: "arr", items };
-        }
-        err("was expecting comma to separate ARRAY entries");
-      }
-    }
-    if (character === '"') return { kind: "str", value: string() };
-    if (text.startsWith("true", i)) {
-      i += 4;
-      return { kind: "bool", value: true };
-    }
-    if (text.startsWith("false", i)) {
-      i += 5;
-      return { kind: "bool", value: false };
-    }
-    if (text.startsWith("null", i)) {
-      i += 4;
-      return { kind: "null" };
-    }
-    const match = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (match) {
-      i += match[0].length;
-      return { kind: "num", text: match[0] };
-    }
-    return err("expected a valid value");
-  };
-  const string = (): string => {
-    i++;
-    let out = "";
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === "\\") {
-        const name = text[i + 1];
-        const map: Record<string, string> = {
-          n: "\n",
-          t: "\t",
-          r: "\r",
-          b: "\b",
-          f: "\f",
-          '"': '"',
-          "\\": "\\",
-          "/": "/"
-        };
-        if (name === "u") {
-          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
-          i += 6;
-        } else {
-          out += map[name] ?? name;
-          i += 2;
-        }
-      } else out += text[i++];
-    }
-    if (text[i] !== '"') err("unterminated string");
-    i++;
-    return out;
-  };
-  const node = value();
-  ws();
-  if (i < text.length) err("expected end of input");
-  return node;
-}
-
 // ---- serialize ----
-
-function quote(text: string): string {
-  return JSON.stringify(text);
-}
 
 export function serialize(
   runtime: RuntimeContext,
@@ -230,30 +96,6 @@ function toJsonText(runtime: RuntimeContext, value: Value, sup: boolean, loc: Lo
   if (value instanceof TypeValue) return quote(typeName(value.type));
   if (value instanceof NativeObject) unsupported(runtime, `JSON.serialize of ${value.typeName}`, loc);
   return "null";
-}
-
-/** Pretty printing in the style of the platform's JSON generator (Jackson's default printer). */
-function prettyPrint(json: string): string {
-  const out = (node: JNode, indent: string): string => {
-    switch (node.kind) {
-      case "null":
-        return "null";
-      case "bool":
-        return String(node.value);
-      case "num":
-        return node.text;
-      case "str":
-        return quote(node.value);
-      case "arr":
-        return node.items.length === 0 ? "[ ]" : `[ ${node.items.map((node) => out(node, indent)).join(", ")} ]`;
-      case "obj": {
-        if (node.entries.length === 0) return "{ }";
-        const inner = indent + "  ";
-        return `{\n${node.entries.map(([key, node]) => `${inner}${quote(key)} : ${out(node, inner)}`).join(",\n")}\n${indent}}`;
-      }
-    }
-  };
-  return out(parseJson(json), "");
 }
 
 // ---- deserialize ----
@@ -362,7 +204,7 @@ export function installJson(lib: Stdlib) {
       case "list":
       case "set": {
         if (node.kind !== "arr")
-          return jsonErr(`Expected ${typeName(type)} but found ${describe(node)} at [line:1, column:1]`);
+          return jsonErr(`Expected ${typeName(type)} but found ${kindOfNode(node)} at [line:1, column:1]`);
         if (type.kind === "list")
           return new ApexList(
             type.elem,
@@ -374,7 +216,7 @@ export function installJson(lib: Stdlib) {
       }
       case "map": {
         if (node.kind !== "obj")
-          return jsonErr(`Expected ${typeName(type)} but found ${describe(node)} at [line:1, column:1]`);
+          return jsonErr(`Expected ${typeName(type)} but found ${kindOfNode(node)} at [line:1, column:1]`);
         const map = new ApexMap(type.key, type.value);
         for (const [key, x] of node.entries)
           mapPut(
@@ -392,7 +234,7 @@ export function installJson(lib: Stdlib) {
           return cls.enumValues.find((e) => (e as EnumValue).name.toLowerCase() === node.value.toLowerCase()) ?? null;
         }
         if (node.kind !== "obj")
-          return jsonErr(`Expected ${cls.name} but found ${describe(node)} at [line:1, column:1]`);
+          return jsonErr(`Expected ${cls.name} but found ${kindOfNode(node)} at [line:1, column:1]`);
         if (!cls.decl || cls.kind === "interface") unsupported(runtime, `JSON.deserialize into ${cls.name}`, loc);
         // The platform creates the object without running constructors or initialisers.
         const obj = new ApexObject(cls);
@@ -415,7 +257,8 @@ export function installJson(lib: Stdlib) {
         return obj;
       }
       case "sobject": {
-        if (node.kind !== "obj" || !type.obj) return jsonErr(`Expected ${typeName(type)} but found ${describe(node)}`);
+        if (node.kind !== "obj" || !type.obj)
+          return jsonErr(`Expected ${typeName(type)} but found ${kindOfNode(node)}`);
         const record = data.newRecord(type.obj);
         for (const [k, x] of node.entries) {
           if (k === "attributes") continue;
@@ -659,49 +502,4 @@ export function installJson(lib: Stdlib) {
     close: (object) => ((g(object).closed = true), null),
     isClosed: (object) => g(object).closed
   });
-}
-
-function describe(node: JNode): string {
-  return { null: "null", bool: "a boolean", num: "a number", str: "a string", arr: "an array", obj: "an object" }[
-    node.kind
-  ];
-}
-
-/** Writes JSON text incrementally, as System.JSONGenerator does. */
-class Generator {
-  private out = "";
-  private needComma: boolean[] = [false];
-  private afterField = false;
-  closed = false;
-  constructor(private readonly pretty: boolean) {}
-  private sep() {
-    if (this.afterField) {
-      this.afterField = false;
-      return;
-    }
-    const top = this.needComma.length - 1;
-    if (this.needComma[top]) this.out += ",";
-    this.needComma[top] = true;
-  }
-  open(ch: "{" | "[") {
-    this.sep();
-    this.out += ch;
-    this.needComma.push(false);
-  }
-  close(ch: "}" | "]") {
-    this.out += ch;
-    this.needComma.pop();
-  }
-  field(name: string) {
-    this.sep();
-    this.out += `${JSON.stringify(name)}:`;
-    this.afterField = true;
-  }
-  value(text: string) {
-    this.sep();
-    this.out += text;
-  }
-  text(): string {
-    return this.pretty ? prettyPrint(this.out) : this.out;
-  }
 }

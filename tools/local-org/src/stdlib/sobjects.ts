@@ -1,6 +1,7 @@
 // SObject methods, SObjectType statics (custom settings), and the Database class.
 import type { Loc } from "../parse/ast.js";
-import { ApexSyntaxError, parseSoqlString } from "../parse/convert.js";
+import { parseSoqlString } from "../parse/convert.js";
+import { ApexSyntaxError } from "../parse/syntax-error.js";
 import { UnsupportedError } from "../runtime/errors.js";
 import { prim } from "../runtime/types.js";
 import {

@@ -4,7 +4,7 @@ import type { Interpreter } from "../interpreter/interpreter.js";
 import { ApexThrow, CompileError, UnsupportedError } from "../runtime/errors.js";
 import type { ClassInfo } from "../runtime/values.js";
 import type { MethodDecl } from "../parse/ast.js";
-import { ApexSyntaxError } from "../parse/convert.js";
+import { ApexSyntaxError } from "../parse/syntax-error.js";
 import { str } from "../runtime/operators.js";
 
 export interface TestResult {
