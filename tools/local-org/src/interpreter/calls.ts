@@ -21,9 +21,7 @@ import * as typeResolutionModule from "./type-resolution.js";
 import * as membersModule from "./members.js";
 import * as methodsModule from "./methods.js";
 
-// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
-// each module's exports to getters, which would otherwise run on every call. (Imports never
-// form a cycle, so the modules are initialised by now.)
+// Imported functions, bound once (see evaluator.ts).
 const { coerce, runtimeTypeName } = conversionModule;
 const { prim, typeName } = typesModule;
 const { lookupLocal } = evaluatorModule;

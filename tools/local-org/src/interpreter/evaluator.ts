@@ -2,6 +2,11 @@
 // library) and the three entry points through which statements, expressions and method calls
 // recurse into each other. The Interpreter class implements it; each part (classes, methods,
 // members, calls, expressions, statements) is a set of functions over it.
+//
+// The parts bind the functions they import from other modules once, at the top of the file
+// (`const { evaluate } = expressionsModule`), rather than calling through the import: tsx
+// compiles every export to a getter, which would otherwise run on every call. Imports never
+// form a cycle, so each module is initialised by then.
 import type { BlockStmt, Expr, Stmt, TypeRef } from "../parse/ast.js";
 import type { DataEngine } from "../data/engine.js";
 import type { RuntimeContext } from "../runtime/context.js";

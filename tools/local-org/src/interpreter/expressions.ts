@@ -31,9 +31,7 @@ import * as classesModule from "./classes.js";
 import { SHORT } from "./calls.js";
 import * as callsModule from "./calls.js";
 
-// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
-// each module's exports to getters, which would otherwise run on every call. (Imports never
-// form a cycle, so the modules are initialised by now.)
+// Imported functions, bound once (see evaluator.ts).
 const { coerce, isInstance, runtimeTypeName, collectionCastOk, collectionRuntimeName } = conversionModule;
 const { arith, compareNum, exactEquals, looseEquals, negate, str } = operatorsModule;
 const { typeName } = typesModule;

@@ -22,9 +22,7 @@ import * as statementsModule from "./statements.js";
 import * as staticsModule from "./statics.js";
 import * as typeResolutionModule from "./type-resolution.js";
 
-// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
-// each module's exports to getters, which would otherwise run on every call. (Imports never
-// form a cycle, so the modules are initialised by now.)
+// Imported functions, bound once (see evaluator.ts).
 const { ANONYMOUS_CLASS } = locationModule;
 const { createStdlib } = libraryModule;
 const { getMember } = callsModule;

@@ -14,9 +14,7 @@ import * as evaluatorModule from "./evaluator.js";
 import * as typeResolutionModule from "./type-resolution.js";
 import * as staticsModule from "./statics.js";
 
-// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
-// each module's exports to getters, which would otherwise run on every call. (Imports never
-// form a cycle, so the modules are initialised by now.)
+// Imported functions, bound once (see evaluator.ts).
 const { coerce, isInstance, assignable } = conversionModule;
 const { countLimit, tickCpu } = governorModule;
 const { typeName } = typesModule;

@@ -12,9 +12,7 @@ import * as typeResolutionModule from "./type-resolution.js";
 import * as methodsModule from "./methods.js";
 import * as expressionsModule from "./expressions.js";
 
-// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
-// each module's exports to getters, which would otherwise run on every call. (Imports never
-// form a cycle, so the modules are initialised by now.)
+// Imported functions, bound once (see evaluator.ts).
 const { coerce, isInstance, runtimeTypeName } = conversionModule;
 const { tickCpu } = governorModule;
 const { looseEquals, setItems } = operatorsModule;

@@ -7,9 +7,7 @@ import type { Evaluator, Frame } from "./evaluator.js";
 import * as evaluatorModule from "./evaluator.js";
 import * as typeResolutionModule from "./type-resolution.js";
 
-// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
-// each module's exports to getters, which would otherwise run on every call. (Imports never
-// form a cycle, so the modules are initialised by now.)
+// Imported functions, bound once (see evaluator.ts).
 const { coerce } = conversionModule;
 const { pushFrame } = evaluatorModule;
 const { resolveType } = typeResolutionModule;

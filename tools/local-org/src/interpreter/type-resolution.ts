@@ -6,9 +6,7 @@ import * as typesModule from "../runtime/types.js";
 import type { ClassInfo, PrimName, RType } from "../runtime/values.js";
 import type { Evaluator } from "./evaluator.js";
 
-// Functions and constants used on the interpreter's hot path are bound once here: tsx compiles
-// each module's exports to getters, which would otherwise run on every call. (Imports never
-// form a cycle, so the modules are initialised by now.)
+// Imported functions, bound once (see evaluator.ts).
 const { OBJECT, prim } = typesModule;
 
 export const PRIMS: Record<string, PrimName> = {
