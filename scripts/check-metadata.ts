@@ -5,6 +5,11 @@
  * - every metadata XML is well-formed, has the root element and namespace of
  *   its type, and matches the Metadata API types of @salesforce/types
  *   (unknown elements, misspelt enum values, bad booleans and numbers);
+ * - every file is at the project's sourceApiVersion, and every element it
+ *   uses exists at that version (config/metadata-api-versions.json gives
+ *   the first version of each; an element missing there fails too);
+ * - authentication headers sit on the external credential, and record-triggered
+ *   flow templates start on Create and Update (lib/package-rules.ts);
  * - every file belongs to a component (a .cls has its -meta.xml, and back;
  *   a bundle has its definition file);
  * - `sf project convert source` succeeds and ships exactly the components
@@ -19,11 +24,19 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import {
+  checkElementVersions,
+  compareVersions,
+  declaredApiVersion,
+  loadApiVersionTable,
+  type ApiVersionTable
+} from "./lib/api-versions";
 import { convertSource, type ConvertOutcome } from "./lib/convert";
 import type { Finding } from "./lib/findings";
 import { IgnorePatterns } from "./lib/ignore-patterns";
 import { escapePointer, validateJson, type JsonVerdict } from "./lib/json-schema";
 import { MetadataSchema } from "./lib/metadata-schema";
+import { checkPackageRules, type PackageDocument } from "./lib/package-rules";
 import { classify, ownName, type SourceFileRole } from "./lib/metadata-types";
 import { listFiles } from "./lib/project";
 import { parseXml, XmlSyntaxError, type XmlElement } from "./lib/xml";
@@ -42,7 +55,17 @@ const NEVER_SHIPPED = [
   "**/.eslintrc*"
 ];
 
+/** The table of first API versions: the gate's own knowledge, whichever project it checks. */
+export const API_VERSION_TABLE = resolve(__dirname, "..", "config", "metadata-api-versions.json");
+
 let schema: MetadataSchema | undefined;
+
+/** What every file of a package directory is checked against. */
+interface VersionContext {
+  /** The project's sourceApiVersion, when it is a valid one. */
+  sourceApiVersion?: string;
+  table: ApiVersionTable;
+}
 
 interface SourceFile {
   /** Absolute path. */
@@ -63,6 +86,13 @@ export async function checkMetadata(projectDir: string): Promise<Finding[]> {
   const project = validateJson(projectText, "sfdx-project");
   findings.push(...project.problems.map((p) => ({ file: projectFile, ...p })));
   findings.push(...checkScratchDefinitions(projectDir));
+  schema ??= new MetadataSchema();
+  const table = loadApiVersionTable(API_VERSION_TABLE, schema);
+  findings.push(...table.problems.map((p) => ({ file: API_VERSION_TABLE, ...p })));
+  const versions: VersionContext = {
+    table,
+    sourceApiVersion: checkSourceApiVersion(project.value, projectText, table, projectFile, findings)
+  };
 
   const packageDirs = packageDirectories(project.value);
   if (packageDirs.length === 0) {
@@ -92,10 +122,41 @@ export async function checkMetadata(projectDir: string): Promise<Finding[]> {
     const converted = convertSource(projectDir, root);
     const neverShipped = new IgnorePatterns([...NEVER_SHIPPED, `${toPosix(relative(projectDir, root))}/test/**`]);
     const sources = packageSources(projectDir, root, forceIgnore, neverShipped);
-    findings.push(...checkSources(sources));
+    findings.push(...checkSources(sources, versions));
     findings.push(...compareWithConversion(sources, await converted, root, projectFile));
   }
   return sortFindings(findings);
+}
+
+/** The project's sourceApiVersion, if it is one the table covers; reports it otherwise. */
+export function checkSourceApiVersion(
+  project: unknown,
+  projectText: string,
+  table: ApiVersionTable,
+  projectFile: string,
+  findings: Finding[]
+): string | undefined {
+  const version = (project as { sourceApiVersion?: unknown } | undefined)?.sourceApiVersion;
+  const line = lineOf(projectText, "sourceApiVersion");
+  const report = (message: string): undefined => {
+    findings.push({ file: projectFile, line, message });
+    return undefined;
+  };
+  if (version === undefined) {
+    return report("sourceApiVersion is missing: without it every deploy uses the target org's newest version");
+  }
+  if (typeof version !== "string" || !/^\d+\.0$/.test(version)) {
+    return report(`sourceApiVersion ${JSON.stringify(version)} is not an API version such as "${table.newest}"`);
+  }
+  if (table.newest && compareVersions(version, table.newest) > 0) {
+    return report(`sourceApiVersion ${version} is newer than ${table.newest}, the newest version the toolchain knows`);
+  }
+  if (table.oldest && compareVersions(version, table.oldest) < 0) {
+    return report(
+      `sourceApiVersion ${version} is older than ${table.oldest}, the oldest version the API version table covers`
+    );
+  }
+  return version;
 }
 
 function packageDirectories(project: unknown): string[] {
@@ -186,8 +247,9 @@ function packageSources(
   });
 }
 
-function checkSources(sources: readonly SourceFile[]): Finding[] {
+function checkSources(sources: readonly SourceFile[], versions: VersionContext): Finding[] {
   const findings: Finding[] = [];
+  const documents: PackageDocument[] = [];
   const present = new Set(sources.map((s) => s.inPackage));
   for (const source of sources) {
     const { role, path } = source;
@@ -218,10 +280,13 @@ function checkSources(sources: readonly SourceFile[]): Finding[] {
         });
       }
     }
-    findings.push(
-      ...checkXml(path, role.xmlType, ownName(role.fullName, role.type)).map((p) => ({ file: path, ...p }))
-    );
+    const checked = checkXml(path, role.xmlType, ownName(role.fullName, role.type), versions);
+    findings.push(...checked.problems.map((p) => ({ file: path, ...p })));
+    if (checked.root && !source.nonShippable) {
+      documents.push({ path, type: role.type, name: role.fullName, root: checked.root });
+    }
   }
+  findings.push(...checkPackageRules(documents));
   const defined = new Set(
     sources.flatMap((s) => (s.role.kind === "definition" ? [`${s.role.type}:${s.role.fullName}`] : []))
   );
@@ -236,21 +301,28 @@ function checkSources(sources: readonly SourceFile[]): Finding[] {
   return findings;
 }
 
-function checkXml(path: string, xmlType: string, name: string): { line: number; message: string }[] {
+function checkXml(
+  path: string,
+  xmlType: string,
+  name: string,
+  versions: VersionContext
+): { problems: { line: number; message: string }[]; root?: XmlElement } {
   let root;
   try {
     root = parseXml(readFileSync(path, "utf8"));
   } catch (error) {
-    if (error instanceof XmlSyntaxError) return [{ line: error.line, message: error.message }];
+    if (error instanceof XmlSyntaxError) return { problems: [{ line: error.line, message: error.message }] };
     throw error;
   }
   if (root.name !== xmlType) {
-    return [
-      {
-        line: root.line,
-        message: `root element is <${root.name}>, expected <${xmlType}> for this file suffix`
-      }
-    ];
+    return {
+      problems: [
+        {
+          line: root.line,
+          message: `root element is <${root.name}>, expected <${xmlType}> for this file suffix`
+        }
+      ]
+    };
   }
   const problems: { line: number; message: string }[] = [];
   const namespace = root.attributes.get("xmlns");
@@ -269,6 +341,30 @@ function checkXml(path: string, xmlType: string, name: string): { line: number; 
   }
   schema ??= new MetadataSchema();
   problems.push(...schema.validate(root, xmlType));
+  problems.push(...checkFileVersion(root, xmlType, versions));
+  return { problems, root };
+}
+
+/** The file's own apiVersion must be the project's, and every element must exist at it. */
+function checkFileVersion(
+  root: XmlElement,
+  xmlType: string,
+  { sourceApiVersion, table }: VersionContext
+): { line: number; message: string }[] {
+  const problems: { line: number; message: string }[] = [];
+  const declared = declaredApiVersion(root);
+  if (declared && sourceApiVersion && declared.version !== sourceApiVersion) {
+    problems.push({
+      line: declared.line,
+      message: `apiVersion ${declared.version} differs from the project's sourceApiVersion ${sourceApiVersion}: keep every file on the project's API version`
+    });
+  }
+  // Files without an apiVersion of their own deploy at the version of the package.xml, the project's.
+  const version = declared?.version ?? sourceApiVersion;
+  if (version && /^\d+\.0$/.test(version) && table.since.size > 0) {
+    schema ??= new MetadataSchema();
+    problems.push(...checkElementVersions(root, xmlType, version, table, schema));
+  }
   return problems;
 }
 

@@ -18,7 +18,8 @@ export const GATES = [
   "test:lwc",
   "test:apex",
   "test:scripts",
-  "test:tools"
+  "test:tools",
+  "test:browser"
 ] as const;
 
 function runGate(gate: string): Promise<number> {

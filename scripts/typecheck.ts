@@ -14,7 +14,8 @@ import { listFiles } from "./lib/project";
 
 const require = createRequire(__filename);
 const tsc = require.resolve("typescript/bin/tsc");
-const CONFIGS = ["tsconfig.json", "force-app/main/default/lwc/tsconfig.json"];
+// The preview's browser-side modules have their own: they run in a browser, not in Node.
+const CONFIGS = ["tsconfig.json", "force-app/main/default/lwc/tsconfig.json", "tools/preview/src/client/tsconfig.json"];
 const NO_INPUTS = "TS18003";
 
 async function main(): Promise<number> {

@@ -93,7 +93,7 @@ function lineOfParseError(text: string, error: unknown): number {
 }
 
 /** Line of every value (and so of its key) in a valid JSON text, keyed by JSON pointer. */
-function locateJsonPointers(text: string): Map<string, number> {
+export function locateJsonPointers(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   let pos = 0;
   let line = 1;

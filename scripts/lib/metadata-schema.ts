@@ -6,6 +6,18 @@ export interface SchemaProblem {
   message: string;
 }
 
+/** One element of a metadata document with the Metadata API type that declares it. */
+export interface TypedElement {
+  element: XmlElement;
+  /** The type whose field this element is (`FlowStart` for `<recordTriggerType>` inside `<start>`). */
+  owner: string;
+  /**
+   * Whether its value is one of its enumeration's values (`Update`, `CreateAndUpdate`, ...). False for
+   * other fields, and for a misspelt value, which `validate` reports.
+   */
+  isEnumValue: boolean;
+}
+
 /**
  * Properties whose WSDL type is an opaque string although source format
  * writes structured XML in them; the platform validates them itself.
@@ -52,6 +64,22 @@ export class MetadataSchema {
     return this.types.has(typeName);
   }
 
+  /**
+   * A field of a Metadata API type: `undefined` if the type or the field does not exist, else the values
+   * of its enumeration (empty for any other field).
+   */
+  fieldOf(typeName: string, field: string): { enumValues: string[] } | undefined {
+    const type = this.types.get(typeName);
+    const property = type && this.checker.getPropertyOfType(type, field);
+    if (!property) return undefined;
+    let fieldType = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(property));
+    if (this.checker.isArrayType(fieldType))
+      fieldType = this.checker.getTypeArguments(fieldType as ts.TypeReference)[0];
+    const members = fieldType.isUnion() ? fieldType.types : [fieldType];
+    const literals = members.flatMap((m) => (m.isStringLiteral() ? [m.value] : []));
+    return { enumValues: literals.length === members.length ? literals : [] };
+  }
+
   /** Problems in `root`, which should be a `typeName` document. */
   validate(root: XmlElement, typeName: string): SchemaProblem[] {
     const type = this.types.get(typeName);
@@ -65,6 +93,36 @@ export class MetadataSchema {
     const problems: SchemaProblem[] = [];
     this.checkChildren(root, type, typeName, problems);
     return problems;
+  }
+
+  /**
+   * Every element below `root` that its type declares, in document order, each with the type that
+   * declares it. Elements the type does not know are left out: `validate` reports them.
+   */
+  typedElements(root: XmlElement, typeName: string): TypedElement[] {
+    const type = this.types.get(typeName);
+    const found: TypedElement[] = [];
+    if (type) this.collect(root, type, typeName, found);
+    return found;
+  }
+
+  private collect(element: XmlElement, type: ts.Type, path: string, found: TypedElement[]): void {
+    const owner = this.checker.typeToString(type);
+    for (const child of element.children) {
+      const property = this.checker.getPropertyOfType(type, child.name);
+      if (!property) continue;
+      let childType = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(property));
+      if (this.checker.isArrayType(childType)) {
+        childType = this.checker.getTypeArguments(childType as ts.TypeReference)[0];
+      }
+      const members = childType.isUnion() ? childType.types : [childType];
+      const isObject = members.some((m) => m.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection));
+      const literals = isObject ? [] : members.flatMap((m) => (m.isStringLiteral() ? [m.value] : []));
+      const isEnumValue = literals.length === members.length && literals.includes(child.text);
+      found.push({ element: child, owner, isEnumValue });
+      const childPath = `${path}.${child.name}`;
+      if (isObject && !OPAQUE.has(childPath)) this.collect(child, childType, childPath, found);
+    }
   }
 
   private checkChildren(element: XmlElement, type: ts.Type, path: string, problems: SchemaProblem[]): void {

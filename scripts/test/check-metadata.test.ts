@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, it } from "node:test";
-import { main } from "../check-metadata";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { API_VERSION_TABLE, checkSourceApiVersion, main } from "../check-metadata";
+import type { Finding } from "../lib/findings";
+import { loadApiVersionTable } from "../lib/api-versions";
 import { IgnorePatterns } from "../lib/ignore-patterns";
 import { MetadataSchema } from "../lib/metadata-schema";
 import { classify, KNOWN_TYPES } from "../lib/metadata-types";
@@ -110,11 +115,229 @@ describe("check:metadata on fixture projects", () => {
   });
 });
 
+/** Each planted-defect project is checked once; each test then reads the findings of its own files. */
+const checkedOnce = new Map<string, ReturnType<typeof check>>();
+
+async function expectFindingsIn(fixture: string, files: readonly string[], expected: readonly string[]): Promise<void> {
+  if (!checkedOnce.has(fixture)) checkedOnce.set(fixture, check(`${FIXTURES}/${fixture}`));
+  const result = await checkedOnce.get(fixture)!;
+  const prefix = `${FIXTURES}/${fixture}/`;
+  assert.deepEqual(
+    result.findings.filter((line) => files.some((file) => line.startsWith(`${prefix}${file}:`))),
+    expected.map((line) => `${prefix}${line}`)
+  );
+  assert.equal(result.code, 1);
+}
+
+describe("check:metadata on API versions", () => {
+  const FLOW = "force-app/main/default/flows/Tier_Default.flow-meta.xml";
+  const PERMISSION_SET = "force-app/main/default/permissionsets/Account_Reader.permissionset-meta.xml";
+
+  it(
+    "reports areMetricsLoggedToDataCloud in a flow and viewAllFields in object permissions at 62.0",
+    TIMEOUT,
+    async () => {
+      await expectFindingsIn(
+        "api-version-defects",
+        [FLOW, PERMISSION_SET],
+        [
+          `${FLOW}:4: <areMetricsLoggedToDataCloud> (Flow.areMetricsLoggedToDataCloud) needs API 63.0 or later, but this file is at API 62.0`,
+          `${PERMISSION_SET}:17: <viewAllFields> (PermissionSetObjectPermissions.viewAllFields) needs API 63.0 or later, but this file is at API 62.0`
+        ]
+      );
+    }
+  );
+
+  it("reports an element the API version table does not know, so the table cannot fall behind", TIMEOUT, async () => {
+    await expectFindingsIn(
+      "api-version-defects",
+      [FIELD],
+      [
+        `${FIELD}:4: <complianceGroup> (CustomField.complianceGroup) is not in config/metadata-api-versions.json: add the API version that introduced it, with the reference that says so`
+      ]
+    );
+  });
+
+  it("reports a file whose apiVersion is not the project's sourceApiVersion", TIMEOUT, async () => {
+    await expectFindings("file-version-mismatch", [
+      "force-app/main/default/classes/Greeter.cls-meta.xml:3: apiVersion 62.0 differs from the project's sourceApiVersion 67.0: keep every file on the project's API version"
+    ]);
+  });
+});
+
+describe("check:metadata on credentials", () => {
+  const BILLING = "force-app/main/default/namedCredentials/Billing.namedCredential-meta.xml";
+  const INVOICING_EC = "force-app/main/default/externalCredentials/Invoicing.externalCredential-meta.xml";
+  const INVOICING_NC = "force-app/main/default/namedCredentials/Invoicing.namedCredential-meta.xml";
+
+  it("reports the API key header back on the named credential with a $Credential formula", TIMEOUT, async () => {
+    await expectFindingsIn(
+      "credential-defects",
+      [BILLING],
+      [
+        `${BILLING}:18: header X-API-KEY reads {!$Credential.Billing.ApiKey} on the named credential: define authentication headers on the external credential (a custom header, parameterType AuthHeader), where Salesforce recommends them and where the parameter lives`
+      ]
+    );
+  });
+
+  it("reports an external credential header reading another credential's parameter", TIMEOUT, async () => {
+    await expectFindingsIn(
+      "credential-defects",
+      [INVOICING_EC],
+      [
+        `${INVOICING_EC}:4: header X-API-KEY reads $Credential.Billing.ApiKey, a parameter of another external credential: a custom header reads the parameters of its own external credential (Invoicing)`
+      ]
+    );
+  });
+
+  it(
+    "reports a named credential that would send its external credential's header formula as text",
+    TIMEOUT,
+    async () => {
+      await expectFindingsIn(
+        "credential-defects",
+        [INVOICING_NC],
+        [
+          `${INVOICING_NC}:4: allowMergeFieldsInHeader must be true: the Invoicing external credential's header X-API-KEY is a formula, sent as text unless the named credential allows formulas in HTTP headers`
+        ]
+      );
+    }
+  );
+});
+
+describe("check:metadata on flow templates", () => {
+  const UPDATE_ONLY = "force-app/main/default/flows/Tier_Update_Only.flow-meta.xml";
+  const EVERY_EDIT = "force-app/main/default/flows/Tier_Every_Edit.flow-meta.xml";
+
+  it("reports a record-triggered template that starts on Update only", TIMEOUT, async () => {
+    await expectFindingsIn(
+      "template-defects",
+      [UPDATE_ONLY],
+      [
+        `${UPDATE_ONLY}:43: the template starts on Update: start it on Create and Update (CreateAndUpdate), or a record created already in the state it waits for (an opportunity created Closed Won) is never handled`
+      ]
+    );
+  });
+
+  it("reports a Create and Update template that would start again on every edit", TIMEOUT, async () => {
+    await expectFindingsIn(
+      "template-defects",
+      [EVERY_EDIT],
+      [
+        `${EVERY_EDIT}:34: doesRequireRecordChangedToMeetCriteria must be true: on Create and Update the template would otherwise start again on every edit of a record that meets its conditions`
+      ]
+    );
+  });
+});
+
+describe("check:metadata on projects with several planted defects", () => {
+  it("finds those defects and nothing else", TIMEOUT, async () => {
+    for (const [fixture, count] of [
+      ["api-version-defects", 3],
+      ["credential-defects", 3],
+      ["template-defects", 2]
+    ] as const) {
+      if (!checkedOnce.has(fixture)) checkedOnce.set(fixture, check(`${FIXTURES}/${fixture}`));
+      const result = await checkedOnce.get(fixture)!;
+      assert.equal(result.findings.length, count, result.findings.join("\n"));
+      assert.match(result.summary, new RegExp(`^check:metadata: ${count} problems in ${count} files$`));
+    }
+  });
+});
+
+describe("sourceApiVersion", () => {
+  const table = loadApiVersionTable(API_VERSION_TABLE, new MetadataSchema());
+  const verdict = (value: unknown): { version: string | undefined; messages: string[] } => {
+    const findings: Finding[] = [];
+    const text = JSON.stringify({ sourceApiVersion: value }, null, 2);
+    const version = checkSourceApiVersion(
+      value === undefined ? {} : { sourceApiVersion: value },
+      text,
+      table,
+      "sfdx-project.json",
+      findings
+    );
+    return { version, messages: findings.map((f) => f.message) };
+  };
+
+  it("accepts a version between the oldest and the newest the table covers", () => {
+    assert.deepEqual(verdict("67.0"), { version: "67.0", messages: [] });
+    assert.deepEqual(verdict("47.0"), { version: "47.0", messages: [] });
+  });
+
+  it("reports a missing, malformed, too new or too old sourceApiVersion", () => {
+    assert.deepEqual(verdict(undefined).messages, [
+      "sourceApiVersion is missing: without it every deploy uses the target org's newest version"
+    ]);
+    assert.deepEqual(verdict("67").messages, ['sourceApiVersion "67" is not an API version such as "67.0"']);
+    assert.deepEqual(verdict("99.0").messages, [
+      "sourceApiVersion 99.0 is newer than 67.0, the newest version the toolchain knows"
+    ]);
+    assert.deepEqual(verdict("46.0").messages, [
+      "sourceApiVersion 46.0 is older than 47.0, the oldest version the API version table covers"
+    ]);
+  });
+});
+
+describe("API version table", () => {
+  const schema = new MetadataSchema();
+
+  it("names only types, fields and values that @salesforce/types has, each once, with a version and a source", () => {
+    const table = loadApiVersionTable(API_VERSION_TABLE, schema);
+    assert.deepEqual(table.problems, []);
+    assert.equal(table.newest, "67.0");
+    assert.equal(table.since.get("Flow.areMetricsLoggedToDataCloud"), "63.0");
+    assert.equal(table.since.get("PermissionSetObjectPermissions.viewAllFields"), "63.0");
+  });
+
+  it("reports a misspelt field, an unknown value, a bad version, a missing source and a duplicate, each at its line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "api-versions-"));
+    try {
+      const file = join(dir, "table.json");
+      const rows = [
+        { element: "Flow.areMetricsLogedToDataCloud", since: "63.0", source: "Flow reference" },
+        { element: "FlowStart.recordTriggerType=Upsert", since: "48.0", source: "Flow reference" },
+        { element: "Flow.apiVersion", since: "50", source: "Flow reference" },
+        { element: "Flow.isTemplate", since: "45.0", source: " " },
+        { element: "Flow.loops", since: "30.0", source: "Flow reference" },
+        { element: "Flow.loops", since: "30.0", source: "Flow reference" }
+      ];
+      writeFileSync(
+        file,
+        [
+          '{ "oldest": { "version": "47.0" }, "newest": { "version": "67.0" }, "elements": [',
+          ...rows.map((r, i) => JSON.stringify(r) + (i < rows.length - 1 ? "," : "")),
+          "] }"
+        ].join("\n")
+      );
+      assert.deepEqual(
+        loadApiVersionTable(file, schema).problems.map((p) => `${p.line}: ${p.message}`),
+        [
+          "2: Flow.areMetricsLogedToDataCloud: @salesforce/types has no field areMetricsLogedToDataCloud in Flow",
+          "3: FlowStart.recordTriggerType=Upsert: Upsert is not one of the values of FlowStart.recordTriggerType",
+          '4: Flow.apiVersion: since must be a version such as "63.0"',
+          "5: Flow.isTemplate: source must say which reference gives its version",
+          "7: Flow.loops is listed twice"
+        ]
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("check:metadata on this project", () => {
   it("passes force-app, sfdx-project.json and the scratch org definition", TIMEOUT, async () => {
     const result = await check(".");
     assert.deepEqual(result.findings, []);
     assert.equal(result.code, 0);
+  });
+
+  it("is on the newest API version the toolchain knows", () => {
+    const project = JSON.parse(readFileSync(join(repoRoot, "sfdx-project.json"), "utf8")) as {
+      sourceApiVersion: string;
+    };
+    assert.equal(project.sourceApiVersion, loadApiVersionTable(API_VERSION_TABLE, new MetadataSchema()).newest);
   });
 });
 

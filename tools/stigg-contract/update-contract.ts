@@ -14,6 +14,7 @@ import {
   GraphQLField,
   GraphQLFieldConfigMap,
   GraphQLInputObjectType,
+  GraphQLInputType,
   GraphQLList,
   GraphQLNamedType,
   GraphQLNonNull,
@@ -21,28 +22,156 @@ import {
   GraphQLScalarType,
   GraphQLSchema,
   GraphQLType,
+  GraphQLUnionType,
   buildSchema,
   isInputObjectType,
+  isInputType,
   isListType,
   isNonNullType,
   isObjectType,
   isSpecifiedScalarType,
-  printSchema
+  isUnionType,
+  parseType,
+  printSchema,
+  typeFromAST
 } from "graphql";
+import * as prettier from "prettier";
 
-/** Object type -> the fields the package selects or calls (root types included). */
+/** What the package reads of a subscription, from getSubscription (CustomerSubscription) or subscriptions (SubscriptionQuery). */
+const SUBSCRIPTION_FIELDS = [
+  "subscriptionId",
+  "refId",
+  "status",
+  "salesforceId",
+  "customerId",
+  "resourceId",
+  "plan",
+  "addons",
+  "billingPeriod",
+  "startDate",
+  "endDate",
+  "trialEndDate",
+  "cancellationDate",
+  "effectiveEndDate",
+  "currentBillingPeriodStart",
+  "currentBillingPeriodEnd",
+  "paymentCollectionMethod",
+  "additionalMetaData",
+  "prices",
+  "subscriptionEntitlements",
+  "entitlements",
+  "scheduledUpdates"
+];
+
+/** A change waiting for its date: futureUpdates of CustomerSubscription, scheduledUpdates of both subscription types. */
+const SCHEDULE_FIELDS = ["subscriptionScheduleType", "scheduleStatus", "scheduledExecutionTime", "scheduleVariables"];
+
+/** Object type -> the fields the package selects or calls (root types included). Unions keep the members listed here. */
 export const USED: Record<string, string[]> = {
-  Query: ["currentEnvironment", "subscriptions"],
-  Mutation: ["provisionCustomer", "provisionSubscriptionV2"],
+  Query: [
+    "currentEnvironment",
+    "subscriptions",
+    "getSubscription",
+    "getActiveSubscriptions",
+    "getCustomerByRefId",
+    "creditBalanceSummary",
+    "creditGrants",
+    "entitlementsState"
+  ],
+  Mutation: [
+    "provisionCustomer",
+    "provisionSubscriptionV2",
+    "updateOneSubscription",
+    "cancelSubscription",
+    "createCreditGrant",
+    "triggerWorkflow"
+  ],
   ProvisionedCustomer: ["customer"],
-  Customer: ["customerId", "name", "email", "salesforceId", "environment"],
+  Customer: ["customerId", "name", "email", "salesforceId", "additionalMetaData", "environment", "subscriptions"],
   Environment: ["slug"],
-  ProvisionSubscriptionResult: ["status", "checkoutUrl", "subscription"],
-  CustomerSubscription: ["subscriptionId", "status", "salesforceId", "plan"],
-  Plan: ["refId"],
+  ProvisionSubscriptionResult: ["status", "checkoutUrl", "isScheduled", "subscription"],
+  CustomerSubscription: [...SUBSCRIPTION_FIELDS, "futureUpdates"],
+  SubscriptionQuery: SUBSCRIPTION_FIELDS,
   SubscriptionQueryConnection: ["edges"],
   SubscriptionQueryEdge: ["node"],
-  SubscriptionQuery: ["subscriptionId", "status", "salesforceId", "plan"]
+  Plan: ["refId", "displayName", "productId"],
+  SubscriptionAddon: ["addonId", "quantity", "addon"],
+  Addon: ["refId", "displayName", "maxQuantity"],
+  SubscriptionPrice: ["billingModel", "featureId", "usageLimit", "price"],
+  Price: ["billingModel", "billingPeriod", "featureId", "isOverridePrice", "price"],
+  Money: ["amount", "currency"],
+  SubscriptionEntitlement: ["featureId", "usageLimit", "hasUnlimitedUsage", "hasSoftLimit", "resetPeriod", "feature"],
+  Feature: ["refId", "displayName", "featureType", "featureUnits", "featureUnitsPlural"],
+  SubscriptionFeatureEntitlement: [
+    "featureId",
+    "usageLimit",
+    "hasUnlimitedUsage",
+    "hasSoftLimit",
+    "resetPeriod",
+    "feature"
+  ],
+  SubscriptionCreditEntitlement: ["customCurrencyId", "amount", "cadence", "hasSoftLimit"],
+  SubscriptionFutureUpdate: SCHEDULE_FIELDS,
+  SubscriptionScheduledUpdate: SCHEDULE_FIELDS,
+  AddonChangeVariables: ["addonRefId", "newQuantity"],
+  UnitAmountChangeVariables: ["featureId", "newUnitAmount"],
+  BillingPeriodChangeVariables: ["billingPeriod"],
+  PlanChangeVariables: ["planRefId", "changeType", "billingPeriod", "addons"],
+  DowngradeChangeVariables: ["downgradePlanRefId", "billingPeriod", "addons"],
+  PlanChangeAddon: ["addonRefId", "quantity"],
+  RecurringCreditsChangeVariables: ["customCurrencyId", "newQuantity"],
+  AddonPriceOverrideChangeVariables: ["addonRefId", "featureId"],
+  PlanPriceOverrideChangeVariables: ["planRefId", "featureId"],
+  CreditBalanceSummary: ["customerId", "balances"],
+  CreditBalance: ["currencyId", "currentBalance", "totalGranted", "totalConsumed", "currency"],
+  SlimCustomCurrency: ["currencyId", "displayName"],
+  CreditGrantConnection: ["edges"],
+  CreditGrantEdge: ["node"],
+  CreditGrant: [
+    "grantId",
+    "customerId",
+    "currencyId",
+    "amount",
+    "consumedAmount",
+    "displayName",
+    "grantType",
+    "priority",
+    "effectiveAt",
+    "expireAt",
+    "status",
+    "comment",
+    "resourceId",
+    "additionalMetaData",
+    "createdAt",
+    "voidedAt"
+  ],
+  TriggerWorkflowDto: ["response", "success"],
+  EntitlementsState: ["entitlements"],
+  Entitlement: [
+    "feature",
+    "isGranted",
+    "usageLimit",
+    "hasUnlimitedUsage",
+    "currentUsage",
+    "resetPeriod",
+    "usagePeriodEnd"
+  ],
+  EntitlementFeature: ["refId", "displayName", "featureType", "featureUnits", "featureUnitsPlural"]
+};
+
+/**
+ * Root fields whose arguments the reconstructed schema does not know (no SDK operation calls them), with the
+ * arguments the project reconstructed. Each is marked in the contract's description, so that whoever reads the
+ * contract sees which part is the project's inference. The update stops if the source schema gains arguments for
+ * one of them: the inference must then be compared with the source.
+ */
+export const RECONSTRUCTED_ARGUMENTS: Record<string, { args: Record<string, string>; why: string }> = {
+  "Mutation.triggerWorkflow": {
+    args: { input: "TriggerWorkflowInput!" },
+    why:
+      "the input type TriggerWorkflowInput (triggerId, payload, isTest) of @stigg/api-client-js 3.108.0 and " +
+      "Stigg's convention of one `input` argument per mutation; confirm against a Stigg environment"
+  }
 };
 
 export function extractContract(source: GraphQLSchema): GraphQLSchema {
@@ -62,6 +191,9 @@ export function extractContract(source: GraphQLSchema): GraphQLSchema {
     }
     if (isObjectType(type)) {
       return objectType(type);
+    }
+    if (isUnionType(type)) {
+      return unionType(type);
     }
     // Scalars, enums and input objects are copied whole; input fields are resolved through the same map.
     if (isInputObjectType(type)) {
@@ -100,16 +232,31 @@ export function extractContract(source: GraphQLSchema): GraphQLSchema {
           if (!field) {
             throw new Error(`${type.name}.${fieldName} is not in the source schema`);
           }
+          const reconstructed = RECONSTRUCTED_ARGUMENTS[`${type.name}.${fieldName}`];
+          if (reconstructed && field.args.length > 0) {
+            throw new Error(
+              `${type.name}.${fieldName} now has arguments in the source schema; compare them with RECONSTRUCTED_ARGUMENTS`
+            );
+          }
           config[fieldName] = {
-            description: field.description,
+            description: reconstructed
+              ? `${(field.description ?? "").replace(/;?\s*ARGUMENTS UNKNOWN.*$/, "")}. ARGUMENTS RECONSTRUCTED by ` +
+                `Stigg for Salesforce, not from Stigg: (${Object.entries(reconstructed.args)
+                  .map(([name, argType]) => `${name}: ${argType}`)
+                  .join(", ")}), inferred from ${reconstructed.why}.`
+              : field.description,
             deprecationReason: field.deprecationReason,
             type: retype(field.type),
-            args: Object.fromEntries(
-              field.args.map((arg) => [
-                arg.name,
-                { description: arg.description, type: retype(arg.type), defaultValue: arg.defaultValue }
-              ])
-            )
+            args: reconstructed
+              ? Object.fromEntries(
+                  Object.entries(reconstructed.args).map(([name, argType]) => [name, { type: inputType(argType) }])
+                )
+              : Object.fromEntries(
+                  field.args.map((arg) => [
+                    arg.name,
+                    { description: arg.description, type: retype(arg.type), defaultValue: arg.defaultValue }
+                  ])
+                )
           };
         }
         return config;
@@ -117,6 +264,29 @@ export function extractContract(source: GraphQLSchema): GraphQLSchema {
     });
     built.set(type.name, copy);
     return copy;
+  }
+
+  // A union keeps the members the package selects with inline fragments; each must be listed in USED.
+  function unionType(type: GraphQLUnionType): GraphQLUnionType {
+    const members = type.getTypes().filter((member) => USED[member.name]);
+    if (members.length === 0) {
+      throw new Error(`Union ${type.name} is reached but none of its members is listed in USED`);
+    }
+    const copy = new GraphQLUnionType({
+      ...type.toConfig(),
+      types: () => members.map((member) => named(member.name) as GraphQLObjectType)
+    });
+    built.set(type.name, copy);
+    return copy;
+  }
+
+  // An argument type written in SDL ("TriggerWorkflowInput!"), resolved in the source schema and copied.
+  function inputType(sdl: string): GraphQLInputType {
+    const type = typeFromAST(source, parseType(sdl));
+    if (!type || !isInputType(type)) {
+      throw new Error(`${sdl} is not an input type of the source schema`);
+    }
+    return retype(type);
   }
 
   // Rebuilds List/NonNull wrappers around the copied named type.
@@ -136,7 +306,7 @@ export function extractContract(source: GraphQLSchema): GraphQLSchema {
   });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const schemaPath = process.argv[2];
   if (!schemaPath) {
     console.error("usage: npx tsx tools/stigg-contract/update-contract.ts <path to stigg-schema.graphql>");
@@ -147,14 +317,19 @@ function main(): void {
     "# Stigg GraphQL contract of Stigg for Salesforce: the part of Stigg's API the package uses.",
     "# Copied from the reconstructed Stigg schema (Stigg publishes no SDL; rebuilt from @stigg/api-client-js 3.108.0",
     "# and stiggio/api-client-go v6.21.0) by update-contract.ts. Object types keep only the fields the package selects;",
-    "# input types and enums are complete. Do not edit by hand: see README.md.",
+    "# input types and enums are complete. Fields marked ARGUMENTS RECONSTRUCTED have arguments the project inferred.",
+    "# Do not edit by hand: see README.md.",
     ""
   ].join("\n");
   const target = path.join(__dirname, "stigg.graphql");
-  writeFileSync(target, header + printSchema(contract) + "\n");
+  const text = await prettier.format(header + printSchema(contract) + "\n", { parser: "graphql", printWidth: 120 });
+  writeFileSync(target, text);
   console.log(`wrote ${path.relative(process.cwd(), target)}`);
 }
 
 if (require.main === module) {
-  main();
+  main().catch((error: unknown) => {
+    console.error(`update-contract: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
 }

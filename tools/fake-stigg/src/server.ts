@@ -3,38 +3,48 @@
  * against the project's Stigg contract (tools/stigg-contract/stigg.graphql) before anything runs, so a
  * document or variable Stigg would refuse is refused here too. Behind that, an in-memory environment
  * answers the operations the package uses, with Stigg's error shape (extensions.code and traceId).
+ *
+ * Faults (5xx, 429, slow answers, dropped connections, non-JSON bodies, an error on one alias, a refused
+ * key) can be injected from code, from the command line, or while it runs through /__fake/faults.
  */
-import fs from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import type { AddressInfo } from "node:net";
+import { buildCatalog, type CatalogDefinition } from "./catalog";
+import { EnvironmentClock } from "./clock";
+import { loadContract } from "./contract";
+import { handleControl } from "./control";
+import { Environment } from "./environment";
+import type { StoredCreditGrant, StoredCustomer, StoredSubscription, SubscriptionEdit, WorkflowRun } from "./state";
+import { type ActiveFault, type AppliedFault, FaultBook, type FaultRule, parseFaultSpec } from "./faults";
 import {
-  buildSchema,
-  execute,
-  getOperationAST,
-  GraphQLError,
-  type GraphQLSchema,
-  parse,
-  validate,
-  type DocumentNode,
-  type ExecutionResult
-} from "graphql";
+  answerGraphQL,
+  type GraphQLAnswer,
+  type InspectedRequest,
+  inspectRequest,
+  type RecordedError
+} from "./graphql-endpoint";
 
-export const CONTRACT_PATH = path.resolve(__dirname, "..", "..", "stigg-contract", "stigg.graphql");
-
-export interface Catalog {
-  plans: string[];
-  addons: string[];
-  features: string[];
-}
+export { CONTRACT_PATH, loadContract } from "./contract";
+export type { Catalog, CatalogDefinition } from "./catalog";
+export { DEFAULT_CATALOG } from "./catalog";
+export { StateEditError } from "./environment";
+export type * from "./state";
+export type { ActiveFault, AppliedFault, Fault, FaultInput, FaultKind, FaultRule, FaultScope } from "./faults";
+export { FaultRuleError, parseFaultSpec } from "./faults";
+export type { RecordedError } from "./graphql-endpoint";
 
 export interface FakeStiggOptions {
   /** The server key requests must carry in X-API-KEY. */
   apiKey: string;
   environmentSlug?: string;
-  catalog?: Partial<Catalog>;
+  /** Products, plans, add-ons, features, custom currencies and workflow triggers; each list given replaces the default. */
+  catalog?: CatalogDefinition;
+  /** Where the environment's clock starts (it then runs with the wall clock); default: now. */
+  clock?: Date | string;
   /** Plans whose subscriptions need a payment method first (status PAYMENT_REQUIRED). */
   paymentRequiredPlans?: string[];
+  /** Faults in force from the start (rules, or specs in the command-line form). */
+  faults?: (FaultRule | string)[];
   port?: number;
 }
 
@@ -43,307 +53,213 @@ export interface RecordedRequest {
   query: string;
   variables: Record<string, unknown>;
   apiKey: string | undefined;
-  httpStatus: number;
-  errors: { message: string; code?: string; path?: readonly (string | number)[] }[];
-}
-
-export interface StoredCustomer {
-  customerId: string;
-  name: string | null;
-  email: string | null;
-  salesforceId: string | null;
-  additionalMetaData: unknown;
-}
-
-export interface StoredSubscription {
-  subscriptionId: string;
-  customerId: string;
-  planId: string;
-  status: "ACTIVE" | "IN_TRIAL" | "NOT_STARTED" | "CANCELED" | "EXPIRED" | "PAYMENT_PENDING";
-  salesforceId: string | null;
-  addons: { addonId: string; quantity: number }[];
-  entitlements: { featureId: string; usageLimit: number | null; hasUnlimitedUsage: boolean }[];
-  billingPeriod: string | null;
-  unitQuantity: number | null;
-  startDate: string | null;
-  trialEndDate: string | null;
-  additionalMetaData: unknown;
+  /** When the fake received it (wall clock, ISO). */
+  receivedAt: string;
+  /** The status it was answered with; null while unanswered, and for a dropped connection. */
+  httpStatus: number | null;
+  /** The injected fault it met, if any. */
+  fault: AppliedFault | null;
+  errors: RecordedError[];
 }
 
 export interface FakeStigg {
   url: string;
+  /** Every POST /graphql, in the order received, with its outcome. */
   requests: RecordedRequest[];
   customers: Map<string, StoredCustomer>;
   subscriptions: StoredSubscription[];
+  creditGrants: StoredCreditGrant[];
+  /** Every triggerWorkflow that ran, with its payload. */
+  workflowRuns: WorkflowRun[];
+  /** The environment's clock: moving it forward applies what falls due (scheduled changes, cancellations, trials). */
+  clock: FakeClock;
+  /**
+   * Changes a subscription as someone editing it by hand in the Stigg app would (drift): no request is recorded.
+   * Throws StateEditError for an unknown subscription or catalog id, or a subscription that has ended.
+   */
+  editSubscription(subscriptionId: string, edit: SubscriptionEdit): StoredSubscription;
+  /** Sets a feature's current usage for a customer, as the customer's product reports it to Stigg. */
+  setUsage(customerId: string, featureId: string, currentUsage: number): void;
+  /** Consumes credits from the customer's active grants (throws StateEditError when the balance is short). */
+  consumeCredits(customerId: string, currencyId: string, amount: number): void;
+  /** Adds a fault rule (an object, or a spec such as "503,times=2"); throws FaultRuleError when it makes no sense. */
+  injectFault(rule: FaultRule | string): ActiveFault;
+  /** Ends one fault rule, or all; returns how many ended. */
+  clearFaults(id?: number): number;
+  activeFaults(): ActiveFault[];
+  /** Empties the request log. */
+  clearRequests(): void;
+  /** Back to an empty environment (no customers, subscriptions, grants, workflow runs, requests or faults), its clock at its start. */
+  reset(): void;
   close(): Promise<void>;
 }
 
-const DEFAULT_CATALOG: Catalog = {
-  plans: ["plan-basic", "plan-pro", "plan-enterprise"],
-  addons: ["addon-extra-seats", "addon-premium-support"],
-  features: ["feature-api-calls", "feature-storage-gb", "feature-projects"]
-};
-
-let contractSchema: GraphQLSchema | undefined;
-
-/** The contract, built once per process. */
-export function loadContract(): GraphQLSchema {
-  contractSchema ??= buildSchema(fs.readFileSync(CONTRACT_PATH, "utf8"));
-  return contractSchema;
+export interface FakeClock {
+  now(): Date;
+  /** Moves the clock forward to this moment (never back). */
+  set(to: Date | string): void;
+  advance(ms: number): void;
+  advanceDays(days: number): void;
 }
 
-function stiggError(code: string, message: string, traceId: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, traceId } });
-}
-
-type Input = Record<string, unknown>;
-
-/** The environment behind the API: customers, subscriptions and the resolvers that change them. */
-class Environment {
-  readonly customers = new Map<string, StoredCustomer>();
-  readonly subscriptions: StoredSubscription[] = [];
-  private traceCounter = 0;
-
-  constructor(
-    private readonly slug: string,
-    private readonly catalog: Catalog,
-    private readonly paymentRequiredPlans: Set<string>
-  ) {}
-
-  nextTraceId(): string {
-    this.traceCounter++;
-    return `trace-${String(this.traceCounter).padStart(6, "0")}`;
-  }
-
-  /** Root resolvers, in the shape graphql-js's default resolver calls with (args). */
-  rootValue(): Record<string, (args: Input) => unknown> {
-    return {
-      currentEnvironment: () => this.slug,
-      provisionCustomer: (args) => this.provisionCustomer(args.input as Input),
-      provisionSubscriptionV2: (args) => this.provisionSubscription(args.input as Input),
-      subscriptions: (args) => this.findSubscriptions(args.filter as Input | undefined)
-    };
-  }
-
-  private customerView(customer: StoredCustomer) {
-    return { ...customer, environment: { slug: this.slug } };
-  }
-
-  private provisionCustomer(input: Input) {
-    const customerId = (input.customerId as string | undefined) ?? `customer-${this.customers.size + 1}`;
-    const existing = this.customers.get(customerId);
-    // provisionCustomer creates or updates: a field left out keeps its value.
-    const customer: StoredCustomer = {
-      customerId,
-      name: (input.name as string | undefined) ?? existing?.name ?? null,
-      email: (input.email as string | undefined) ?? existing?.email ?? null,
-      salesforceId: (input.salesforceId as string | undefined) ?? existing?.salesforceId ?? null,
-      additionalMetaData: input.additionalMetaData ?? existing?.additionalMetaData ?? null
-    };
-    this.customers.set(customerId, customer);
-    return { customer: this.customerView(customer) };
-  }
-
-  private provisionSubscription(input: Input) {
-    const trace = this.nextTraceId();
-    const customerId = input.customerId as string;
-    const planId = input.planId as string;
-    if (!this.customers.has(customerId)) {
-      throw stiggError("CustomerNotFound", `Customer not found: ${customerId}`, trace);
-    }
-    if (!this.catalog.plans.includes(planId)) {
-      throw stiggError("PlanNotFound", `Plan not found: ${planId}`, trace);
-    }
-    const addons = ((input.addons as Input[] | undefined) ?? []).map((addon) => ({
-      addonId: addon.addonId as string,
-      quantity: (addon.quantity as number | undefined) ?? 1
-    }));
-    const unknownAddon = addons.find((addon) => !this.catalog.addons.includes(addon.addonId));
-    if (unknownAddon) {
-      throw stiggError("AddonNotFound", `Addon not found: ${unknownAddon.addonId}`, trace);
-    }
-    const entitlements = ((input.subscriptionEntitlements as Input[] | undefined) ?? []).map((entitlement) => ({
-      featureId: entitlement.featureId as string,
-      usageLimit: (entitlement.usageLimit as number | undefined) ?? null,
-      hasUnlimitedUsage: (entitlement.hasUnlimitedUsage as boolean | undefined) ?? false
-    }));
-    const unknownFeature = entitlements.find((entitlement) => !this.catalog.features.includes(entitlement.featureId));
-    if (unknownFeature) {
-      throw stiggError("FeatureNotFound", `Feature not found: ${unknownFeature.featureId}`, trace);
-    }
-    if (this.paymentRequiredPlans.has(planId)) {
-      return { status: "PAYMENT_REQUIRED", checkoutUrl: `https://checkout.example.test/${trace}`, subscription: null };
-    }
-    const trial = input.trialOverrideConfiguration as Input | undefined;
-    const startDate = (input.startDate as string | undefined) ?? null;
-    const status: StoredSubscription["status"] = trial?.isTrial
-      ? "IN_TRIAL"
-      : startDate !== null && Date.parse(startDate) > Date.now()
-        ? "NOT_STARTED"
-        : "ACTIVE";
-    // Like Stigg, provisioning again creates another subscription: callers must look before they write.
-    const subscription: StoredSubscription = {
-      subscriptionId: `subscription-${planId}-${this.subscriptions.length + 1}`,
-      customerId,
-      planId,
-      status,
-      salesforceId: (input.salesforceId as string | undefined) ?? null,
-      addons,
-      entitlements,
-      billingPeriod: (input.billingPeriod as string | undefined) ?? null,
-      unitQuantity: (input.unitQuantity as number | undefined) ?? null,
-      startDate,
-      trialEndDate: (trial?.trialEndDate as string | undefined) ?? null,
-      additionalMetaData: input.additionalMetaData ?? null
-    };
-    this.subscriptions.push(subscription);
-    return { status: "SUCCESS", checkoutUrl: null, subscription: this.subscriptionView(subscription) };
-  }
-
-  private subscriptionView(subscription: StoredSubscription) {
-    return { ...subscription, plan: { refId: subscription.planId } };
-  }
-
-  private findSubscriptions(filter: Input | undefined) {
-    const supported = new Set(["salesforceId", "customerId"]);
-    for (const key of Object.keys(filter ?? {})) {
-      if (!supported.has(key)) {
-        throw stiggError("BadUserInput", `fake-stigg does not filter subscriptions by ${key}`, this.nextTraceId());
-      }
-    }
-    const matches = (value: string | null, comparison: Input | undefined): boolean => {
-      if (!comparison) return true;
-      if ("eq" in comparison) return value === comparison.eq;
-      if ("in" in comparison) return (comparison.in as string[]).includes(value ?? "");
-      throw stiggError("BadUserInput", "fake-stigg compares ids with eq or in only", this.nextTraceId());
-    };
-    const found = this.subscriptions.filter(
-      (subscription) =>
-        matches(subscription.salesforceId, filter?.salesforceId as Input | undefined) &&
-        matches(subscription.customerId, filter?.customerId as Input | undefined)
-    );
-    return { edges: found.map((subscription) => ({ node: this.subscriptionView(subscription) })) };
-  }
-}
-
-interface HttpAnswer {
-  status: number;
-  body: unknown;
-  errors: RecordedRequest["errors"];
-}
-
-function errorsOf(errors: readonly GraphQLError[]): RecordedRequest["errors"] {
-  return errors.map((error) => ({
-    message: error.message,
-    code: typeof error.extensions?.code === "string" ? error.extensions.code : undefined,
-    path: error.path
-  }));
-}
-
-/** Answers one GraphQL POST body: refused documents never reach the environment. */
-function answer(schema: GraphQLSchema, environment: Environment, payload: Input): HttpAnswer {
-  const badRequest = (code: string, errors: readonly GraphQLError[]): HttpAnswer => {
-    const traceId = environment.nextTraceId();
-    const body = {
-      errors: errors.map((error) => ({ ...error.toJSON(), extensions: { ...error.extensions, code, traceId } }))
-    };
-    return { status: 400, body, errors: errors.map((error) => ({ message: error.message, code })) };
-  };
-  if (typeof payload.query !== "string") {
-    return badRequest("BAD_REQUEST", [new GraphQLError("The body must hold a GraphQL query string")]);
-  }
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query);
-  } catch (error) {
-    return badRequest("GRAPHQL_PARSE_FAILED", [error as GraphQLError]);
-  }
-  const validationErrors = validate(schema, document);
-  if (validationErrors.length > 0) return badRequest("GRAPHQL_VALIDATION_FAILED", validationErrors);
-  const operationName = typeof payload.operationName === "string" ? payload.operationName : null;
-  if (!getOperationAST(document, operationName)) {
-    return badRequest("BAD_REQUEST", [new GraphQLError(`No operation named ${operationName ?? "(none)"}`)]);
-  }
-  const result = execute({
-    schema,
-    document,
-    rootValue: environment.rootValue(),
-    variableValues: (payload.variables as Input | undefined) ?? {},
-    operationName
-  }) as ExecutionResult;
-  // Variables that do not coerce stop execution before any field runs: the request itself was wrong.
-  if (result.data === undefined && result.errors) return badRequest("BAD_USER_INPUT", result.errors);
-  const body = result.errors ? { data: result.data, errors: result.errors.map((error) => error.toJSON()) } : result;
-  return { status: 200, body, errors: errorsOf(result.errors ?? []) };
-}
+const JSON_HEADERS = { "Content-Type": "application/json" };
 
 /** Starts the fake on 127.0.0.1 (a free port unless one is given). */
 export function startFakeStigg(options: FakeStiggOptions): Promise<FakeStigg> {
   const schema = loadContract();
-  const catalog: Catalog = { ...DEFAULT_CATALOG, ...options.catalog };
   const environment = new Environment(
     options.environmentSlug ?? "acme-production",
-    catalog,
-    new Set(options.paymentRequiredPlans ?? [])
+    buildCatalog(options.catalog),
+    new Set(options.paymentRequiredPlans ?? []),
+    new EnvironmentClock(options.clock)
   );
+  const moved = (move: () => void): void => {
+    move();
+    environment.catchUp();
+  };
+  const clock: FakeClock = {
+    now: () => environment.clock.now(),
+    set: (to) => moved(() => environment.clock.set(to)),
+    advance: (ms) => moved(() => environment.clock.advance(ms)),
+    advanceDays: (days) => moved(() => environment.clock.advance(days * 86_400_000))
+  };
   const requests: RecordedRequest[] = [];
+  const faults = new FaultBook();
+  const pendingDelays = new Set<NodeJS.Timeout>();
+
+  const fake: Omit<FakeStigg, "url" | "close"> = {
+    requests,
+    customers: environment.customers,
+    subscriptions: environment.subscriptions,
+    creditGrants: environment.creditGrants,
+    workflowRuns: environment.workflowRuns,
+    clock,
+    editSubscription: (subscriptionId, edit) => environment.editSubscription(subscriptionId, edit),
+    setUsage: (customerId, featureId, currentUsage) => environment.setUsage(customerId, featureId, currentUsage),
+    consumeCredits: (customerId, currencyId, amount) => environment.consumeCredits(customerId, currencyId, amount),
+    injectFault: (rule) => faults.inject(typeof rule === "string" ? parseFaultSpec(rule) : rule),
+    clearFaults: (id) => faults.clear(id),
+    activeFaults: () => faults.active(),
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    reset: () => {
+      environment.reset();
+      requests.length = 0;
+      faults.clear();
+    }
+  };
+  for (const rule of options.faults ?? []) fake.injectFault(rule);
+
+  function unauthorized(message: string): GraphQLAnswer {
+    return { status: 401, body: { message: `Unauthorized: ${message}` }, errors: [{ message }] };
+  }
+
+  /** What Stigg answers when nothing goes wrong on the way: the key is checked, then the document. */
+  function normalAnswer(apiKey: string | undefined, inspected: InspectedRequest, fault: AppliedFault | null) {
+    if (apiKey === undefined || apiKey === "") return unauthorized("missing X-API-KEY header");
+    if (apiKey.startsWith("client-")) {
+      return {
+        status: 403,
+        body: { message: "Forbidden: use a server API key" },
+        errors: [{ message: "A client key cannot call server operations" }]
+      };
+    }
+    if (apiKey !== options.apiKey) return unauthorized("unknown API key");
+    environment.catchUp();
+    return answerGraphQL(schema, environment, inspected, fault?.kind === "alias-error" ? fault : null);
+  }
 
   const server = http.createServer((request, response) => {
-    const send = (status: number, body: unknown): void => {
-      response.writeHead(status, { "Content-Type": "application/json" });
-      response.end(JSON.stringify(body));
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      if (response.destroyed) return;
+      response.writeHead(status, { ...JSON_HEADERS, ...headers });
+      response.end(typeof body === "string" ? body : JSON.stringify(body));
     };
     let raw = "";
     request.setEncoding("utf8");
     request.on("data", (chunk: string) => (raw += chunk));
     request.on("end", () => {
-      if (request.method === "GET" && request.url === "/__fake/requests") {
-        send(200, {
-          requests,
-          customers: [...environment.customers.values()],
-          subscriptions: environment.subscriptions
-        });
+      const url = request.url ?? "/";
+      if (url.startsWith("/__fake/")) {
+        const result = handleControl(request.method ?? "GET", url, raw, fake);
+        send(result.status, result.body);
         return;
       }
-      if (request.method !== "POST" || request.url !== "/graphql") {
-        send(404, { message: `Not found: ${request.method} ${request.url}` });
+      if (request.method !== "POST" || url !== "/graphql") {
+        send(404, { message: `Not found: ${request.method} ${url}` });
         return;
       }
+      const inspected = inspectRequest(raw);
       const apiKey = request.headers["x-api-key"] as string | undefined;
-      let payload: Input = {};
-      try {
-        payload = JSON.parse(raw) as Input;
-      } catch {
-        payload = {};
-      }
-      const record = (status: number, errors: RecordedRequest["errors"]): void => {
-        requests.push({
-          operationName: typeof payload.operationName === "string" ? payload.operationName : null,
-          query: typeof payload.query === "string" ? payload.query : "",
-          variables: (payload.variables as Input | undefined) ?? {},
-          apiKey,
-          httpStatus: status,
-          errors
-        });
+      const fault = faults.take(inspected.facts);
+      const record: RecordedRequest = {
+        operationName: inspected.facts.operationName,
+        query: inspected.query,
+        variables: inspected.variables,
+        apiKey,
+        receivedAt: new Date().toISOString(),
+        httpStatus: null,
+        fault,
+        errors: []
       };
-      if (apiKey === undefined || apiKey === "") {
-        record(401, [{ message: "Missing X-API-KEY header" }]);
-        send(401, { message: "Unauthorized: missing X-API-KEY header" });
-        return;
+      requests.push(record);
+      const answer = (result: GraphQLAnswer, headers: Record<string, string> = {}): void => {
+        record.httpStatus = result.status;
+        record.errors = result.errors;
+        send(result.status, result.body, headers);
+      };
+      const traceId = (): string => environment.nextTraceId();
+
+      switch (fault?.kind) {
+        case "http-error": {
+          const message = `${fault.status} ${http.STATUS_CODES[fault.status] ?? "Server Error"}`;
+          const headers: Record<string, string> =
+            fault.retryAfterSeconds === null ? {} : { "Retry-After": String(fault.retryAfterSeconds) };
+          answer(
+            {
+              status: fault.status,
+              body: { errors: [{ message, extensions: { traceId: traceId() } }] },
+              errors: [{ message }]
+            },
+            headers
+          );
+          return;
+        }
+        case "rate-limit": {
+          const message = "Too many requests, please retry later";
+          const body = { errors: [{ message, extensions: { code: "RateLimitExceeded", traceId: traceId() } }] };
+          answer(
+            { status: 429, body, errors: [{ message, code: "RateLimitExceeded" }] },
+            { "Retry-After": String(fault.retryAfterSeconds) }
+          );
+          return;
+        }
+        case "non-json":
+          answer(
+            { status: fault.status, body: fault.body, errors: [{ message: "non-JSON body" }] },
+            { "Content-Type": fault.contentType }
+          );
+          return;
+        case "wrong-key":
+          answer(unauthorized("unknown API key"));
+          return;
+        case "drop": {
+          if (fault.applied) record.errors = normalAnswer(apiKey, inspected, null).errors;
+          request.socket.destroy();
+          return;
+        }
+        case "slow": {
+          const timer = setTimeout(() => {
+            pendingDelays.delete(timer);
+            answer(normalAnswer(apiKey, inspected, null));
+          }, fault.delayMs);
+          pendingDelays.add(timer);
+          return;
+        }
+        default:
+          answer(normalAnswer(apiKey, inspected, fault));
       }
-      if (apiKey.startsWith("client-")) {
-        record(403, [{ message: "A client key cannot call server operations" }]);
-        send(403, { message: "Forbidden: use a server API key" });
-        return;
-      }
-      if (apiKey !== options.apiKey) {
-        record(401, [{ message: "Unknown API key" }]);
-        send(401, { message: "Unauthorized: unknown API key" });
-        return;
-      }
-      const result = answer(schema, environment, payload);
-      record(result.status, result.errors);
-      send(result.status, result.body);
     });
   });
 
@@ -352,11 +268,15 @@ export function startFakeStigg(options: FakeStiggOptions): Promise<FakeStigg> {
     server.listen(options.port ?? 0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
       resolve({
+        ...fake,
         url: `http://127.0.0.1:${port}`,
-        requests,
-        customers: environment.customers,
-        subscriptions: environment.subscriptions,
-        close: () => new Promise((done) => server.close(() => done()))
+        close: () =>
+          new Promise((done) => {
+            for (const timer of pendingDelays) clearTimeout(timer);
+            pendingDelays.clear();
+            server.close(() => done());
+            server.closeAllConnections();
+          })
       });
     });
   });

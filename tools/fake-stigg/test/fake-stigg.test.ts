@@ -79,6 +79,99 @@ describe("fake Stigg: the contract", () => {
   });
 });
 
+async function postRaw(body: string): Promise<Reply> {
+  const response = await fetch(`${stigg.url}/graphql`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-API-KEY": KEY },
+    body
+  });
+  return { status: response.status, body: (await response.json()) as Reply["body"] };
+}
+
+const ONE_SUBSCRIPTION =
+  "mutation SfProvisionSubscriptions($in0: ProvisionSubscriptionInput!) { " +
+  "r0: provisionSubscriptionV2(input: $in0) { status subscription { subscriptionId } } }";
+
+describe("fake Stigg: requests Stigg refuses before running them", () => {
+  let firstRequest = 0;
+  before(() => {
+    firstRequest = stigg.requests.length;
+  });
+  const refusal = (reply: Reply): [number, string | undefined, string] => [
+    reply.status,
+    reply.body.errors?.[0].extensions?.code,
+    reply.body.errors?.map((error) => error.message).join("\n") ?? ""
+  ];
+
+  it("answers 400 BAD_USER_INPUT naming the variable when an Int is out of range", async () => {
+    const reply = await post(ONE_SUBSCRIPTION, {
+      in0: { customerId: "001A", planId: "plan-pro", addons: [{ addonId: "addon-extra-seats", quantity: 3000000000 }] }
+    });
+    const [status, code, message] = refusal(reply);
+    assert.equal(status, 400);
+    assert.equal(code, "BAD_USER_INPUT");
+    assert.equal(
+      message,
+      'Variable "$in0" got invalid value 3000000000 at "in0.addons[0].quantity"; ' +
+        "Int cannot represent non 32-bit signed integer value: 3000000000"
+    );
+    assert.match(reply.body.errors?.[0].extensions?.traceId ?? "", /^trace-\d{6}$/);
+  });
+
+  it("answers 400 BAD_USER_INPUT naming the variable when a number overflows to Infinity", async () => {
+    const reply = await postRaw(
+      `{"query": ${JSON.stringify(ONE_SUBSCRIPTION)}, "variables": ` +
+        '{"in0": {"customerId": "001A", "planId": "plan-pro", "unitQuantity": 1e400}}}'
+    );
+    assert.deepEqual(refusal(reply), [
+      400,
+      "BAD_USER_INPUT",
+      'Variable "$in0" got invalid value Infinity at "in0.unitQuantity"; Float cannot represent non numeric value: Infinity'
+    ]);
+  });
+
+  it("answers 400 GRAPHQL_VALIDATION_FAILED for an out-of-range literal in the document itself", async () => {
+    const reply = await post(
+      'mutation SfInline { r0: provisionSubscriptionV2(input: { customerId: "001A", planId: "plan-pro", ' +
+        'addons: [{ addonId: "addon-extra-seats", quantity: 3000000000 }] }) { status } }'
+    );
+    const [status, code, message] = refusal(reply);
+    assert.equal(status, 400);
+    assert.equal(code, "GRAPHQL_VALIDATION_FAILED");
+    assert.match(message, /Int cannot represent non 32-bit signed integer value: 3000000000/);
+  });
+
+  it("answers 400 BAD_REQUEST for a body that is not JSON, or variables sent as a string", async () => {
+    const notJson = await postRaw(`{"query": ${JSON.stringify(ONE_SUBSCRIPTION)}, "variables": {"in0": Infinity}}`);
+    assert.equal(notJson.status, 400);
+    assert.equal(notJson.body.errors?.[0].extensions?.code, "BAD_REQUEST");
+    assert.match(notJson.body.errors?.[0].message ?? "", /^The request body is not valid JSON: /);
+    const stringVariables = await postRaw(JSON.stringify({ query: ONE_SUBSCRIPTION, variables: '{"in0": {}}' }));
+    assert.deepEqual(refusal(stringVariables), [
+      400,
+      "BAD_REQUEST",
+      "`variables` in a POST body should be provided as an object, not a recursively JSON-encoded string."
+    ]);
+    const noQuery = await postRaw(JSON.stringify({ operationName: "SfProvisionSubscriptions" }));
+    assert.equal(
+      refusal(noQuery)[2],
+      "GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension."
+    );
+  });
+
+  it("answers 400 OPERATION_RESOLUTION_FAILURE for an operation name the document does not have", async () => {
+    const reply = await postRaw(JSON.stringify({ query: ONE_SUBSCRIPTION, operationName: "SfOther", variables: {} }));
+    assert.deepEqual(refusal(reply), [400, "OPERATION_RESOLUTION_FAILURE", 'Unknown operation named "SfOther".']);
+  });
+
+  it("ran none of them", () => {
+    assert.equal(stigg.subscriptions.length, 0);
+    const refused = stigg.requests.slice(firstRequest);
+    assert.equal(refused.length, 7);
+    assert.ok(refused.every((request) => request.httpStatus === 400));
+  });
+});
+
 describe("fake Stigg: provisioning", () => {
   it("creates or updates customers under their aliases", async () => {
     const reply = await post(PROVISION_CUSTOMERS, {

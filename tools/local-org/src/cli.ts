@@ -1,14 +1,15 @@
-// Command line: `tsx tools/local-org/src/cli.ts test [--source-dir DIR]... [--class NAME]... [--json FILE]`
+// Command line: `tsx tools/local-org/src/cli.ts test [--source-dir DIR]... [--class NAME]... [--activate-flow NAME]... [--json FILE]`
 import { writeFileSync } from "node:fs";
 import { runTestsInWorker } from "./testing/worker.js";
 import type { TestRunResult } from "./testing/runner.js";
 
-const USAGE = "usage: cli.ts test [--source-dir DIR]... [--class NAME]... [--json FILE]";
+const USAGE = "usage: cli.ts test [--source-dir DIR]... [--class NAME]... [--activate-flow NAME]... [--json FILE]";
 
 function parseArgs(argv: string[]) {
   const [command, ...rest] = argv;
   const sourceDirs: string[] = [];
   const classes: string[] = [];
+  const activateFlows: string[] = [];
   let json: string | null = null;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -19,10 +20,11 @@ function parseArgs(argv: string[]) {
     };
     if (a === "--source-dir") sourceDirs.push(value());
     else if (a === "--class") classes.push(value());
+    else if (a === "--activate-flow") activateFlows.push(value());
     else if (a === "--json") json = value();
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
-  return { command, sourceDirs, classes, json };
+  return { command, sourceDirs, classes, activateFlows, json };
 }
 
 function report(r: TestRunResult): string {
@@ -78,7 +80,8 @@ async function main(): Promise<number> {
   try {
     result = await runTestsInWorker({
       sourceDirs: args.sourceDirs.length > 0 ? args.sourceDirs : ["force-app"],
-      classes: args.classes
+      classes: args.classes,
+      activateFlows: args.activateFlows
     });
   } catch (error) {
     process.stderr.write(`local-org: ${(error as Error).message}\n`);

@@ -1,5 +1,6 @@
-// Programmatic API: load a project, run anonymous Apex and tests, insert and query records,
-// invoke an invocable method.
+// Programmatic API: load a project, run anonymous Apex and tests, insert, update and query
+// records, invoke an invocable method, call @AuraEnabled methods, start flows and move the org
+// clock.
 import { loadProject, type LoadOptions } from "./project.js";
 import { parseAnonymous, parseSoqlString } from "./parse/convert.js";
 import { ApexSyntaxError } from "./parse/syntax-error.js";
@@ -26,10 +27,21 @@ import { ApexThrow } from "./runtime/errors.js";
 import { unsupported } from "./runtime/errors.js";
 import { coerce, fieldType } from "./runtime/conversion.js";
 import { relationshipField } from "./runtime/describe.js";
+import { callAuraEnabled, type AuraActionRequest, type AuraActionResult } from "./aura.js";
+import type { FlowEngine, FailedInterview, PendingScheduledPath } from "./flow/engine.js";
+import type { FlowEvent } from "./flow/interview.js";
+import { FlowConfigurationError } from "./flow/errors.js";
+import { flowInputValue, type LocalOrgFlowHost, type TransactionUsage } from "./flow-host.js";
+import type { JsValue } from "./js-value.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
 export type { NamedCredentialConfig } from "./stdlib/registry.js";
+export type { AuraActionRequest, AuraActionResult, AuraErrorBody } from "./aura.js";
+export type { JsValue } from "./js-value.js";
+export type { FailedInterview, PendingScheduledPath } from "./flow/engine.js";
+export type { FlowEvent } from "./flow/interview.js";
+export type { TransactionUsage } from "./flow-host.js";
 
 export interface AnonymousResult {
   success: boolean;
@@ -39,13 +51,25 @@ export interface AnonymousResult {
   debugLog: string[];
 }
 
-export type JsValue = null | string | number | boolean | JsValue[] | { [key: string]: JsValue };
+export interface FlowRunResult extends AnonymousResult {
+  /** Output variables of the flow. */
+  outputs: Record<string, JsValue>;
+  /** The element and $Flow.FaultMessage of an unhandled fault, or null. */
+  fault: { element: string; message: string } | null;
+}
+
+/** An interview ended with an unhandled fault: its transaction is rolled back. */
+class UnhandledFlowFault extends Error {}
 
 export class LocalOrg {
-  private constructor(readonly interpreter: Interpreter) {}
+  private constructor(
+    readonly interpreter: Interpreter,
+    private readonly flows: { engine: FlowEngine; host: LocalOrgFlowHost }
+  ) {}
 
   static load(options: LoadOptions = {}): LocalOrg {
-    return new LocalOrg(loadProject(options).interpreter);
+    const project = loadProject(options);
+    return new LocalOrg(project.interpreter, project.flows);
   }
 
   runTests(classNames?: string[]): TestRunResult {
@@ -104,6 +128,92 @@ export class LocalOrg {
     return recs.map((record) => String(record.fields.get("id")));
   }
 
+  /** Updates records (each with its Id) in one DML statement, as one save of a user or an import. */
+  update(objectName: string, records: Record<string, JsValue>[]): void {
+    const obj = this.interpreter.schema.get(objectName);
+    if (!obj) throw new Error(`unknown object ${objectName}`);
+    const recs = records.map((r) => {
+      const record = this.interpreter.data.newRecord(obj);
+      for (const [key, value] of Object.entries(r)) {
+        const field = obj.fields.get(key.toLowerCase());
+        if (!field) throw new Error(`unknown field ${objectName}.${key}`);
+        this.interpreter.data.setField(record, key, this.fromJs(value, fieldType(field)), { file: "api", line: 0 });
+      }
+      return record;
+    });
+    const result = this.transaction(() => {
+      this.interpreter.data.dmlStatement("update", new ApexList({ kind: "sobject", obj }, recs), null, {
+        file: "api",
+        line: 0
+      });
+      return null;
+    });
+    if (!result.success) throw new Error(result.exceptionMessage ?? "update failed");
+  }
+
+  /** Starts an autolaunched flow with input variables, as one transaction, and returns its
+   * outputs; an unhandled fault rolls the transaction back and is returned as `fault`. */
+  startFlow(apiName: string, inputs: Record<string, JsValue> = {}): FlowRunResult {
+    const { engine, host } = this.flows;
+    const flow = engine.all().find((f) => f.apiName.toLowerCase() === apiName.toLowerCase());
+    if (!flow) throw new Error(`no flow ${apiName} in the source folders`);
+    const values = new Map<string, Value>();
+    for (const [name, value] of Object.entries(inputs)) {
+      const variable = flow.resources.get(name.toLowerCase());
+      if (!variable || variable.kind !== "variable" || !variable.isInput)
+        throw new Error(`${name} is not an input variable of flow ${apiName}`);
+      values.set(name, flowInputValue(host, variable, value));
+    }
+    let outputs: Record<string, JsValue> = {};
+    let fault: { element: string; message: string } | null = null;
+    const result = this.transaction(() => {
+      const run = engine.startAutolaunched(apiName, values);
+      outputs = Object.fromEntries([...run.outputs].map(([name, value]) => [name, this.toJs(value)]));
+      fault = run.failure;
+      if (fault) throw new UnhandledFlowFault(`An unhandled fault has occurred in this flow: ${fault.message}`);
+      return null;
+    });
+    return { ...result, outputs, fault };
+  }
+
+  /** Moves the org clock forward and runs the scheduled flow paths that come due; returns how many records they ran for. */
+  advanceClock(by: { days?: number; hours?: number; minutes?: number; milliseconds?: number }): number {
+    const ms =
+      (by.days ?? 0) * 86400000 + (by.hours ?? 0) * 3600000 + (by.minutes ?? 0) * 60000 + (by.milliseconds ?? 0);
+    if (!(ms >= 0)) throw new Error("the clock only moves forward");
+    this.flows.host.clockOffset += ms;
+    try {
+      return this.flows.engine.runDueScheduledPaths();
+    } finally {
+      this.interpreter.frames.length = 0;
+    }
+  }
+
+  /** The org clock (real time plus what advanceClock added), as an ISO date/time. */
+  now(): string {
+    return new Date(this.flows.host.now()).toISOString();
+  }
+
+  /** Records waiting on a scheduled path with a time offset. */
+  pendingScheduledPaths(): PendingScheduledPath[] {
+    return this.flows.engine.pendingScheduledPaths();
+  }
+
+  /** Interviews of asynchronous and scheduled paths that failed, with their fault messages. */
+  failedFlowInterviews(): FailedInterview[] {
+    return [...this.flows.engine.failedInterviews];
+  }
+
+  /** What each API transaction and each flow path transaction used against its limits, oldest first. */
+  transactionUsage(): TransactionUsage[] {
+    return [...this.flows.host.transactions];
+  }
+
+  /** What flows did: each element an interview ran, decisions taken, faults. */
+  flowEvents(): FlowEvent[] {
+    return [...this.flows.engine.events];
+  }
+
   /** Runs a SOQL query; records come back as plain objects keyed by API name. */
   query(soql: string): JsValue[] | number {
     const query = parseSoqlString(soql, "api", 0);
@@ -147,6 +257,11 @@ export class LocalOrg {
     return { outputs, result };
   }
 
+  /** Calls an @AuraEnabled method as a Lightning component does, in its own transaction (see aura.ts). */
+  callAuraEnabled(request: AuraActionRequest): AuraActionResult {
+    return callAuraEnabled(this.interpreter, (body) => this.transaction(body), request);
+  }
+
   private transaction(body: () => null): AnonymousResult {
     const interpreter = this.interpreter;
     interpreter.resetStatics();
@@ -156,6 +271,7 @@ export class LocalOrg {
     const counter = interpreter.data.idCounter;
     try {
       body();
+      this.flows.host.recordUsage("api");
       // Queued jobs run after the transaction commits, each in its own transaction.
       while (interpreter.transaction.asyncQueue.length > 0)
         interpreter.transaction.runJob(interpreter.transaction.asyncQueue.shift()!);
@@ -164,7 +280,11 @@ export class LocalOrg {
       // An unhandled exception rolls the transaction back.
       interpreter.data.restore(snap, counter);
       interpreter.transaction.asyncQueue = [];
-      const d = describeError(interpreter, error);
+      if (error instanceof FlowConfigurationError) throw error;
+      const d =
+        error instanceof UnhandledFlowFault
+          ? { message: error.message, stackTrace: null }
+          : describeError(interpreter, error);
       if (!(error instanceof ApexThrow) && !(error instanceof Error)) throw error;
       return {
         success: false,

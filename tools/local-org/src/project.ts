@@ -1,5 +1,5 @@
-// Loads package directories: Apex classes, object metadata, validation rules, Named
-// Credentials and custom metadata records.
+// Loads package directories: Apex classes, object metadata, validation rules, Named and
+// external credentials, custom metadata records, permissions, labels and flows.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
@@ -11,6 +11,10 @@ import { Interpreter } from "./interpreter/interpreter.js";
 import { Schema } from "./data/schema.js";
 import type { NamedCredentialConfig } from "./stdlib/registry.js";
 import { ApexDecimal, type Value } from "./runtime/values.js";
+import { loadExternalCredentials } from "./external-credentials.js";
+import { loadFlowFile } from "./flow/loader.js";
+import type { FlowEngine } from "./flow/engine.js";
+import { installFlows, type LocalOrgFlowHost } from "./flow-host.js";
 
 export interface LoadOptions {
   /** Package directories laid out like force-app (default: ["force-app"]). */
@@ -24,11 +28,15 @@ export interface LoadOptions {
   cache?: boolean;
   /** Classes given as source text, loaded with the folders' classes. */
   classSources?: { file: string; source: string }[];
+  /** Flows (by API name) to run as active although their metadata is not, as a subscriber
+   * activates a template after Save As. */
+  activateFlows?: string[];
 }
 
 export interface LoadedProject {
   interpreter: Interpreter;
   types: TypeDecl[];
+  flows: { engine: FlowEngine; host: LocalOrgFlowHost };
 }
 
 function walk(dir: string, visit: (path: string, isDir: boolean) => boolean | void) {
@@ -47,6 +55,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const classFiles: string[] = [];
   const objectDirs: string[] = [];
   const credentialFiles: string[] = [];
+  const externalCredentialFiles: string[] = [];
   const metadataFiles: string[] = [];
   const permissionFiles: string[] = [];
   const flowFiles: string[] = [];
@@ -61,6 +70,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       }
       if (!isDir && base.endsWith(".cls")) classFiles.push(p);
       if (!isDir && base.endsWith(".namedCredential-meta.xml")) credentialFiles.push(p);
+      if (!isDir && base.endsWith(".externalCredential-meta.xml")) externalCredentialFiles.push(p);
       if (!isDir && base.endsWith(".md-meta.xml")) metadataFiles.push(p);
       if (!isDir && base.endsWith(".flow-meta.xml")) flowFiles.push(p);
       if (!isDir && base.endsWith(".labels-meta.xml")) labelFiles.push(p);
@@ -76,7 +86,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const xml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
-    isArray: (name) => name === "values" || name === "namedCredentialParameters"
+    isArray: (name) =>
+      name === "values" || name === "namedCredentialParameters" || name === "externalCredentialParameters"
   });
   for (const od of objectDirs) {
     for (const objName of readdirSync(od)) {
@@ -106,12 +117,23 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const urlParam = params.find((p) => p.parameterType === "Url");
     if (urlParam) url = String(urlParam.parameterValue ?? "");
     const headers: Record<string, string> = {};
+    // Custom headers of the linked external credential (AuthHeader), then the named credential's own.
+    const linked = params.find((p) => p.parameterType === "Authentication")?.externalCredential;
+    const externalCredentialFile = externalCredentialFiles.find(
+      (f) => f.split(/[\\/]/).pop() === `${linked}.externalCredential-meta.xml`
+    );
+    const externalCredential = externalCredentialFile
+      ? (xml.parse(readFileSync(externalCredentialFile, "utf8")).ExternalCredential as Record<string, unknown>)
+      : {};
+    for (const p of (externalCredential.externalCredentialParameters ?? []) as Record<string, unknown>[])
+      if (p.parameterType === "AuthHeader") headers[String(p.parameterName)] = String(p.parameterValue ?? "");
     for (const p of params)
       if (p.parameterType === "HttpHeader") headers[String(p.parameterName)] = String(p.parameterValue ?? "");
     interpreter.stdlib.namedCredentials.set(name.toLowerCase(), { url, headers });
   }
   for (const [key, value] of Object.entries(options.credentials ?? {}))
     interpreter.stdlib.credentials.set(key.toLowerCase(), value);
+  loadExternalCredentials(interpreter.stdlib, externalCredentialFiles);
   for (const [name, cfg] of Object.entries(options.namedCredentials ?? {})) {
     const prev = interpreter.stdlib.namedCredentials.get(name.toLowerCase());
     interpreter.stdlib.namedCredentials.set(name.toLowerCase(), {
@@ -146,7 +168,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   interpreter.registerTypes(types);
   loadCustomMetadata(interpreter, metadataFiles, xml);
   loadPermissions(interpreter, permissionFiles);
-  loadFlows(interpreter, flowFiles);
+  const flows = installFlows(interpreter, flowFiles.map(loadFlowFile), options.activateFlows ?? []);
+  loadFlowDefinitions(interpreter, flows.engine);
   const labelXml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
@@ -157,7 +180,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const l of doc.labels ?? [])
       interpreter.stdlib.labels.set(String(l.fullName).toLowerCase(), String(l.value ?? ""));
   }
-  return { interpreter, types };
+  return { interpreter, types, flows };
 }
 
 function loadCustomMetadata(interpreter: Interpreter, files: string[], xml: XMLParser) {
@@ -231,22 +254,22 @@ function loadPermissions(interpreter: Interpreter, files: string[]) {
   }
 }
 
-/** Flows become FlowDefinitionView rows (the flows themselves do not run). */
-function loadFlows(interpreter: Interpreter, files: string[]) {
+/** Each flow is also a FlowDefinitionView row; an activated template shows as active. */
+function loadFlowDefinitions(interpreter: Interpreter, engine: FlowEngine) {
   const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
   const obj = interpreter.schema.get("FlowDefinitionView")!;
-  for (const file of files) {
-    const apiName = file.split(/[\\/]/).pop()!.replace(".flow-meta.xml", "");
-    const flow = xml.parse(readFileSync(file, "utf8")).Flow as Record<string, unknown>;
+  for (const definition of engine.all()) {
+    const apiName = definition.apiName;
+    const flow = xml.parse(readFileSync(definition.file, "utf8")).Flow as Record<string, unknown>;
     const id = interpreter.data.nextId(obj.keyPrefix);
     const versionId = interpreter.data.nextId("301");
-    const active = String(flow.status ?? "") === "Active";
+    const active = engine.isActive(definition);
     const record = new Map<string, Value>([
       ["id", id],
       ["apiname", apiName],
-      ["label", String(flow.label ?? apiName)],
+      ["label", definition.label],
       ["description", flow.description === undefined ? null : String(flow.description)],
-      ["processtype", flow.processType === undefined ? null : String(flow.processType)],
+      ["processtype", definition.processType],
       ["isactive", active],
       ["activeversionid", active ? versionId : null],
       ["latestversionid", versionId],

@@ -60,31 +60,42 @@ function operation(constant: string): ApexOperation {
   return found;
 }
 
-/** EXPECTED_VARIABLES_<OPERATION>_<CASE> constants of the Apex test classes, with their operation. */
-function expectedVariables(): Array<{
-  source: string;
-  constant: string;
-  operation: ApexOperation;
-  variables: Record<string, unknown>;
-}> {
-  const found = [];
+/** Whether a document declares variables: then they come from the Apex tests, as for the operations. */
+function declaresVariables(document: string): boolean {
+  const operationNode = parse(document).definitions.find(
+    (definition): definition is OperationDefinitionNode => definition.kind === "OperationDefinition"
+  );
+  return (operationNode?.variableDefinitions ?? []).length > 0;
+}
+
+/** The variables an Apex test asserts, for an operation of StiggGraphQL or for a whole DOCUMENT_ constant. */
+type ExpectedVariables = { source: string; constant: string; variables: Record<string, unknown> } & (
+  { operation: ApexOperation; document?: undefined } | { document: string; operation?: undefined }
+);
+
+/**
+ * EXPECTED_VARIABLES_<OPERATION>_<CASE> constants of the Apex test classes, with their operation, and
+ * EXPECTED_VARIABLES_DOCUMENT_<NAME>[_<CASE>] constants, with their document.
+ */
+function expectedVariables(): ExpectedVariables[] {
+  const found: ExpectedVariables[] = [];
   for (const className of listClasses().filter((name) => name.endsWith("Test"))) {
     for (const [constant, json] of readStringConstants(readClass(className), "EXPECTED_VARIABLES_")) {
       const suffix = constant.slice("EXPECTED_VARIABLES_".length);
-      const owner = [...operationByConstant.keys()]
+      const owner = [...operationByConstant.keys(), ...standaloneDocuments.keys()]
         .filter((name) => suffix === name || suffix.startsWith(`${name}_`))
         .sort((a, b) => b.length - a.length)[0];
-      assert.ok(owner, `${className}.${constant} names an operation of StiggGraphQL`);
+      assert.ok(owner, `${className}.${constant} names an operation or a document of StiggGraphQL`);
       let text = json;
       for (const [placeholder, value] of Object.entries(PLACEHOLDERS)) {
         text = text.split(placeholder).join(value);
       }
-      found.push({
-        source: className,
-        constant,
-        operation: operation(owner),
-        variables: JSON.parse(text) as Record<string, unknown>
-      });
+      const variables = JSON.parse(text) as Record<string, unknown>;
+      found.push(
+        standaloneDocuments.has(owner)
+          ? { source: className, constant, document: owner, variables }
+          : { source: className, constant, operation: operation(owner), variables }
+      );
     }
   }
   return found;
@@ -97,13 +108,23 @@ describe("Stigg contract", () => {
     assert.ok(schema.getQueryType()?.getFields().subscriptions);
     assert.ok(schema.getQueryType()?.getFields().currentEnvironment);
   });
+
+  it("marks the arguments the project reconstructed, so that they stay visible as an inference", () => {
+    const triggerWorkflow = schema.getMutationType()?.getFields().triggerWorkflow;
+    assert.ok(triggerWorkflow, "the contract has triggerWorkflow");
+    assert.deepEqual(
+      triggerWorkflow.args.map((arg) => `${arg.name}: ${String(arg.type)}`),
+      ["input: TriggerWorkflowInput!"]
+    );
+    assert.match(triggerWorkflow.description ?? "", /ARGUMENTS RECONSTRUCTED by Stigg for Salesforce, not from Stigg/);
+  });
 });
 
 describe("documents the Apex sends", () => {
   it("reads every operation StiggGraphQL declares", () => {
     assert.deepEqual(
       operations.map((op) => op.constant),
-      ["PROVISION_CUSTOMER", "PROVISION_SUBSCRIPTION", "FIND_SUBSCRIPTIONS"]
+      ["PROVISION_CUSTOMER", "PROVISION_SUBSCRIPTION", "FIND_SUBSCRIPTIONS", "RECONCILE_SUBSCRIPTIONS", "PUSH_CONTRACT"]
     );
     assert.equal(operation("PROVISION_SUBSCRIPTION").safeToRepeat, false, "a subscription mutation is never repeated");
   });
@@ -125,9 +146,10 @@ describe("documents the Apex sends", () => {
   }
 
   it("validates every document StiggGraphQL sends as it stands", () => {
-    assert.deepEqual([...standaloneDocuments.keys()], ["DOCUMENT_CURRENT_ENVIRONMENT"]);
+    assert.deepEqual([...standaloneDocuments.keys()], ["DOCUMENT_CUSTOMER_CARD", "DOCUMENT_CURRENT_ENVIRONMENT"]);
     for (const [constant, document] of standaloneDocuments) {
-      assert.deepEqual(problemsOf(document, {}), [], constant);
+      // A document with variables is also coerced with the variables its Apex test asserts (below).
+      assert.deepEqual(problemsOf(document, declaresVariables(document) ? undefined : {}), [], constant);
     }
   });
 
@@ -148,15 +170,22 @@ describe("documents the Apex sends", () => {
 describe("variables the Apex tests assert", () => {
   const cases = expectedVariables();
 
-  it("covers every operation", () => {
+  it("covers every operation and every document that takes variables", () => {
     assert.deepEqual(
-      new Set(cases.map((entry) => entry.operation.constant)),
-      new Set(operations.map((op) => op.constant))
+      new Set(cases.map((entry) => entry.operation?.constant ?? entry.document)),
+      new Set([
+        ...operations.map((op) => op.constant),
+        ...[...standaloneDocuments].filter(([, document]) => declaresVariables(document)).map(([name]) => name)
+      ])
     );
   });
 
   for (const entry of cases) {
     it(`${entry.source}.${entry.constant} coerces against the contract`, () => {
+      if (entry.document !== undefined) {
+        assert.deepEqual(problemsOf(standaloneDocuments.get(entry.document) ?? "", entry.variables), []);
+        return;
+      }
       const count = Object.keys(entry.variables).length;
       assert.deepEqual(
         Object.keys(entry.variables),
@@ -167,7 +196,7 @@ describe("variables the Apex tests assert", () => {
   }
 
   it("coerces a full chunk of 50 mixed requests in one document", () => {
-    const subscriptions = cases.filter((entry) => entry.operation.constant === "PROVISION_SUBSCRIPTION");
+    const subscriptions = cases.filter((entry) => entry.operation?.constant === "PROVISION_SUBSCRIPTION");
     const variables: Record<string, unknown> = {};
     for (let i = 0; i < 50; i++) {
       variables[`in${i}`] = subscriptions[i % subscriptions.length].variables.in0;
@@ -252,6 +281,23 @@ describe("the check fails when the Apex breaks the contract", () => {
         in0: { salesforceId: "006Dn00000XyZwQIAV" }
       }).join("\n"),
       /Expected type "StringFieldComparison" to be an object/
+    );
+  });
+
+  it("rejects variables a whole document does not accept", () => {
+    const card = standaloneDocuments.get("DOCUMENT_CUSTOMER_CARD");
+    assert.ok(card, "StiggGraphQL declares the card's document");
+    assert.match(
+      problemsOf(card, { customer: { customerId: "acme" }, entitlements: { customerId: "acme" } }).join("\n"),
+      /Variable "\$credits" of required type "CreditBalanceSummaryInput!" was not provided/
+    );
+    assert.match(
+      problemsOf(card, {
+        customer: { customerId: "acme" },
+        entitlements: { customerId: "acme" },
+        credits: { customer: "acme" }
+      }).join("\n"),
+      /Field "customer" is not defined by type "CreditBalanceSummaryInput"/
     );
   });
 

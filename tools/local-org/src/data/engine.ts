@@ -31,10 +31,42 @@ export interface DmlRowResult {
 
 type DmlOp = "insert" | "update" | "upsert" | "delete" | "undelete" | "merge";
 
+/** A row of a save as record-triggered automation sees it: its new values (which before-save
+ * automation may change) and, for updates and deletes, the values before. */
+export interface SaveRow {
+  index: number;
+  stored: StoredRecord;
+  old: StoredRecord | null;
+}
+
+/** Automation around a save; each returns the rows it failed, by index in the DML list. */
+export interface RecordSaveHooks {
+  beforeSave(object: SObjectDescribe, operation: "insert" | "update", rows: SaveRow[]): Map<number, DmlError>;
+  afterSave(object: SObjectDescribe, operation: "insert" | "update", rows: SaveRow[]): Map<number, DmlError>;
+  beforeDelete(object: SObjectDescribe, rows: SaveRow[]): Map<number, DmlError>;
+}
+
+/** How many jobs were queued at a point of the transaction (see DataEngine.queuedWork). */
+export interface QueuedWorkMark {
+  async: number;
+  test: number;
+}
+
+interface PreparedRow {
+  index: number;
+  kind: "insert" | "update" | "delete";
+  object: SObjectDescribe;
+  stored: StoredRecord;
+  old: StoredRecord | null;
+  id: string | null;
+}
+
 export class DataEngine extends RecordStore {
   private stdPricebookId: string | null = null;
   readonly validationRules = new Map<string, ValidationRule[]>();
   private readonly tokens = new DescribeTokens();
+  /** Record-triggered automation (flows) run around saves when set. */
+  saveHooks: RecordSaveHooks | null = null;
 
   constructor(
     schema: Schema,
@@ -141,7 +173,7 @@ export class DataEngine extends RecordStore {
     const key = name.toLowerCase();
     const field = record.type.fields.get(key);
     if (field) {
-      if (field.systemField && key !== "id") {
+      if ((field.systemField || field.formula !== null) && key !== "id") {
         throwApex(this.runtime, "SObjectException", `Field ${field.name} is not editable`);
       }
       const converted = coerce(this.runtime, value, fieldType(field));
@@ -242,45 +274,121 @@ export class DataEngine extends RecordStore {
     countLimit(this.runtime, "dmlRows", recs.length);
     const before = this.snapshot();
     const counter = this.idCounter;
-    const results: DmlRowResult[] = [];
-    const assigned: [SObjectValue, string][] = [];
-    for (let i = 0; i < recs.length; i++) {
-      const record = recs[i];
-      let result: DmlRowResult;
-      try {
-        result = this.dmlRow(operation, record, extField, i);
-      } catch (error) {
-        if (error instanceof RowError)
-          result = { id: null, created: false, errors: [{ ...error.err, index: i, object: record.type.name }] };
-        else throw error;
-      }
-      results.push(result);
-      if (result.errors.length === 0 && result.created && result.id) assigned.push([record, result.id]);
-    }
-    const anyFailed = results.some((result) => result.errors.length > 0);
-    if (anyFailed && allOrNone) {
+    const queued = this.queuedWork();
+    // With partial success, rows that record-triggered automation failed are left out and the
+    // others saved again (up to three times), as the platform retries a bulk save.
+    let attempt = this.attemptSave(operation, recs, extField, new Map());
+    for (let retry = 0; !allOrNone && retry < 3 && attempt.automationFailed; retry++) {
       this.restore(before, counter);
+      this.dropQueuedWork(queued);
+      attempt = this.attemptSave(operation, recs, extField, attempt.failures);
+    }
+    const results: DmlRowResult[] = recs.map((record, i) => {
+      const error = attempt.failures.get(i);
+      if (error) return { id: null, created: false, errors: [{ ...error, index: i, object: record.type.name }] };
+      return attempt.saved.get(i)!;
+    });
+    if (attempt.failures.size > 0 && allOrNone) {
+      this.restore(before, counter);
+      this.dropQueuedWork(queued);
       return results;
     }
-    for (const [record, id] of assigned) {
-      record.fields.set("id", id);
-      record.readable?.add("id");
+    for (const [i, result] of attempt.saved) {
+      if (!result.created || !result.id) continue;
+      recs[i].fields.set("id", result.id);
+      recs[i].readable?.add("id");
     }
     this.runtime.transaction.uncommittedDml = true;
     return results;
   }
 
-  private dmlRow(operation: DmlOp, record: SObjectValue, extField: string | null, index: number): DmlRowResult {
+  /** One pass over the rows: prepare, before-save automation, save, after-save automation. */
+  private attemptSave(
+    operation: DmlOp,
+    recs: SObjectValue[],
+    extField: string | null,
+    earlierFailures: Map<number, DmlError>
+  ): { saved: Map<number, DmlRowResult>; failures: Map<number, DmlError>; automationFailed: boolean } {
+    const failures = new Map(earlierFailures);
+    const saved = new Map<number, DmlRowResult>();
+    const prepared: PreparedRow[] = [];
+    for (let i = 0; i < recs.length; i++) {
+      if (failures.has(i)) continue;
+      try {
+        prepared.push(this.prepareRow(operation, recs[i], extField, i));
+      } catch (error) {
+        if (error instanceof RowError) failures.set(i, error.err);
+        else throw error;
+      }
+    }
+    let automationFailed = false;
+    const runHooks = (phase: "before" | "after", rows: PreparedRow[]) => {
+      const hooks = this.saveHooks;
+      if (!hooks) return;
+      // Rows of one object and operation run together, in the order their first row appears.
+      const groups = new Map<string, PreparedRow[]>();
+      for (const row of rows) {
+        const key = `${row.object.name}:${row.kind}`;
+        groups.set(key, [...(groups.get(key) ?? []), row]);
+      }
+      for (const group of groups.values()) {
+        const { object, kind } = group[0];
+        const saveRows = group.map((row) => ({ index: row.index, stored: row.stored, old: row.old }));
+        const errors =
+          kind === "delete"
+            ? phase === "before"
+              ? hooks.beforeDelete(object, saveRows)
+              : new Map<number, DmlError>()
+            : phase === "before"
+              ? hooks.beforeSave(object, kind, saveRows)
+              : hooks.afterSave(object, kind, saveRows);
+        for (const [index, error] of errors) {
+          failures.set(index, error);
+          if (phase === "after") automationFailed = true;
+        }
+      }
+    };
+    runHooks("before", prepared);
+    const stored: PreparedRow[] = [];
+    for (const row of prepared) {
+      if (failures.has(row.index)) continue;
+      try {
+        saved.set(row.index, this.saveRow(row));
+        stored.push(row);
+      } catch (error) {
+        if (error instanceof RowError) failures.set(row.index, error.err);
+        else throw error;
+      }
+    }
+    runHooks("after", stored);
+    for (const index of failures.keys()) saved.delete(index);
+    return { saved, failures, automationFailed };
+  }
+
+  /** Jobs queued so far, so that a failed DML statement can drop those its automation queued. */
+  queuedWork(): QueuedWorkMark {
+    const transaction = this.runtime.transaction;
+    return { async: transaction.asyncQueue.length, test: transaction.test?.queued.length ?? 0 };
+  }
+
+  /** Drops the jobs queued after `mark`. */
+  dropQueuedWork(mark: QueuedWorkMark) {
+    const transaction = this.runtime.transaction;
+    transaction.asyncQueue.length = Math.min(transaction.asyncQueue.length, mark.async);
+    if (transaction.test) transaction.test.queued.length = Math.min(transaction.test.queued.length, mark.test);
+  }
+
+  /** Resolves what a row does (upsert becomes insert or update) and builds its new field values. */
+  private prepareRow(operation: DmlOp, record: SObjectValue, extField: string | null, index: number): PreparedRow {
     const obj = record.type;
     const table = this.table(obj);
     const idVal = record.fields.get("id");
     const id = typeof idVal === "string" ? idVal : null;
     if (operation === "delete") {
       if (!id) rowError("MISSING_ARGUMENT", "Id not specified in a delete request", [], index);
-      if (!table.has(id)) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
-      table.delete(id);
-      this.cascadeDelete(obj, id);
-      return { id, created: false, errors: [] };
+      const existing = table.get(id);
+      if (!existing) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
+      return { index, kind: "delete", object: obj, stored: existing, old: existing, id };
     }
     if (operation === "upsert") {
       let existing: string | null = null;
@@ -312,10 +420,10 @@ export class DataEngine extends RecordStore {
       } else existing = id;
       if (existing) {
         record.fields.set("id", existing);
-        return this.dmlRow("update", record, null, index);
+        return this.prepareRow("update", record, null, index);
       }
       if (id) rowError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [], index);
-      return this.dmlRow("insert", record, null, index);
+      return this.prepareRow("insert", record, null, index);
     }
     if (operation === "insert") {
       if (id) rowError("INVALID_FIELD_FOR_INSERT_UPDATE", "cannot specify Id in an insert call", ["Id"], index);
@@ -324,6 +432,27 @@ export class DataEngine extends RecordStore {
         if (field.defaultValue !== null && !field.systemField)
           rec.set(field.name.toLowerCase(), field.defaultValue as Value);
       this.copyFields(record, rec, index);
+      return { index, kind: "insert", object: obj, stored: rec, old: null, id: null };
+    }
+    // update
+    if (!id) rowError("MISSING_ARGUMENT", "Id not specified in an update call", [], index);
+    const old = table.get(id);
+    if (!old) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
+    const rec = new Map(old);
+    this.copyFields(record, rec, index);
+    return { index, kind: "update", object: obj, stored: rec, old, id };
+  }
+
+  /** Validates and stores a prepared row (or deletes it). */
+  private saveRow(row: PreparedRow): DmlRowResult {
+    const { object: obj, stored: rec, index } = row;
+    const table = this.table(obj);
+    if (row.kind === "delete") {
+      table.delete(row.id!);
+      this.cascadeDelete(obj, row.id!);
+      return { id: row.id, created: false, errors: [] };
+    }
+    if (row.kind === "insert") {
       const newId = this.nextId(obj.keyPrefix);
       rec.set("id", newId);
       this.stampNew(rec);
@@ -332,25 +461,19 @@ export class DataEngine extends RecordStore {
       table.set(newId, rec);
       return { id: newId, created: true, errors: [] };
     }
-    // update
-    if (!id) rowError("MISSING_ARGUMENT", "Id not specified in an update call", [], index);
-    const old = table.get(id);
-    if (!old) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
-    const rec = new Map(old);
-    this.copyFields(record, rec, index);
     rec.set("lastmodifieddate", new ApexDatetime(Date.now()));
     rec.set("systemmodstamp", new ApexDatetime(Date.now()));
     this.derive(obj, rec);
-    this.validate(obj, rec, old, index, table);
-    table.set(id, rec);
-    return { id, created: false, errors: [] };
+    this.validate(obj, rec, row.old, index, table);
+    table.set(row.id!, rec);
+    return { id: row.id, created: false, errors: [] };
   }
 
   private copyFields(record: SObjectValue, rec: StoredRecord, index: number) {
     for (const [key, value] of record.fields) {
       const field = record.type.fields.get(key);
       if (!field) continue; // relationship values are not saved
-      if (field.systemField) continue;
+      if (field.systemField || field.formula !== null) continue;
       if (field.type === "reference" && typeof value === "string") {
         const target = this.findById(value);
         if (!target || !field.referenceTo.some((name) => name.toLowerCase() === target.obj.name.toLowerCase())) {
@@ -366,8 +489,9 @@ export class DataEngine extends RecordStore {
     }
   }
 
-  /** Numbers are stored with the field's decimal places, as the database rounds them. */
+  /** Numbers are stored with the field's decimal places, as the database rounds them; empty text is stored as null. */
   private storedValue(field: FieldDescribe, value: Value): Value {
+    if (value === "") return null;
     if (!(value instanceof ApexDecimal)) return value;
     const scale = field.scale ?? (!field.custom && (field.type === "currency" || field.type === "percent") ? 2 : null);
     if (scale === null) return value;

@@ -309,6 +309,11 @@ function customField(cf: Record<string, unknown>, fileName: string): FieldDescri
   field.unique = cf.unique === "true";
   field.externalId = cf.externalId === "true";
   field.caseSensitive = cf.caseSensitive === "true";
+  if (cf.formula !== undefined) {
+    field.formula = String(cf.formula);
+    field.formulaBlankAsZero = cf.formulaTreatBlanksAs !== "BlankAsBlank";
+    field.length = null;
+  }
   if (cf.length) field.length = Number(cf.length);
   if (cf.scale) field.scale = Number(cf.scale);
   if (xmlType === "Checkbox") field.defaultValue = cf.defaultValue === "true";

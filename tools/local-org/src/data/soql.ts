@@ -19,6 +19,7 @@ import {
   toDec,
   type Value
 } from "../runtime/values.js";
+import { fieldValue } from "./formula-fields.js";
 import type { RecordStore, StoredRecord } from "./store.js";
 
 const DAY = 86400000;
@@ -146,7 +147,10 @@ function resolve(
   const last = parts[parts.length - 1];
   const field = current.fields.get(last.toLowerCase());
   if (!field) throwApex(context.runtime, "QueryException", `No such column '${last}' on entity '${current.name}'`);
-  return { value: currentRecord ? (currentRecord.get(field.name.toLowerCase()) ?? null) : null, field };
+  return {
+    value: currentRecord ? fieldValue(context.store, context.runtime, current, currentRecord, field) : null,
+    field
+  };
 }
 
 // ---- WHERE and HAVING ----
@@ -457,7 +461,7 @@ function setPath(context: QueryContext, obj: SObjectDescribe, row: StoredRecord,
     const field = obj.fields.get(parts[0].toLowerCase());
     if (!field) throwApex(context.runtime, "QueryException", `No such column '${parts[0]}' on entity '${obj.name}'`);
     const key = field.name.toLowerCase();
-    out.fields.set(key, row.get(key) ?? null);
+    out.fields.set(key, fieldValue(context.store, context.runtime, obj, row, field));
     out.readable!.add(key);
     return;
   }

@@ -124,7 +124,10 @@ export function newSystemException(evaluator: Evaluator, cls: ClassInfo, args: V
   const obj = newException(evaluator, cls, null);
   applyExceptionArgs(evaluator, obj, args);
   // AuraHandledException keeps its constructor message from Apex code; only setMessage shows one.
-  if (cls.name === "AuraHandledException" && obj.ex) obj.ex.message = "Script-thrown exception";
+  if (cls.name === "AuraHandledException" && obj.ex) {
+    obj.ex.auraMessage = obj.ex.message;
+    obj.ex.message = "Script-thrown exception";
+  }
   return obj;
 }
 

@@ -41,6 +41,10 @@ export interface FieldDescribe {
   custom: boolean;
   /** Unique text compared case-sensitively (caseSensitive in field metadata). */
   caseSensitive: boolean;
+  /** The formula of a formula field, evaluated when the field is read; null for stored fields. */
+  formula: string | null;
+  /** A formula field's blank number fields read as zero (formulaTreatBlanksAs BlankAsZero, the default). */
+  formulaBlankAsZero: boolean;
 }
 
 export interface ChildRelationship {
@@ -81,6 +85,8 @@ export function fieldDescribe(name: string, type: FieldType, overrides: Partial<
     systemField: false,
     custom: name.endsWith("__c"),
     caseSensitive: false,
+    formula: null,
+    formulaBlankAsZero: true,
     ...overrides
   };
 }

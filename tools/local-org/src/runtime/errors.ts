@@ -35,7 +35,8 @@ export function newException(runtime: RuntimeContext, cls: ClassInfo, message: V
     cause,
     line: runtime.currentLocation()?.line ?? 0,
     stack: runtime.stackTrace(),
-    typeName: cls.decl ? cls.name : `System.${cls.name}`
+    // System exceptions outside the System namespace carry their own (ConnectApi.NotFoundException).
+    typeName: cls.decl || cls.name.includes(".") ? cls.name : `System.${cls.name}`
   };
   return exception;
 }

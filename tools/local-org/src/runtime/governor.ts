@@ -18,7 +18,7 @@ const MESSAGES: Record<CountedLimit, string> = {
 export function countLimit(runtime: RuntimeContext, limit: CountedLimit, amount = 1) {
   const limits = runtime.transaction.limits;
   limits[limit] += amount;
-  if (limits[limit] > LIMITS[limit]) throwApex(runtime, "LimitException", MESSAGES[limit] + limits[limit]);
+  if (limits[limit] > limits.maximums[limit]) throwApex(runtime, "LimitException", MESSAGES[limit] + limits[limit]);
 }
 
 /** Checks the CPU time every 1024 calls (reading it is not free). */

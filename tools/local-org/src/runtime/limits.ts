@@ -9,13 +9,19 @@ export const LIMITS = {
   queueableJobs: 50,
   cpuTime: 10000,
   futureCalls: 50,
-  emailInvocations: 10
+  emailInvocations: 10,
+  /** Maximum cumulative timeout for all callouts in a transaction, in milliseconds. */
+  calloutTime: 120000
 } as const;
 
 export type CountedLimit =
   "queries" | "queryRows" | "dmlStatements" | "dmlRows" | "callouts" | "queueableJobs" | "futureCalls";
 
 export class Limits {
+  /** The most each counted limit allows: the platform's, unless a transaction has its own (an
+   * @AuraEnabled(cacheable=true) method may not run DML at all). */
+  constructor(readonly maximums: Readonly<Record<CountedLimit, number>> = LIMITS) {}
+
   queries = 0;
   queryRows = 0;
   dmlStatements = 0;
@@ -23,6 +29,8 @@ export class Limits {
   callouts = 0;
   queueableJobs = 0;
   futureCalls = 0;
+  /** Milliseconds the transaction's callouts spent waiting for their answers. */
+  calloutTime = 0;
   statements = 0;
   private readonly startedAt = process.cpuUsage();
   /** Calls since the transaction started, for sampling the CPU time. */

@@ -10,6 +10,7 @@ const SYSTEM_EXCEPTIONS = [
   "DmlException",
   "EmailException",
   "FinalException",
+  "FlowException",
   "HandledException",
   "IllegalArgumentException",
   "InvalidParameterValueException",

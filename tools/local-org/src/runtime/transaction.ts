@@ -3,9 +3,9 @@
 import { Limits } from "./limits.js";
 import type { Value } from "./values.js";
 
-/** Work that runs later in its own transaction (Queueable jobs, @future calls). */
+/** Work that runs later in its own transaction (Queueable jobs, @future calls, flow paths that run asynchronously). */
 export interface AsyncJob {
-  kind: "queueable" | "future";
+  kind: "queueable" | "future" | "flow";
   run: () => void;
 }
 
@@ -26,6 +26,8 @@ export class Transaction {
   limits = new Limits();
   /** DML ran since the last callout boundary: a callout now is refused. */
   uncommittedDml = false;
+  /** Above zero while synchronous record-triggered automation runs, where callouts are refused. */
+  refuseCallouts = 0;
   /** The user of an enclosing System.runAs block; null means the default user. */
   runAsUserId: string | null = null;
   test: TestContext | null = null;

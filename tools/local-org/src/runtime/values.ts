@@ -204,6 +204,8 @@ export class ApexObject {
     line: number;
     stack: string;
     typeName: string;
+    /** An AuraHandledException's constructor message: what Lightning shows the component. */
+    auraMessage?: Value;
     dmlErrors?: { message: string; statusCode: string; fields: string[]; index: number; object?: string }[];
   };
   constructor(public cls: ClassInfo) {}

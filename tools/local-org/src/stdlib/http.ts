@@ -7,6 +7,7 @@ import { str } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { countLimit } from "../runtime/governor.js";
+import { LIMITS } from "../runtime/limits.js";
 
 interface ReqData extends Record<string, unknown> {
   endpoint: string | null;
@@ -100,6 +101,8 @@ function send(lib: Stdlib, request: Value, loc: Loc): Value {
   const runtime = lib.runtime;
   if (!(request instanceof NativeObject) || request.typeName !== "HttpRequest") nullPointer(runtime);
   const r = request.data as ReqData;
+  if (runtime.transaction.refuseCallouts > 0)
+    throwApex(runtime, "CalloutException", "Callout from triggers are currently not supported.");
   if (runtime.transaction.uncommittedDml) {
     throwApex(
       runtime,
@@ -107,6 +110,9 @@ function send(lib: Stdlib, request: Value, loc: Loc): Value {
       "You have uncommitted work pending. Please commit or rollback before calling out"
     );
   }
+  // The transaction's callouts share 120 s: once spent, Salesforce refuses every further callout (catchably).
+  const calloutTimeLeft = LIMITS.calloutTime - runtime.transaction.limits.calloutTime;
+  if (calloutTimeLeft <= 0) throwApex(runtime, "CalloutException", calloutTimeExceeded());
   countLimit(runtime, "callouts");
   if (!r.endpoint) throwApex(runtime, "CalloutException", "Endpoint URL is not set");
   if (runtime.transaction.test) {
@@ -120,7 +126,11 @@ function send(lib: Stdlib, request: Value, loc: Loc): Value {
     }
     return response;
   }
-  return realCallout(lib, r);
+  return realCallout(lib, r, calloutTimeLeft);
+}
+
+function calloutTimeExceeded(): string {
+  return `Exceeded maximum time allotted for callout (${LIMITS.calloutTime} ms)`;
 }
 
 /** Resolves `callout:Name/...` through the configured Named Credentials. */
@@ -159,36 +169,45 @@ let input = "";
 process.stdin.on("data", (c) => (input += c));
 process.stdin.on("end", async () => {
   const r = JSON.parse(input);
+  const started = Date.now();
   try {
     const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body ?? undefined, signal: AbortSignal.timeout(r.timeout) });
     const headers = {};
     res.headers.forEach((v, k) => (headers[k] = v));
-    process.stdout.write(JSON.stringify({ ok: true, status: res.status, statusText: res.statusText, headers, body: await res.text() }));
+    const body = await res.text();
+    process.stdout.write(JSON.stringify({ ok: true, status: res.status, statusText: res.statusText, headers, body, elapsed: Date.now() - started }));
   } catch (e) {
-    process.stdout.write(JSON.stringify({ ok: false, error: String(e && e.cause ? e.cause : e) }));
+    const timedOut = Boolean(e && e.name === "TimeoutError");
+    process.stdout.write(JSON.stringify({ ok: false, timedOut, error: String(e && e.cause ? e.cause : e), elapsed: Date.now() - started }));
   }
 });`;
 
-function realCallout(lib: Stdlib, r: ReqData): Value {
+function realCallout(lib: Stdlib, r: ReqData, calloutTimeLeft: number): Value {
   const runtime = lib.runtime;
   const { url, headers } = resolveEndpoint(lib, r.endpoint!);
   const allHeaders: Record<string, string> = { ...headers };
   for (const [key, value] of r.headers) allHeaders[key] = value;
+  // A callout waits no longer than its own timeout nor than what is left of the transaction's callout time.
+  const wait = Math.min(r.timeout, calloutTimeLeft);
   const input = JSON.stringify({
     url,
     method: r.method ?? "GET",
     headers: allHeaders,
     body: r.body,
-    timeout: r.timeout
+    timeout: wait
   });
   const out = execFileSync(process.execPath, ["-e", FETCH_SCRIPT], {
     input,
     encoding: "utf8",
-    timeout: r.timeout + 5000
+    timeout: wait + 5000
   });
   const result = JSON.parse(out) as
-    | { ok: true; status: number; statusText: string; headers: Record<string, string>; body: string }
-    | { ok: false; error: string };
+    | { ok: true; status: number; statusText: string; headers: Record<string, string>; body: string; elapsed: number }
+    | { ok: false; timedOut: boolean; error: string; elapsed: number };
+  runtime.transaction.limits.calloutTime += result.elapsed;
+  if (!result.ok && result.timedOut) {
+    throwApex(runtime, "CalloutException", wait < r.timeout ? calloutTimeExceeded() : "Read timed out");
+  }
   if (!result.ok) throwApex(runtime, "CalloutException", `Unable to tunnel through proxy or connect: ${result.error}`);
   const resp = newResponse();
   const d = resp.data as ResData;

@@ -2,6 +2,7 @@
 import type { DataEngine } from "../data/engine.js";
 import type { RuntimeContext } from "../runtime/context.js";
 import { installCollections } from "./collections.js";
+import { installConnectApi } from "./connect-api.js";
 import { installDates } from "./datetime.js";
 import { installDescribe } from "./describe.js";
 import { installExceptions } from "./exceptions.js";
@@ -28,5 +29,6 @@ export function createStdlib(runtime: RuntimeContext, data: DataEngine): Stdlib 
   installDescribe(library);
   installSObjects(library);
   installIds(library);
+  installConnectApi(library);
   return library;
 }

@@ -26,6 +26,7 @@ import {
   type RType
 } from "../runtime/values.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { CredentialStore } from "./credential-store.js";
 
 export interface NamedCredentialConfig {
   /** Base URL; `callout:Name/path` becomes `<url>/path`. */
@@ -83,6 +84,8 @@ export class Stdlib {
   readonly namedCredentials = new Map<string, NamedCredentialConfig>();
   /** External credential parameter values by lower-case `Credential.Parameter`. */
   readonly credentials = new Map<string, string>();
+  /** External credentials and the values ConnectApi saved for their principals. */
+  readonly externalCredentials = new CredentialStore();
 
   constructor(
     readonly runtime: RuntimeContext,

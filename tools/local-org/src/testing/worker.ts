@@ -7,6 +7,8 @@ import type { TestRunResult } from "./runner.js";
 export interface WorkerRequest {
   sourceDirs: string[];
   classes: string[];
+  /** Flows to run as active (templates a subscriber would activate). */
+  activateFlows?: string[];
 }
 
 type WorkerReply = { ok: true; result: TestRunResult } | { ok: false; error: string };
@@ -37,7 +39,7 @@ if (!isMainThread && parentPort) {
   const request = workerData as WorkerRequest;
   let reply: WorkerReply;
   try {
-    const org = LocalOrg.load({ sourceDirs: request.sourceDirs });
+    const org = LocalOrg.load({ sourceDirs: request.sourceDirs, activateFlows: request.activateFlows });
     reply = { ok: true, result: org.runTests(request.classes) };
   } catch (error) {
     reply = { ok: false, error: (error as Error).message };

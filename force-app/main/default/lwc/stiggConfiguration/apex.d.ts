@@ -18,6 +18,10 @@ interface StiggConfigurationStatus {
   customerUrlPattern: string;
   defaultCustomerUrlPattern: string;
   checklist: StiggChecklistItem[];
+  /** Why this user cannot save an API key, naming the permission to ask for; absent when they can. */
+  apiKeyBlockedReason?: string;
+  /** Why this user cannot save the Stigg settings (the customer link pattern); absent when they can. */
+  settingsBlockedReason?: string;
 }
 
 interface StiggConnectionResult {

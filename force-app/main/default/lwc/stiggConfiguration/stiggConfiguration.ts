@@ -50,8 +50,24 @@ export default class StiggConfiguration extends LightningElement {
   savingPattern = false;
   patternError = "";
 
+  /** The control to focus once the key section has re-rendered, so a keyboard user keeps their place. */
+  focusAfterRender: "apiKey" | "replaceKey" | null = null;
+
   override connectedCallback(): void {
     this.load();
+  }
+
+  override renderedCallback(): void {
+    if (!this.focusAfterRender) return;
+    const selector =
+      this.focusAfterRender === "apiKey"
+        ? "lightning-input[data-id='apiKey']"
+        : "lightning-button[data-id='replaceKey']";
+    const target = this.template?.querySelector<HTMLElement>(selector);
+    if (target) {
+      this.focusAfterRender = null;
+      target.focus();
+    }
   }
 
   async load(): Promise<void> {
@@ -82,8 +98,25 @@ export default class StiggConfiguration extends LightningElement {
     return this.viewState === "ready";
   }
 
+  /** Set when this user lacks a permission that saving the key needs: the message names it. */
+  get keyBlockedReason(): string {
+    return this.status?.apiKeyBlockedReason ?? "";
+  }
+
+  get settingsBlockedReason(): string {
+    return this.status?.settingsBlockedReason ?? "";
+  }
+
   get showKeyForm(): boolean {
-    return !this.status?.apiKeySet || this.replacingKey;
+    return !this.keyBlockedReason && (!this.status?.apiKeySet || this.replacingKey);
+  }
+
+  get showKeySummary(): boolean {
+    return !this.showKeyForm && Boolean(this.status?.apiKeySet);
+  }
+
+  get canReplaceKey(): boolean {
+    return !this.keyBlockedReason;
   }
 
   get keySavedSummary(): string {
@@ -116,6 +149,10 @@ export default class StiggConfiguration extends LightningElement {
 
   get savePatternLabel(): string {
     return this.savingPattern ? "Saving…" : "Save link pattern";
+  }
+
+  get savePatternDisabled(): boolean {
+    return this.savingPattern || Boolean(this.settingsBlockedReason);
   }
 
   get connectionClass(): string {
@@ -151,11 +188,13 @@ export default class StiggConfiguration extends LightningElement {
   handleReplaceKey(): void {
     this.replacingKey = true;
     this.keyError = "";
+    this.focusAfterRender = "apiKey";
   }
 
   handleCancelReplace(): void {
     this.replacingKey = false;
     this.keyError = "";
+    this.focusAfterRender = "replaceKey";
   }
 
   async handleSaveKey(): Promise<void> {
@@ -169,6 +208,7 @@ export default class StiggConfiguration extends LightningElement {
       if (input) input.value = "";
       this.applyStatus(status);
       this.replacingKey = false;
+      this.focusAfterRender = "replaceKey";
       this.connection = undefined;
       this.toast("Stigg API key saved", "Test the connection to check it.", "success");
     } catch (error) {

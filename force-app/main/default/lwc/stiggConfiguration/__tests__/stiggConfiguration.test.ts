@@ -292,4 +292,40 @@ describe("c-stigg-configuration", () => {
     expect(find(element, "patternError")).toBeNull();
     expect(find(element, "urlPattern")?.value).toBe(saved);
   });
+
+  it("names the permission to ask for instead of offering a key form the user cannot save", async () => {
+    const reason =
+      "To save the API key you need the Manage Named Credentials permission (or Customize Application): Salesforce requires it to store a key in the Stigg external credential. Ask your Salesforce admin to grant it in your profile or in a permission set of your org: a package cannot grant it.";
+    mockGetStatus.mockResolvedValue(status({ apiKeyBlockedReason: reason }));
+    const { element } = await render();
+
+    expect(find(element, "keyBlocked")?.textContent).toBe(reason);
+    expect(find(element, "keyBlocked")?.getAttribute("role")).toBe("status");
+    expect(find(element, "apiKey")).toBeNull();
+    expect(find(element, "saveKey")).toBeNull();
+    expect(mockSaveApiKey).not.toHaveBeenCalled();
+  });
+
+  it("keeps showing a saved key but offers no Replace to a user who cannot save one", async () => {
+    const reason = "To save the API key you need the Customize Application permission.";
+    mockGetStatus.mockResolvedValue({ ...configured(), apiKeyBlockedReason: reason });
+    const { element } = await render();
+
+    expect(find(element, "keySaved")?.textContent).toContain("by Ada Admin.");
+    expect(find(element, "keyBlocked")?.textContent).toBe(reason);
+    expect(find(element, "replaceKey")).toBeNull();
+    expect(find(element, "testConnection")?.disabled).toBe(false);
+  });
+
+  it("says which permission the link pattern needs and disables its Save", async () => {
+    const reason =
+      "To change the Stigg settings you need to edit the Stigg Settings custom setting, and only the Customize Application permission allows it.";
+    mockGetStatus.mockResolvedValue({ ...configured(), settingsBlockedReason: reason });
+    const { element } = await render();
+
+    expect(find(element, "settingsBlocked")?.textContent).toBe(reason);
+    expect(find(element, "savePattern")?.disabled).toBe(true);
+    expect(find(element, "keyBlocked")).toBeNull();
+    expect(find(element, "replaceKey")).not.toBeNull();
+  });
 });

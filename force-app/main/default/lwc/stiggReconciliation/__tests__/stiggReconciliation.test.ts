@@ -1,0 +1,336 @@
+import { createElement } from "lwc";
+import { registerSa11yMatcher } from "@sa11y/jest";
+import StiggReconciliation from "c/stiggReconciliation";
+import getState from "@salesforce/apex/StiggReconciliationController.getState";
+import runNow from "@salesforce/apex/StiggReconciliationController.runNow";
+import saveSchedule from "@salesforce/apex/StiggReconciliationController.saveSchedule";
+import acknowledge from "@salesforce/apex/StiggReconciliationController.acknowledge";
+import fixDrift from "@salesforce/apex/StiggReconciliationController.fixDrift";
+
+jest.mock("@salesforce/apex/StiggReconciliationController.getState", () => ({ default: jest.fn() }), {
+  virtual: true
+});
+jest.mock("@salesforce/apex/StiggReconciliationController.runNow", () => ({ default: jest.fn() }), {
+  virtual: true
+});
+jest.mock("@salesforce/apex/StiggReconciliationController.saveSchedule", () => ({ default: jest.fn() }), {
+  virtual: true
+});
+jest.mock("@salesforce/apex/StiggReconciliationController.acknowledge", () => ({ default: jest.fn() }), {
+  virtual: true
+});
+jest.mock("@salesforce/apex/StiggReconciliationController.fixDrift", () => ({ default: jest.fn() }), {
+  virtual: true
+});
+
+const mockGetState = getState as jest.MockedFunction<typeof getState>;
+const mockRunNow = runNow as jest.MockedFunction<typeof runNow>;
+const mockSaveSchedule = saveSchedule as jest.MockedFunction<typeof saveSchedule>;
+const mockAcknowledge = acknowledge as jest.MockedFunction<typeof acknowledge>;
+const mockFixDrift = fixDrift as jest.MockedFunction<typeof fixDrift>;
+
+const PRO_DEAL = "006Dn00000XyZwQIAV";
+const BASIC_DEAL = "006Dn00000XyZwRIAV";
+
+function state(overrides: Partial<StiggReconciliationState> = {}): StiggReconciliationState {
+  return {
+    schedule: { frequency: "Off", hour: 2 },
+    drifts: [],
+    driftCount: 0,
+    includesAcknowledged: false,
+    ...overrides
+  };
+}
+
+const drifted = (): StiggReconciliationState =>
+  state({
+    schedule: { frequency: "Daily", hour: 2, nextRunAt: "2030-01-16T02:00:00.000Z" },
+    lastRun: {
+      name: "RUN-00007",
+      status: "Completed",
+      triggeredBy: "Scheduled",
+      startedAt: "2030-01-15T02:00:00.000Z",
+      finishedAt: "2030-01-15T02:01:00.000Z",
+      checked: 200,
+      driftFound: 2,
+      checkFailed: 0
+    },
+    driftCount: 2,
+    drifts: [
+      {
+        opportunityId: PRO_DEAL,
+        opportunityName: "Acme - Pro",
+        accountName: "Acme Corp",
+        subscriptionId: "subscription-acme",
+        status: "Drift",
+        details:
+          "add-on addon-extra-seats: sold 5, Stigg grants 3\nentitlement feature-api-calls: sold 50000, Stigg grants 20000",
+        checkedAt: "2030-01-15T02:01:00.000Z"
+      },
+      {
+        opportunityId: BASIC_DEAL,
+        opportunityName: "Acme - Basic",
+        accountName: "Acme Corp",
+        status: "Drift",
+        details: "plan: sold plan-basic, Stigg grants plan-pro",
+        checkedAt: "2030-01-15T02:01:00.000Z",
+        fixBlockedReason: 'Pushing the contract cannot fix "plan: sold plan-basic, Stigg grants plan-pro".'
+      }
+    ]
+  });
+
+function apexError(message: string) {
+  return { body: { message }, status: 500 };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+type SectionElement = HTMLElement & { shadowRoot: ShadowRoot };
+
+async function render(): Promise<{ element: SectionElement; toasts: CustomEvent[] }> {
+  const element = createElement("c-stigg-reconciliation", { is: StiggReconciliation }) as SectionElement;
+  const toasts: CustomEvent[] = [];
+  element.addEventListener("lightning__showtoast", (event) => toasts.push(event as CustomEvent));
+  document.body.appendChild(element);
+  await flush();
+  return { element, toasts };
+}
+
+const find = (root: ParentNode, id: string) =>
+  root.querySelector(`[data-id="${id}"]`) as (HTMLElement & Record<string, unknown>) | null;
+
+function row(element: SectionElement, dealId: string): HTMLElement {
+  const found = element.shadowRoot.querySelector(`li[data-deal-id="${dealId}"]`) as HTMLElement | null;
+  if (!found) throw new Error(`No row for ${dealId}`);
+  return found;
+}
+
+function choose(element: SectionElement, id: string, value: string): void {
+  find(element.shadowRoot, id)?.dispatchEvent(new CustomEvent("change", { detail: { value } }));
+}
+
+beforeAll(() => {
+  registerSa11yMatcher();
+});
+
+afterEach(() => {
+  while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+  jest.clearAllMocks();
+});
+
+describe("c-stigg-reconciliation", () => {
+  it("proposes a daily run at 02:00 when nothing is scheduled and says no deal was checked yet", async () => {
+    mockGetState.mockResolvedValue(state());
+    const { element } = await render();
+
+    expect(mockGetState).toHaveBeenCalledWith({ includeAcknowledged: false });
+    expect(find(element.shadowRoot, "scheduleSummary")?.textContent).toBe(
+      "Not scheduled: deals are compared with Stigg only when you click Run now."
+    );
+    expect(find(element.shadowRoot, "frequency")?.value).toBe("Daily");
+    expect(find(element.shadowRoot, "hour")?.value).toBe("2");
+    expect(find(element.shadowRoot, "day")).toBeNull();
+    expect(find(element.shadowRoot, "turnOff")).toBeNull();
+    expect(find(element.shadowRoot, "lastRun")?.textContent).toBe("No run yet.");
+    expect(find(element.shadowRoot, "noDrift")?.textContent).toBe(
+      "No drift found yet: run the reconciliation to compare the provisioned deals with Stigg."
+    );
+    await expect(element).toBeAccessible();
+  });
+
+  it("saves a weekly schedule with the day and hour chosen, then shows it", async () => {
+    mockGetState.mockResolvedValue(state());
+    mockSaveSchedule.mockResolvedValue(
+      state({ schedule: { frequency: "Weekly", hour: 22, dayOfWeek: "SUN", nextRunAt: "2030-01-20T22:00:00.000Z" } })
+    );
+    const { element, toasts } = await render();
+
+    choose(element, "frequency", "Weekly");
+    await flush();
+    choose(element, "day", "SUN");
+    choose(element, "hour", "22");
+    find(element.shadowRoot, "saveSchedule")?.click();
+    await flush();
+
+    expect(mockSaveSchedule).toHaveBeenCalledWith({
+      frequency: "Weekly",
+      hour: 22,
+      dayOfWeek: "SUN",
+      includeAcknowledged: false
+    });
+    const summary = `Runs every Sunday at 22:00. Next run: ${new Date("2030-01-20T22:00:00.000Z").toLocaleString()}.`;
+    expect(find(element.shadowRoot, "scheduleSummary")?.textContent).toBe(summary);
+    expect(toasts[0].detail).toEqual({ title: "Reconciliation schedule saved", message: summary, variant: "success" });
+    expect(find(element.shadowRoot, "turnOff")).not.toBeNull();
+  });
+
+  it("turns the schedule off and shows Apex's refusal of a schedule inline", async () => {
+    mockGetState.mockResolvedValue(drifted());
+    mockSaveSchedule.mockRejectedValueOnce(apexError("Choose the hour of the run, from 0 to 23."));
+    mockSaveSchedule.mockResolvedValueOnce(state());
+    const { element } = await render();
+
+    find(element.shadowRoot, "saveSchedule")?.click();
+    await flush();
+    expect(find(element.shadowRoot, "scheduleError")?.textContent).toBe("Choose the hour of the run, from 0 to 23.");
+
+    find(element.shadowRoot, "turnOff")?.click();
+    await flush();
+    expect(mockSaveSchedule).toHaveBeenLastCalledWith({
+      frequency: "Off",
+      hour: null,
+      dayOfWeek: null,
+      includeAcknowledged: false
+    });
+    expect(find(element.shadowRoot, "scheduleError")).toBeNull();
+    expect(find(element.shadowRoot, "turnOff")).toBeNull();
+  });
+
+  it("lists each deal with drift, one line per difference, and offers Fix only where pushing the contract helps", async () => {
+    mockGetState.mockResolvedValue(drifted());
+    const { element } = await render();
+
+    expect(find(element.shadowRoot, "driftHeading")?.textContent).toBe("2 deals need a look");
+    const pro = row(element, PRO_DEAL);
+    expect(pro.querySelector("a")?.getAttribute("href")).toBe(`/lightning/r/Opportunity/${PRO_DEAL}/view`);
+    expect(pro.querySelector("a")?.textContent).toBe("Acme - Pro");
+    expect(Array.from(pro.querySelectorAll("ul[aria-label='Differences'] li")).map((line) => line.textContent)).toEqual(
+      [
+        "add-on addon-extra-seats: sold 5, Stigg grants 3",
+        "entitlement feature-api-calls: sold 50000, Stigg grants 20000"
+      ]
+    );
+    expect((find(pro, "fix") as Record<string, unknown>).disabled).toBe(false);
+    expect(find(pro, "acknowledge")).not.toBeNull();
+    const basic = row(element, BASIC_DEAL);
+    expect((find(basic, "fix") as Record<string, unknown>).disabled).toBe(true);
+    expect(find(basic, "fixBlocked")?.textContent).toBe(
+      'Pushing the contract cannot fix "plan: sold plan-basic, Stigg grants plan-pro".'
+    );
+    expect(find(element.shadowRoot, "lastRun")?.textContent).toBe(
+      `RUN-00007 completed (scheduled, ${new Date("2030-01-15T02:01:00.000Z").toLocaleString()}): 200 deals checked, 2 with drift, 0 could not be checked.`
+    );
+    await expect(element).toBeAccessible();
+  });
+
+  it("fixes a drift from Salesforce and reloads the list", async () => {
+    mockGetState.mockResolvedValueOnce(drifted());
+    mockGetState.mockResolvedValueOnce(state({ driftCount: 1, drifts: [drifted().drifts[1]] }));
+    mockFixDrift.mockResolvedValue({
+      success: true,
+      message: "Stigg now grants what Acme - Pro sold.",
+      status: "In Sync"
+    });
+    const { element, toasts } = await render();
+
+    find(row(element, PRO_DEAL), "fix")?.click();
+    await flush();
+
+    expect(mockFixDrift).toHaveBeenCalledWith({ opportunityId: PRO_DEAL });
+    expect(toasts[0].detail).toEqual({
+      title: "Drift fixed",
+      message: "Stigg now grants what Acme - Pro sold.",
+      variant: "success"
+    });
+    expect(element.shadowRoot.querySelector(`li[data-deal-id="${PRO_DEAL}"]`)).toBeNull();
+    expect(find(element.shadowRoot, "driftHeading")?.textContent).toBe("1 deal needs a look");
+  });
+
+  it("says why a fix did not happen", async () => {
+    mockGetState.mockResolvedValue(drifted());
+    mockFixDrift.mockResolvedValue({
+      success: false,
+      message: "Stigg could not be read, nothing was changed: Stigg is unavailable (HTTP 503)."
+    });
+    const { element, toasts } = await render();
+
+    find(row(element, PRO_DEAL), "fix")?.click();
+    await flush();
+
+    expect(toasts[0].detail).toEqual({
+      title: "Drift not fixed",
+      message: "Stigg could not be read, nothing was changed: Stigg is unavailable (HTTP 503).",
+      variant: "error"
+    });
+    expect(row(element, PRO_DEAL)).not.toBeNull();
+  });
+
+  it("acknowledges a drift and lists acknowledged drift on request", async () => {
+    mockGetState.mockResolvedValueOnce(drifted());
+    mockAcknowledge.mockResolvedValue(state({ driftCount: 1, drifts: [drifted().drifts[1]] }));
+    const acknowledgedRow: StiggDriftRow = {
+      ...drifted().drifts[0],
+      status: "Acknowledged",
+      acknowledgedBy: "Ada Admin",
+      acknowledgedAt: "2030-01-15T09:00:00.000Z"
+    };
+    mockGetState.mockResolvedValueOnce(
+      state({ driftCount: 2, includesAcknowledged: true, drifts: [acknowledgedRow, drifted().drifts[1]] })
+    );
+    const { element, toasts } = await render();
+
+    find(row(element, PRO_DEAL), "acknowledge")?.click();
+    await flush();
+    expect(mockAcknowledge).toHaveBeenCalledWith({ opportunityId: PRO_DEAL, includeAcknowledged: false });
+    expect(toasts[0].detail.title).toBe("Drift acknowledged");
+    expect(element.shadowRoot.querySelector(`li[data-deal-id="${PRO_DEAL}"]`)).toBeNull();
+
+    find(element.shadowRoot, "includeAcknowledged")?.dispatchEvent(
+      new CustomEvent("change", { detail: { checked: true } })
+    );
+    await flush();
+    expect(mockGetState).toHaveBeenLastCalledWith({ includeAcknowledged: true });
+    const acknowledged = row(element, PRO_DEAL);
+    expect(find(acknowledged, "driftStatus")?.textContent).toBe("Acknowledged");
+    expect(find(acknowledged, "acknowledged")?.textContent).toBe(
+      `Acknowledged by Ada Admin ${new Date("2030-01-15T09:00:00.000Z").toLocaleString()}`
+    );
+    expect(find(acknowledged, "acknowledge")).toBeNull();
+  });
+
+  it("shows why a run stopped and offers to resume it", async () => {
+    const interrupted = drifted();
+    interrupted.lastRun = {
+      name: "RUN-00008",
+      status: "Interrupted",
+      triggeredBy: "On Demand",
+      startedAt: "2030-01-15T10:00:00.000Z",
+      checked: 100,
+      driftFound: 1,
+      checkFailed: 0,
+      lastError:
+        "Stopped after 100 deals: Stigg could not be read [StiggUnavailable]: Stigg is unavailable (HTTP 503). To fix: retry in a few minutes."
+    };
+    mockGetState.mockResolvedValue(interrupted);
+    mockRunNow.mockResolvedValue({
+      ...interrupted,
+      lastRun: { ...interrupted.lastRun, status: "Running", lastError: undefined }
+    });
+    const { element, toasts } = await render();
+
+    expect(find(element.shadowRoot, "lastRunError")?.textContent).toBe(interrupted.lastRun.lastError);
+    expect(find(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_error");
+    const resume = find(element.shadowRoot, "runNow");
+    expect(resume?.label).toBe("Resume run");
+
+    resume?.click();
+    await flush();
+    expect(mockRunNow).toHaveBeenCalledWith({ includeAcknowledged: false });
+    expect(toasts[0].detail.title).toBe("Reconciliation started");
+    expect(find(element.shadowRoot, "lastRunError")).toBeNull();
+    expect(find(element.shadowRoot, "runNow")?.disabled).toBe(true);
+    await expect(element).toBeAccessible();
+  });
+
+  it("shows only the refusal to someone who is not a Stigg admin", async () => {
+    mockGetState.mockRejectedValue(
+      apexError("You need the Stigg Admin permission set to reconcile Stigg. Ask your Salesforce admin to assign it.")
+    );
+    const { element } = await render();
+
+    expect(find(element.shadowRoot, "loadError")?.textContent).toBe(
+      "You need the Stigg Admin permission set to reconcile Stigg. Ask your Salesforce admin to assign it."
+    );
+    expect(find(element.shadowRoot, "runNow")).toBeNull();
+  });
+});
