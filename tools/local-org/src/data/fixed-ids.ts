@@ -9,7 +9,9 @@ function withChecksum(id15: string): string {
 
 export const ORG_ID = withChecksum("00D000000000001");
 export const USER_ID = withChecksum("005000000000001");
-export const PROFILE_ID = withChecksum("00e000000000001");
+/** The System Administrator profile. Generated ids are upper case, so a lower-case letter keeps
+ * this one apart from the Standard User profile's, the first id the store generates. */
+export const PROFILE_ID = withChecksum("00e00000000000a");
 
 /** The running user: the one of an enclosing System.runAs block, else the default user. */
 export function currentUserId(transaction: Transaction): string {

@@ -179,7 +179,13 @@ export function installSObjects(lib: Stdlib) {
       const who = args.length > 0 && args[0] !== null ? String(args[0]) : USER_ID;
       const direct = data.settingRecord(obj, who, null);
       if (direct) return direct;
-      const chain = who.startsWith("005") ? [PROFILE_ID, ORG_ID] : who.startsWith("00e") ? [ORG_ID] : [];
+      // A user's values come from their own profile's row, then the org's.
+      const profileId = who.startsWith("005") ? data.findById(who)?.rec.get("profileid") : null;
+      const chain = who.startsWith("005")
+        ? [typeof profileId === "string" ? profileId : PROFILE_ID, ORG_ID]
+        : who.startsWith("00e")
+          ? [ORG_ID]
+          : [];
       for (const owner of chain) {
         const r = data.settingRecord(obj, owner, null);
         if (r) {
