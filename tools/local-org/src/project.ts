@@ -9,6 +9,7 @@ import { parseClassFileCached, pruneCache } from "./parse/cache.js";
 import type { TypeDecl } from "./parse/ast.js";
 import { Interpreter } from "./interpreter/interpreter.js";
 import { Schema } from "./data/schema.js";
+import { validationRule } from "./data/validation-rules.js";
 import type { NamedCredentialConfig } from "./stdlib/registry.js";
 import { ApexDecimal, type Value } from "./runtime/values.js";
 import { loadExternalCredentials } from "./external-credentials.js";
@@ -97,14 +98,16 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
         const file = join(vr, f);
         const r = xml.parse(readFileSync(file, "utf8")).ValidationRule as Record<string, string>;
         const list = interpreter.data.validationRules.get(objName.toLowerCase()) ?? [];
-        list.push({
-          name: String(r.fullName ?? f.replace(".validationRule-meta.xml", "")),
-          active: String(r.active) === "true",
-          formula: String(r.errorConditionFormula ?? "false"),
-          errorMessage: String(r.errorMessage ?? ""),
-          errorDisplayField: r.errorDisplayField ? String(r.errorDisplayField) : null,
-          file
-        });
+        list.push(
+          validationRule(schema, objName, {
+            name: String(r.fullName ?? f.replace(".validationRule-meta.xml", "")),
+            active: String(r.active) === "true",
+            formula: String(r.errorConditionFormula ?? "false"),
+            errorMessage: String(r.errorMessage ?? ""),
+            errorDisplayField: r.errorDisplayField ? String(r.errorDisplayField) : null,
+            file
+          })
+        );
         interpreter.data.validationRules.set(objName.toLowerCase(), list);
       }
     }

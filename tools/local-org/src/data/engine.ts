@@ -12,7 +12,7 @@ import type { Schema } from "./schema.js";
 import { runQuery } from "./soql.js";
 import { RecordStore, type StoredRecord } from "./store.js";
 import { DescribeTokens } from "./tokens.js";
-import { evaluateRule, type ValidationRule } from "./validation-rules.js";
+import { failedRules, type ValidationRule } from "./validation-rules.js";
 
 export interface DmlError {
   message: string;
@@ -284,8 +284,13 @@ export class DataEngine extends RecordStore {
       attempt = this.attemptSave(operation, recs, extField, attempt.failures);
     }
     const results: DmlRowResult[] = recs.map((record, i) => {
-      const error = attempt.failures.get(i);
-      if (error) return { id: null, created: false, errors: [{ ...error, index: i, object: record.type.name }] };
+      const errors = attempt.failures.get(i);
+      if (errors)
+        return {
+          id: null,
+          created: false,
+          errors: errors.map((error) => ({ ...error, index: i, object: record.type.name }))
+        };
       return attempt.saved.get(i)!;
     });
     if (attempt.failures.size > 0 && allOrNone) {
@@ -307,8 +312,8 @@ export class DataEngine extends RecordStore {
     operation: DmlOp,
     recs: SObjectValue[],
     extField: string | null,
-    earlierFailures: Map<number, DmlError>
-  ): { saved: Map<number, DmlRowResult>; failures: Map<number, DmlError>; automationFailed: boolean } {
+    earlierFailures: Map<number, DmlError[]>
+  ): { saved: Map<number, DmlRowResult>; failures: Map<number, DmlError[]>; automationFailed: boolean } {
     const failures = new Map(earlierFailures);
     const saved = new Map<number, DmlRowResult>();
     const prepared: PreparedRow[] = [];
@@ -317,7 +322,7 @@ export class DataEngine extends RecordStore {
       try {
         prepared.push(this.prepareRow(operation, recs[i], extField, i));
       } catch (error) {
-        if (error instanceof RowError) failures.set(i, error.err);
+        if (error instanceof RowError) failures.set(i, error.errors);
         else throw error;
       }
     }
@@ -343,7 +348,7 @@ export class DataEngine extends RecordStore {
               ? hooks.beforeSave(object, kind, saveRows)
               : hooks.afterSave(object, kind, saveRows);
         for (const [index, error] of errors) {
-          failures.set(index, error);
+          failures.set(index, [error]);
           if (phase === "after") automationFailed = true;
         }
       }
@@ -356,7 +361,7 @@ export class DataEngine extends RecordStore {
         saved.set(row.index, this.saveRow(row));
         stored.push(row);
       } catch (error) {
-        if (error instanceof RowError) failures.set(row.index, error.err);
+        if (error instanceof RowError) failures.set(row.index, error.errors);
         else throw error;
       }
     }
@@ -611,16 +616,10 @@ export class DataEngine extends RecordStore {
         }
       }
     }
-    for (const rule of this.validationRules.get(obj.name.toLowerCase()) ?? []) {
-      if (evaluateRule(this.runtime, rule, obj, record, old)) {
-        rowError(
-          "FIELD_CUSTOM_VALIDATION_EXCEPTION",
-          rule.errorMessage,
-          rule.errorDisplayField ? [rule.errorDisplayField] : [],
-          index
-        );
-      }
-    }
+    // Custom validation rules run after the platform's own checks; every rule that fails is reported.
+    const rules = this.validationRules.get(obj.name.toLowerCase()) ?? [];
+    const failures = rules.length > 0 ? failedRules(this, this.runtime, rules, obj, record, old) : [];
+    if (failures.length > 0) throw new RowError(failures.map((failure) => ({ ...failure, index })));
   }
 
   private cascadeDelete(obj: SObjectDescribe, id: string) {
@@ -667,14 +666,15 @@ const CASCADES = new Set([
   "PricebookEntry.Pricebook2Id"
 ]);
 
+/** The errors that fail one row of a DML statement. */
 class RowError extends Error {
-  constructor(readonly err: DmlError) {
-    super(err.message);
+  constructor(readonly errors: DmlError[]) {
+    super(errors[0].message);
   }
 }
 
 function rowError(statusCode: string, message: string, fields: string[], index: number): never {
-  throw new RowError({ statusCode, message, fields, index });
+  throw new RowError([{ statusCode, message, fields, index }]);
 }
 
 function sameValue(a: Value, b: Value, field: FieldDescribe): boolean {

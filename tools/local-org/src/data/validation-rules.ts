@@ -1,263 +1,217 @@
-// Validation rules: a small evaluator for the formula functions validation rules commonly
-// use. Any other function stops DML with a "not supported" error naming the rule.
+// Validation rules: each rule's error condition is a formula in the formula language of
+// formula fields and flows (src/formula/), evaluated against the record being saved after
+// the platform's own checks. ISNEW, ISCHANGED and PRIORVALUE see the record before the save;
+// references follow lookups and the running user's globals; blank numbers stay blank. Every
+// active rule whose condition is true fails the row with its message.
+import type { Loc } from "../parse/ast.js";
+import { baseName } from "../parse/location.js";
 import type { RuntimeContext } from "../runtime/context.js";
-import { ApexDate, ApexDatetime, ApexDecimal, ApexDouble, type Value } from "../runtime/values.js";
-import type { SObjectDescribe } from "../runtime/describe.js";
-import type { StoredRecord } from "./store.js";
-import { unsupported } from "../runtime/errors.js";
+import { relationshipField, type SObjectDescribe } from "../runtime/describe.js";
+import { CompileError, unsupported } from "../runtime/errors.js";
+import {
+  evaluateFormula,
+  FORMULA_FUNCTIONS,
+  formulaReferences,
+  FormulaEvaluationError,
+  FormulaSyntaxError,
+  FormulaUnsupportedError,
+  parseFormula,
+  type FormulaValue
+} from "../formula/index.js";
+import type { FormulaNode } from "../formula/syntax.js";
+import { readRecordReference, type RecordFormulaScope } from "./formula-fields.js";
+import type { Schema } from "./schema.js";
+import type { RecordStore, StoredRecord } from "./store.js";
 
 export interface ValidationRule {
   name: string;
   active: boolean;
+  /** The error condition formula, as written. */
   formula: string;
+  tree: FormulaNode;
   errorMessage: string;
   errorDisplayField: string | null;
   file: string;
 }
 
-type F = string | number | boolean | null;
+/** A rule whose metadata cannot be deployed: its formula is not valid formula syntax. */
+export class InvalidValidationRuleError extends Error {}
 
-type Node =
-  | { kind: "lit"; v: F }
-  | { kind: "field"; name: string }
-  | { kind: "call"; fn: string; args: Node[] }
-  | { kind: "bin"; op: string; l: Node; r: Node }
-  | { kind: "not"; e: Node }
-  | { kind: "neg"; e: Node };
-
-const cache = new Map<string, Node>();
-
-function tokenize(src: string): string[] {
-  const regex =
-    /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_.]*|&&|\|\||<>|!=|==|<=|>=|[()=<>+\-*/&!,^])/y;
-  const out: string[] = [];
-  let match: RegExpExecArray | null;
-  regex.lastIndex = 0;
-  while (regex.lastIndex < src.length && (match = regex.exec(src))) out.push(match[1]);
-  if (src.slice(regex.lastIndex).trim() !== "")
-    throw new Error(`cannot read formula near '${src.slice(regex.lastIndex, regex.lastIndex + 20)}'`);
-  return out;
+/** A rule from its metadata. Its formula is checked now, as the platform checks it on deploy:
+ * the syntax, the fields it reads, and that it is a condition. */
+export function validationRule(
+  schema: Schema,
+  objectName: string,
+  definition: Omit<ValidationRule, "tree">
+): ValidationRule {
+  const object = schema.get(objectName);
+  const invalid = (problem: string): never => {
+    throw new InvalidValidationRuleError(
+      `${baseName(definition.file)}: validation rule ${object?.name ?? objectName}.${definition.name}: ${problem}`
+    );
+  };
+  let tree: FormulaNode;
+  try {
+    tree = parseFormula(definition.formula);
+  } catch (error) {
+    if (!(error instanceof FormulaSyntaxError)) throw error;
+    return invalid(`the error condition formula is not valid: ${error.message}`);
+  }
+  // Rules of an object the org does not model never run: no record of it can be saved.
+  if (object) {
+    for (const path of formulaReferences(tree)) {
+      const problem = referenceProblem(schema, object, path);
+      if (problem) invalid(problem);
+    }
+    if (isCondition(tree, (path) => referenceType(schema, object, path)) === false)
+      invalid(ERROR_CONDITION_NOT_CHECKBOX);
+  }
+  return { ...definition, tree };
 }
 
-function parse(src: string): Node {
-  const toks = tokenize(src);
-  let i = 0;
-  const peek = () => toks[i];
-  const next = () => toks[i++];
-  const expect = (t: string) => {
-    if (toks[i] !== t) throw new Error(`expected ${t} in formula`);
-    i++;
-  };
-  const levels: string[][] = [
-    ["||"],
-    ["&&"],
-    ["=", "==", "!=", "<>"],
-    ["<", ">", "<=", ">="],
-    ["+", "-", "&"],
-    ["*", "/"]
-  ];
-  const bin = (lvl: number): Node => {
-    if (lvl === levels.length) return unary();
-    let l = bin(lvl + 1);
-    while (levels[lvl].includes(peek())) {
-      const operator = next();
-      l = { kind: "bin", op: operator, l, r: bin(lvl + 1) };
-    }
-    return l;
-  };
-  const unary = (): Node => {
-    if (peek() === "!") {
-      next();
-      return { kind: "not", e: unary() };
-    }
-    if (peek() === "-") {
-      next();
-      return { kind: "neg", e: unary() };
-    }
-    return primary();
-  };
-  const primary = (): Node => {
-    const t = next();
-    if (t === undefined) throw new Error("unexpected end of formula");
-    if (t === "(") {
-      const e = bin(0);
-      expect(")");
-      return e;
-    }
-    if (t[0] === '"' || t[0] === "'") return { kind: "lit", v: t.slice(1, -1).replace(/\\(.)/g, "$1") };
-    if (/^\d/.test(t)) return { kind: "lit", v: Number(t) };
-    const u = t.toUpperCase();
-    if (u === "TRUE") return { kind: "lit", v: true };
-    if (u === "FALSE") return { kind: "lit", v: false };
-    if (u === "NULL") return { kind: "lit", v: null };
-    if (peek() === "(") {
-      next();
-      const args: Node[] = [];
-      if (peek() !== ")") {
-        args.push(bin(0));
-        while (peek() === ",") {
-          next();
-          args.push(bin(0));
-        }
-      }
-      expect(")");
-      return { kind: "call", fn: u, args };
-    }
-    return { kind: "field", name: t };
-  };
-  const node = bin(0);
-  if (i < toks.length) throw new Error(`unexpected '${toks[i]}' in formula`);
-  return node;
+const ERROR_CONDITION_NOT_CHECKBOX = "the error condition formula must return a Checkbox (true or false)";
+
+/** What is wrong with a field reference (`Amount`, `Account.Owner.Email`), or null; globals are checked when they are read. */
+function referenceProblem(schema: Schema, object: SObjectDescribe, path: string): string | null {
+  if (path.startsWith("$")) return null;
+  const parts = path.split(".");
+  let current = object;
+  for (const relationship of parts.slice(0, -1)) {
+    const lookup = relationshipField(current, relationship);
+    const parent = lookup ? schema.get(lookup.referenceTo[0]) : undefined;
+    if (!parent) return `Field ${relationship} does not exist on ${current.name}. Check spelling.`;
+    current = parent;
+  }
+  const name = parts[parts.length - 1];
+  return current.fields.has(name.toLowerCase())
+    ? null
+    : `Field ${name} does not exist on ${current.name}. Check spelling.`;
 }
 
-function toF(value: Value | undefined): F {
-  if (value === undefined || value === null) return null;
-  if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (value instanceof ApexDecimal) return value.d.toNumber();
-  if (value instanceof ApexDouble) return value.v;
-  if (value instanceof ApexDate || value instanceof ApexDatetime) return value.ms;
-  return String(value);
+/** The describe type of a field reference, "boolean" for $Permission, null when unknown. */
+function referenceType(schema: Schema, object: SObjectDescribe, path: string): string | null {
+  if (path.toLowerCase().startsWith("$permission.")) return "boolean";
+  if (path.startsWith("$") || referenceProblem(schema, object, path)) return null;
+  const parts = path.split(".");
+  let current = object;
+  for (const relationship of parts.slice(0, -1))
+    current = schema.get(relationshipField(current, relationship)!.referenceTo[0])!;
+  return current.fields.get(parts[parts.length - 1].toLowerCase())!.type;
 }
 
-/** True when the rule's error condition holds, i.e. the save must fail. */
-export function evaluateRule(
+const CHECKBOX_FUNCTIONS = new Set([
+  "AND",
+  "OR",
+  "NOT",
+  "ISBLANK",
+  "ISNULL",
+  "ISPICKVAL",
+  "ISNUMBER",
+  "ISNEW",
+  "ISCHANGED",
+  "CONTAINS",
+  "BEGINS",
+  "REGEX",
+  "INCLUDES"
+]);
+/** Functions whose result is one of their arguments. */
+const PASSING_FUNCTIONS = new Set(["IF", "CASE", "BLANKVALUE", "NULLVALUE", "PRIORVALUE"]);
+
+/** Whether a formula's result is a Checkbox: true, false, or null when only running it can tell. */
+function isCondition(node: FormulaNode, typeOf: (path: string) => string | null): boolean | null {
+  switch (node.kind) {
+    case "literal":
+      return typeof node.value !== "string";
+    case "number":
+      return false;
+    case "reference": {
+      const type = typeOf(node.path);
+      return type === null ? null : type === "boolean";
+    }
+    case "call":
+      if (CHECKBOX_FUNCTIONS.has(node.name)) return true;
+      if (PASSING_FUNCTIONS.has(node.name) || !FORMULA_FUNCTIONS.has(node.name)) return null;
+      return false;
+    case "unary":
+      return node.operator === "!";
+    case "binary":
+      return !["+", "-", "*", "/", "^", "&"].includes(node.operator);
+  }
+}
+
+/** A failed rule, as the save reports it. */
+export interface RuleFailure {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+
+/** The rules whose error condition holds for the record; `old` is the record before an update, null on insert. */
+export function failedRules(
+  store: RecordStore,
   runtime: RuntimeContext,
-  rule: ValidationRule,
-  obj: SObjectDescribe,
+  rules: ValidationRule[],
+  object: SObjectDescribe,
   record: StoredRecord,
   old: StoredRecord | null
-): boolean {
-  if (!rule.active) return false;
-  let ast = cache.get(rule.formula);
-  if (!ast) {
+): RuleFailure[] {
+  const failures: RuleFailure[] = [];
+  for (const rule of rules) {
+    if (!rule.active) continue;
+    const fields = rule.errorDisplayField ? [rule.errorDisplayField] : [];
+    let condition: FormulaValue;
     try {
-      ast = parse(rule.formula);
+      condition = evaluateRule(store, runtime, rule, object, record, old);
     } catch (error) {
-      unsupported(runtime, `validation rule ${obj.name}.${rule.name} (${(error as Error).message})`, {
+      if (!(error instanceof FormulaEvaluationError)) throw error;
+      // The record is not saved while the rule cannot say whether it is valid.
+      failures.push({
+        statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+        message: `Validation rule ${rule.name} could not be evaluated: ${error.message}`,
+        fields
+      });
+      continue;
+    }
+    if (typeof condition !== "boolean" && condition !== null)
+      throw new CompileError(`validation rule ${object.name}.${rule.name}: ${ERROR_CONDITION_NOT_CHECKBOX}`, {
         file: rule.file,
         line: 1
       });
-    }
-    cache.set(rule.formula, ast);
+    if (condition === true)
+      failures.push({ statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION", message: rule.errorMessage, fields });
   }
-  const fieldOf = (node: Node): string => {
-    if (node.kind !== "field")
-      unsupported(runtime, `validation rule ${rule.name}: expected a field`, { file: rule.file, line: 1 });
-    return node.name;
+  return failures;
+}
+
+function evaluateRule(
+  store: RecordStore,
+  runtime: RuntimeContext,
+  rule: ValidationRule,
+  object: SObjectDescribe,
+  record: StoredRecord,
+  old: StoredRecord | null
+): FormulaValue {
+  const location: Loc = { file: rule.file, line: 1 };
+  const scope: RecordFormulaScope = {
+    store,
+    runtime,
+    where: `validation rule ${object.name}.${rule.name}`,
+    location,
+    blankAsZero: false,
+    depth: 0
   };
-  const get = (name: string, from: StoredRecord | null): F => {
-    if (name.includes(".") || name.startsWith("$"))
-      unsupported(runtime, `validation rule ${rule.name}: field reference ${name}`, { file: rule.file, line: 1 });
-    if (!obj.fields.has(name.toLowerCase()))
-      unsupported(runtime, `validation rule ${rule.name}: unknown field ${name}`, { file: rule.file, line: 1 });
-    return toF(from?.get(name.toLowerCase()));
-  };
-  const blank = (value: F) => value === null || value === "";
-  const s = (value: F) => (value === null ? "" : String(value));
-  const constant = (node: Node): F => {
-    switch (node.kind) {
-      case "lit":
-        return node.v;
-      case "field":
-        return get(node.name, record);
-      case "not":
-        return !constant(node.e);
-      case "neg":
-        return -Number(constant(node.e));
-      case "bin": {
-        if (node.op === "&&") return !!constant(node.l) && !!constant(node.r);
-        if (node.op === "||") return !!constant(node.l) || !!constant(node.r);
-        const l = constant(node.l);
-        const r = constant(node.r);
-        switch (node.op) {
-          case "=":
-          case "==":
-            return (blank(l) && blank(r)) || l === r;
-          case "!=":
-          case "<>":
-            return !((blank(l) && blank(r)) || l === r);
-          case "<":
-            return l !== null && r !== null && l < r;
-          case ">":
-            return l !== null && r !== null && l > r;
-          case "<=":
-            return l !== null && r !== null && l <= r;
-          case ">=":
-            return l !== null && r !== null && l >= r;
-          case "&":
-            return s(l) + s(r);
-          case "+":
-            return Number(l) + Number(r);
-          case "-":
-            return Number(l) - Number(r);
-          case "*":
-            return Number(l) * Number(r);
-          case "/":
-            return Number(l) / Number(r);
-        }
-        break;
+  try {
+    return evaluateFormula(rule.tree, {
+      resolve: (path) => readRecordReference(scope, object, record, path),
+      now: () => Date.now(),
+      record: {
+        isNew: () => old === null,
+        priorValue: (path) => readRecordReference(scope, object, old, path)
       }
-      case "call": {
-        const a = node.args;
-        switch (node.fn) {
-          case "AND":
-            return a.every((x) => !!constant(x));
-          case "OR":
-            return a.some((x) => !!constant(x));
-          case "NOT":
-            return !constant(a[0]);
-          case "IF":
-            return constant(a[0]) ? constant(a[1]) : constant(a[2]);
-          case "ISBLANK":
-          case "ISNULL":
-            return blank(constant(a[0]));
-          case "ISPICKVAL": {
-            const value = constant(a[0]);
-            const want = constant(a[1]);
-            return s(value) === s(want);
-          }
-          case "TEXT":
-            return s(constant(a[0]));
-          case "LEN":
-            return s(constant(a[0])).length;
-          case "LOWER":
-            return s(constant(a[0])).toLowerCase();
-          case "UPPER":
-            return s(constant(a[0])).toUpperCase();
-          case "TRIM":
-            return s(constant(a[0])).trim();
-          case "BEGINS":
-            return s(constant(a[0])).startsWith(s(constant(a[1])));
-          case "CONTAINS":
-            return s(constant(a[0])).includes(s(constant(a[1])));
-          case "REGEX":
-            // REGEX matches the whole text, like Java's String.matches.
-            return new RegExp(`^(?:${s(constant(a[1]))})$`).test(s(constant(a[0])));
-          case "BLANKVALUE":
-            return blank(constant(a[0])) ? constant(a[1]) : constant(a[0]);
-          case "NULLVALUE":
-            return constant(a[0]) === null ? constant(a[1]) : constant(a[0]);
-          case "ISNEW":
-            return old === null;
-          case "ISCHANGED": {
-            const f = fieldOf(a[0]);
-            return old !== null && get(f, old) !== get(f, record);
-          }
-          case "PRIORVALUE":
-            return old === null ? null : get(fieldOf(a[0]), old);
-          case "INCLUDES": {
-            const v = s(constant(a[0])).split(";");
-            return v.includes(s(constant(a[1])));
-          }
-        }
-        unsupported(runtime, `formula function ${node.fn} in validation rule ${obj.name}.${rule.name}`, {
-          file: rule.file,
-          line: 1
-        });
-      }
-    }
-    return null;
-  };
-  return !!constant(ast);
+    });
+  } catch (error) {
+    if (!(error instanceof FormulaUnsupportedError)) throw error;
+    const feature = error.message.replace(/ is not supported by local-org$/, "");
+    unsupported(runtime, `${feature} in validation rule ${object.name}.${rule.name}`, location);
+  }
 }

@@ -7,22 +7,11 @@ import { str, setItems } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { runtimeTypeName } from "../runtime/conversion.js";
+import { fromJavaRegex } from "../runtime/java-regex.js";
 
 /** Converts a Java regular expression to a JavaScript one for the common subset. */
 export function javaRegex(runtime: RuntimeContext, pattern: string, flags = ""): RegExp {
-  // \Q...\E quotes literal text (Pattern.quote writes it); JavaScript has no such syntax.
-  const source = pattern.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_m, lit: string) =>
-    lit.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")
-  );
-  if (/\(\?<[=!]|\\p\{|\(\?[a-z]+\)|\\A|\\Z|\\z|possessive/.test(source)) {
-    unsupported(runtime, `regular expression '${pattern}'`);
-  }
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    // Java-only syntax (possessive quantifiers, class intersections, ...) or a broken pattern.
-    return unsupported(runtime, `regular expression '${pattern}'`);
-  }
+  return fromJavaRegex(pattern, flags) ?? unsupported(runtime, `regular expression '${pattern}'`);
 }
 
 /**

@@ -23,6 +23,7 @@ import { hashKey, looseEquals, str } from "../runtime/operators.js";
 import { LIMITS, Limits } from "../runtime/limits.js";
 import type { Stdlib } from "./registry.js";
 import { ORG_ID, PROFILE_ID, currentUserId } from "../data/fixed-ids.js";
+import { hasCustomPermission } from "../data/permissions.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { isInstance, runtimeTypeName } from "../runtime/conversion.js";
 import { countLimit } from "../runtime/governor.js";
@@ -323,7 +324,7 @@ export function installSystem(lib: Stdlib) {
   });
 
   lib.static_("FeatureManagement", {
-    checkPermission: (args) => hasCustomPermission(data, String(args[0]))
+    checkPermission: (args) => hasCustomPermission(data, runtime.transaction, String(args[0]))
   });
 
   lib.nativeType("System.Type");
@@ -400,22 +401,4 @@ function parseTypeText(text: string): TypeRef | null {
 
 function userField(data: DataEngine, field: string): Value {
   return data.findById(currentUserId(data.runtime.transaction))?.rec.get(field) ?? null;
-}
-
-/** FeatureManagement.checkPermission: custom permissions granted through assigned permission sets. */
-function hasCustomPermission(data: DataEngine, name: string): boolean {
-  const table = (name: string) => [...data.table(data.schema.get(name)!).values()];
-  const perm = table("CustomPermission").find(
-    (record) => String(record.get("developername")).toLowerCase() === name.toLowerCase()
-  );
-  if (!perm) return false;
-  const user = currentUserId(data.runtime.transaction);
-  const sets = new Set(
-    table("PermissionSetAssignment")
-      .filter((record) => record.get("assigneeid") === user)
-      .map((record) => record.get("permissionsetid"))
-  );
-  return table("SetupEntityAccess").some(
-    (record) => sets.has(record.get("parentid") ?? null) && record.get("setupentityid") === perm.get("id")
-  );
 }
