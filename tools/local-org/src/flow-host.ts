@@ -78,8 +78,6 @@ export interface TransactionUsage {
 }
 
 export class LocalOrgFlowHost implements FlowHost {
-  /** Milliseconds the org clock runs ahead of real time (LocalOrg.advanceClock). */
-  clockOffset = 0;
   /** Usage of API transactions and flow path transactions, in the order they ran. */
   readonly transactions: TransactionUsage[] = [];
   private triggerDepth = 0;
@@ -353,7 +351,7 @@ export class LocalOrgFlowHost implements FlowHost {
   }
 
   now(): number {
-    return Date.now() + this.clockOffset;
+    return this.interpreter.clock.now();
   }
 
   private stored(id: string): SObjectValue {

@@ -1,6 +1,6 @@
 // Programmatic API: load a project, run anonymous Apex and tests, insert, update and query
-// records, invoke an invocable method, call @AuraEnabled methods, start flows and move the org
-// clock.
+// records, invoke an invocable method, call @AuraEnabled methods, start flows, and move the org
+// clock, which runs the scheduled Apex and scheduled flow paths it passes.
 import { loadProject, type LoadOptions } from "./project.js";
 import { parseAnonymous, parseSoqlString } from "./parse/convert.js";
 import { ApexSyntaxError } from "./parse/syntax-error.js";
@@ -33,6 +33,7 @@ import type { FlowEvent } from "./flow/interview.js";
 import { FlowConfigurationError } from "./flow/errors.js";
 import { flowInputValue, type LocalOrgFlowHost, type TransactionUsage } from "./flow-host.js";
 import type { JsValue } from "./js-value.js";
+import type { FailedScheduledJob } from "./stdlib/apex-scheduler.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
@@ -42,6 +43,7 @@ export type { JsValue } from "./js-value.js";
 export type { FailedInterview, PendingScheduledPath } from "./flow/engine.js";
 export type { FlowEvent } from "./flow/interview.js";
 export type { TransactionUsage } from "./flow-host.js";
+export type { FailedScheduledJob } from "./stdlib/apex-scheduler.js";
 
 export interface AnonymousResult {
   success: boolean;
@@ -176,14 +178,37 @@ export class LocalOrg {
     return { ...result, outputs, fault };
   }
 
-  /** Moves the org clock forward and runs the scheduled flow paths that come due; returns how many records they ran for. */
+  /** Moves the org clock forward. Scheduled Apex jobs and scheduled flow paths whose time it
+   * passes run in the order their times come, the clock standing at each time while it runs;
+   * returns how many records the flow paths ran for. */
   advanceClock(by: { days?: number; hours?: number; minutes?: number; milliseconds?: number }): number {
     const ms =
       (by.days ?? 0) * 86400000 + (by.hours ?? 0) * 3600000 + (by.minutes ?? 0) * 60000 + (by.milliseconds ?? 0);
     if (!(ms >= 0)) throw new Error("the clock only moves forward");
-    this.flows.host.clockOffset += ms;
+    const clock = this.interpreter.clock;
+    const scheduler = this.interpreter.stdlib.scheduler;
+    const target = clock.now() + ms;
+    let records = 0;
     try {
-      return this.flows.engine.runDueScheduledPaths();
+      for (;;) {
+        const nextJob = scheduler.nextDue();
+        const nextPath = Math.min(...this.flows.engine.pendingScheduledPaths().map((path) => path.dueAt));
+        const next = Math.min(nextJob ?? Infinity, nextPath);
+        if (next > target) break;
+        clock.moveTo(next);
+        if (nextJob !== null && nextJob <= nextPath) {
+          for (const job of scheduler.dueJobs(clock.now()))
+            scheduler.runDue(job, (description, body) => {
+              const result = this.transaction(() => {
+                body();
+                return null;
+              }, description);
+              return result.success ? null : (result.exceptionMessage ?? "the job failed");
+            });
+        } else records += this.flows.engine.runDueScheduledPaths();
+      }
+      clock.moveTo(target);
+      return records + this.flows.engine.runDueScheduledPaths();
     } finally {
       this.interpreter.frames.length = 0;
     }
@@ -191,7 +216,12 @@ export class LocalOrg {
 
   /** The org clock (real time plus what advanceClock added), as an ISO date/time. */
   now(): string {
-    return new Date(this.flows.host.now()).toISOString();
+    return new Date(this.interpreter.clock.now()).toISOString();
+  }
+
+  /** Scheduled Apex runs that ended with an unhandled exception (their work rolled back), oldest first. */
+  failedScheduledJobs(): FailedScheduledJob[] {
+    return [...this.interpreter.stdlib.scheduler.failures];
   }
 
   /** Records waiting on a scheduled path with a time offset. */
@@ -262,7 +292,7 @@ export class LocalOrg {
     return callAuraEnabled(this.interpreter, (body) => this.transaction(body), request);
   }
 
-  private transaction(body: () => null): AnonymousResult {
+  private transaction(body: () => null, description = "api"): AnonymousResult {
     const interpreter = this.interpreter;
     interpreter.resetStatics();
     interpreter.transaction.begin();
@@ -271,7 +301,7 @@ export class LocalOrg {
     const counter = interpreter.data.idCounter;
     try {
       body();
-      this.flows.host.recordUsage("api");
+      this.flows.host.recordUsage(description);
       // Queued jobs run after the transaction commits, each in its own transaction.
       while (interpreter.transaction.asyncQueue.length > 0)
         interpreter.transaction.runJob(interpreter.transaction.asyncQueue.shift()!);

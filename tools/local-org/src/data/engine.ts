@@ -255,6 +255,11 @@ export class DataEngine extends RecordStore {
   /** Runs DML on records. With allOrNone, nothing is saved when any row fails. */
   dml(operation: DmlOp, recs: SObjectValue[], extField: string | null, allOrNone: boolean, loc: Loc): DmlRowResult[] {
     if (operation === "undelete" || operation === "merge") unsupported(this.runtime, operation, loc);
+    const readOnly = recs.find((record) => record.type.readOnly);
+    if (readOnly) {
+      const verb = operation[0].toUpperCase() + operation.slice(1);
+      throwApex(this.runtime, "TypeException", `DML operation ${verb} not allowed on ${readOnly.type.name}`);
+    }
     if ((operation === "insert" || operation === "upsert") && new Set(recs).size !== recs.length)
       throwApex(
         this.runtime,
@@ -466,8 +471,8 @@ export class DataEngine extends RecordStore {
       table.set(newId, rec);
       return { id: newId, created: true, errors: [] };
     }
-    rec.set("lastmodifieddate", new ApexDatetime(Date.now()));
-    rec.set("systemmodstamp", new ApexDatetime(Date.now()));
+    rec.set("lastmodifieddate", new ApexDatetime(this.runtime.clock.now()));
+    rec.set("systemmodstamp", new ApexDatetime(this.runtime.clock.now()));
     this.derive(obj, rec);
     this.validate(obj, rec, row.old, index, table);
     table.set(row.id!, rec);
@@ -504,7 +509,7 @@ export class DataEngine extends RecordStore {
   }
 
   private stampNew(record: StoredRecord) {
-    const now = new ApexDatetime(Date.now());
+    const now = new ApexDatetime(this.runtime.clock.now());
     record.set("createddate", now);
     record.set("lastmodifieddate", now);
     record.set("systemmodstamp", now);
@@ -637,6 +642,29 @@ export class DataEngine extends RecordStore {
           this.cascadeDelete(child, cid);
         }
     }
+  }
+
+  // ---- records the platform keeps ----
+
+  /** Adds a record the platform itself creates (a CronTrigger), with a new id and timestamps; no DML runs. */
+  insertSystemRecord(obj: SObjectDescribe, fields: Record<string, Value>): string {
+    const id = this.nextId(obj.keyPrefix);
+    const record: StoredRecord = new Map<string, Value>([["id", id]]);
+    for (const [key, value] of Object.entries(fields)) record.set(key.toLowerCase(), value);
+    this.stampNew(record);
+    this.table(obj).set(id, record);
+    return id;
+  }
+
+  /** Changes fields of a record the platform keeps; no DML runs. */
+  updateSystemRecord(id: string, fields: Record<string, Value>) {
+    const found = this.findById(id);
+    if (!found) return;
+    const record = new Map(found.rec);
+    for (const [key, value] of Object.entries(fields)) record.set(key.toLowerCase(), value);
+    record.set("lastmodifieddate", new ApexDatetime(this.runtime.clock.now()));
+    record.set("systemmodstamp", new ApexDatetime(this.runtime.clock.now()));
+    this.table(found.obj).set(id, record);
   }
 
   // ---- custom settings ----

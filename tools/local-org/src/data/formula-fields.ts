@@ -62,7 +62,7 @@ function formulaFieldValue(
   try {
     result = evaluateFormula(tree, {
       resolve: (path) => readRecordReference(scope, object, record, path),
-      now: () => Date.now()
+      now: () => runtime.clock.now()
     });
   } catch (error) {
     if (error instanceof FormulaEvaluationError) return null;

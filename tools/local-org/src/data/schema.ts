@@ -45,7 +45,8 @@ export class Schema {
       customSettingType: null,
       customMetadata: false,
       fields,
-      childRelationships: new Map()
+      childRelationships: new Map(),
+      readOnly: def.readOnly === true
     };
     for (const field of systemFields()) fields.set(field.name.toLowerCase(), field);
     for (const [name, spec] of Object.entries(def.fields)) {

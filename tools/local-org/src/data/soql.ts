@@ -282,7 +282,7 @@ function comparedValues(context: QueryContext, soqlValue: SoqlValue): Value[] {
 
 /** The start and end (exclusive) in epoch milliseconds of a date literal such as LAST_N_DAYS:7. */
 function dateRange(context: QueryContext, name: string, n: number): [number, number] {
-  const now = new Date();
+  const now = new Date(context.runtime.clock.now());
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth();

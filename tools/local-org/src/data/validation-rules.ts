@@ -203,7 +203,7 @@ function evaluateRule(
   try {
     return evaluateFormula(rule.tree, {
       resolve: (path) => readRecordReference(scope, object, record, path),
-      now: () => Date.now(),
+      now: () => runtime.clock.now(),
       record: {
         isNew: () => old === null,
         priorValue: (path) => readRecordReference(scope, object, old, path)

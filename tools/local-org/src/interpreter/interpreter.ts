@@ -6,6 +6,7 @@ import type { BlockStmt, Expr, Loc, MethodDecl, Stmt, TypeDecl, TypeRef } from "
 import * as locationModule from "../parse/location.js";
 import { DataEngine } from "../data/engine.js";
 import type { Schema } from "../data/schema.js";
+import { OrgClock } from "../runtime/clock.js";
 import { NO_METHOD } from "../runtime/context.js";
 import { SystemTypes } from "../runtime/system-types.js";
 import { Transaction } from "../runtime/transaction.js";
@@ -38,6 +39,7 @@ export class Interpreter implements Evaluator {
   readonly brokenClasses = new Map<string, BrokenClass>();
   readonly systemTypes = new SystemTypes();
   readonly transaction = new Transaction();
+  readonly clock = new OrgClock();
   readonly frames: Frame[] = [];
   readonly coverage = new Coverage();
   readonly typeCache = new WeakMap<TypeRef, RType>();

@@ -1,6 +1,7 @@
 // The few things the data and library layers need from the interpreter that runs them. The
 // interpreter implements this interface; code below it never imports the interpreter.
 import type { Expr, Loc, TypeRef } from "../parse/ast.js";
+import type { OrgClock } from "./clock.js";
 import type { SystemTypes } from "./system-types.js";
 import type { Transaction } from "./transaction.js";
 import type { ApexObject, ClassInfo, NativeObject, RType, Value } from "./values.js";
@@ -11,6 +12,8 @@ export const NO_METHOD: unique symbol = Symbol("no method");
 export interface RuntimeContext {
   /** Limits, running user, test state and queued jobs of the running transaction. */
   readonly transaction: Transaction;
+  /** The org's clock, which LocalOrg.advanceClock moves. */
+  readonly clock: OrgClock;
   /** System exception classes, interfaces and enums. */
   readonly systemTypes: SystemTypes;
   /** The file and line running now, or null outside Apex code. */

@@ -64,6 +64,8 @@ export interface SObjectDescribe {
   fields: Map<string, FieldDescribe>;
   /** Child relationship name (lower case) -> child object and lookup field. */
   childRelationships: Map<string, ChildRelationship>;
+  /** Kept by the platform (CronTrigger): queries only, DML on it is refused. */
+  readOnly?: boolean;
 }
 
 /** A field description with the defaults of its type; `overrides` sets anything else. */

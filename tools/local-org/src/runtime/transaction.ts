@@ -3,9 +3,10 @@
 import { Limits } from "./limits.js";
 import type { Value } from "./values.js";
 
-/** Work that runs later in its own transaction (Queueable jobs, @future calls, flow paths that run asynchronously). */
+/** Work that runs later in its own transaction (Queueable jobs, @future calls, flow paths that
+ * run asynchronously, scheduled Apex in a test). */
 export interface AsyncJob {
-  kind: "queueable" | "future" | "flow";
+  kind: "queueable" | "future" | "flow" | "scheduled";
   run: () => void;
 }
 

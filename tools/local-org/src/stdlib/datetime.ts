@@ -183,7 +183,7 @@ export function installDates(lib: Stdlib) {
     return Number(value);
   };
   const todayMs = () => {
-    const n = new Date();
+    const n = new Date(runtime.clock.now());
     return Date.UTC(n.getUTCFullYear(), n.getUTCMonth(), n.getUTCDate());
   };
   lib.static_("Date", {
@@ -228,7 +228,7 @@ export function installDates(lib: Stdlib) {
   });
 
   lib.static_("Datetime", {
-    now: () => new ApexDatetime(Date.now()),
+    now: () => new ApexDatetime(runtime.clock.now()),
     newInstance: (args) => {
       if (args.length === 1) return new ApexDatetime(Number(args[0]));
       if (args.length === 2) {

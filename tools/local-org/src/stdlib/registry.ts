@@ -26,6 +26,7 @@ import {
   type RType
 } from "../runtime/values.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { ApexScheduler } from "./apex-scheduler.js";
 import { CredentialStore } from "./credential-store.js";
 
 export interface NamedCredentialConfig {
@@ -86,11 +87,15 @@ export class Stdlib {
   readonly credentials = new Map<string, string>();
   /** External credentials and the values ConnectApi saved for their principals. */
   readonly externalCredentials = new CredentialStore();
+  /** Scheduled Apex jobs and the Schedulables they run. */
+  readonly scheduler: ApexScheduler;
 
   constructor(
     readonly runtime: RuntimeContext,
     readonly data: DataEngine
-  ) {}
+  ) {
+    this.scheduler = new ApexScheduler(runtime, data);
+  }
 
   // ---- registration ----
 

@@ -27,6 +27,7 @@ import { hasCustomPermission } from "../data/permissions.js";
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { isInstance, runtimeTypeName } from "../runtime/conversion.js";
 import { countLimit } from "../runtime/governor.js";
+import { normalizeId } from "../runtime/ids.js";
 
 /** Assertions compare with equals(): strings (also inside collections) are case-sensitive. */
 function assertEq(runtime: RuntimeContext, a: Value, b: Value): boolean {
@@ -83,21 +84,34 @@ export function installSystem(lib: Stdlib) {
       if (assertEq(runtime, args[0], args[1])) fail(withMsg(args[2], `Same value: ${show(args[0])}`));
       return null;
     },
-    now: () => new ApexDatetime(Date.now()),
+    now: () => new ApexDatetime(runtime.clock.now()),
     today: () => {
-      const n = new Date();
+      const n = new Date(runtime.clock.now());
       return new ApexDate(n.getUTCFullYear(), n.getUTCMonth() + 1, n.getUTCDate());
     },
-    currentTimeMillis: () => BigInt(Date.now()),
+    currentTimeMillis: () => BigInt(runtime.clock.now()),
     enqueueJob,
     isBatch: () => false,
     isFuture: () => runtime.transaction.asyncKind === "future",
     isQueueable: () => runtime.transaction.asyncKind === "queueable",
-    isScheduled: () => false,
+    isScheduled: () => runtime.transaction.asyncKind === "scheduled",
     runAs: (_args, loc) => unsupported(runtime, "System.runAs", loc),
-    schedule: (_args, loc) => unsupported(runtime, "System.schedule", loc),
-    abortJob: (_args, loc) => unsupported(runtime, "System.abortJob", loc),
+    schedule: (args, loc) => lib.scheduler.schedule(args, loc),
+    abortJob: (args, loc) => {
+      if (args[0] === null) nullPointer(runtime);
+      const id = normalizeId(str(runtime, args[0]));
+      if (id === null) throwApex(runtime, "StringException", `Invalid id: ${str(runtime, args[0])}`);
+      if (!lib.scheduler.isTriggerId(id))
+        unsupported(runtime, "System.abortJob of a job other than scheduled Apex (a CronTrigger id)", loc);
+      lib.scheduler.abort(id);
+      return null;
+    },
     hashCode: (args) => (args[0] instanceof ApexObject ? args[0].identity : 0)
+  });
+
+  lib.nativeType("System.SchedulableContext");
+  lib.instance<NativeObject>("schedulablecontext", {
+    getTriggerId: (context) => String(context.data.triggerId)
   });
 
   lib.static_("Assert", {
