@@ -10,6 +10,7 @@ export const GATES = [
   "format:check",
   "lint",
   "typecheck",
+  "check:layers",
   "build",
   "check:metadata",
   "check:apex",

@@ -53,6 +53,79 @@ describe("typecheck", () => {
   });
 });
 
+describe("check:layers", () => {
+  /** A copy of the local org's sources and layer table in a scratch project, for planting defects in. */
+  function scratchCopy(): { project: string; source: string } {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "stigg-layers-"));
+    const tool = path.join(project, "tools", "local-org");
+    fs.mkdirSync(tool, { recursive: true });
+    fs.cpSync(path.join(root, "tools", "local-org", "src"), path.join(tool, "src"), { recursive: true });
+    fs.copyFileSync(path.join(root, "tools", "local-org", "layers.json"), path.join(tool, "layers.json"));
+    return { project, source: path.join(tool, "src") };
+  }
+  const append = (file: string, text: string) => {
+    fs.appendFileSync(file, text);
+    return fs.readFileSync(file, "utf8").split("\n").length - 2;
+  };
+
+  it("passes on the local org as it is", async () => {
+    const result = await gate("check-layers.ts");
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /check:layers: local-org: every import points down, no cycles/);
+  });
+
+  it("fails on an import from the runtime core up into the interpreter, naming the file and line", async () => {
+    const { project, source } = scratchCopy();
+    try {
+      const line = append(
+        path.join(source, "runtime", "values.ts"),
+        `import type { Interpreter } from "../interpreter/interpreter.js";\nexport type Planted = Interpreter;\n`
+      );
+      const result = await gate("check-layers.ts", "--project", project);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `tools/local-org/src/runtime/values\\.ts:${line}: layers: runtime/values\\.ts \\(layer runtime\\) imports interpreter/interpreter\\.ts \\(layer interpreter, above it\\)`
+        )
+      );
+      // The cycle the upward import closes is not reported a second time.
+      assert.doesNotMatch(result.stderr, /import cycle/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("fails on a cycle inside one layer and on a file in no layer", async () => {
+    const { project, source } = scratchCopy();
+    try {
+      const line = append(
+        path.join(source, "runtime", "ids.ts"),
+        `import { typeName } from "./types.js";\nexport const plantedName = typeName;\n`
+      );
+      append(
+        path.join(source, "runtime", "types.ts"),
+        `import { makeId } from "./ids.js";\nexport const plantedId = makeId;\n`
+      );
+      fs.writeFileSync(path.join(source, "stray.ts"), `export const stray = 1;\n`);
+      const result = await gate("check-layers.ts", "--project", project);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `runtime/ids\\.ts:${line}: layers: import cycle: runtime/ids\\.ts > runtime/types\\.ts > runtime/ids\\.ts`
+        )
+      );
+      assert.match(
+        result.stderr,
+        /tools\/local-org\/src\/stray\.ts:1: layers: in no layer of tools\/local-org\/layers\.json/
+      );
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("build", () => {
   it("fails when the LWC compiler refuses the compiled component, pointing at the TypeScript line", async () => {
     const result = await gate("build-lwc.ts", "--project", path.join(fixtures, "build"), "--check");

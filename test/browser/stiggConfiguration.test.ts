@@ -102,7 +102,7 @@ describe("Stigg Configuration tab in Chromium", () => {
         "This is a client key, meant for browsers and apps. Paste a server API key from Stigg: it starts with server-.";
       assert.equal((await page.locator("[data-id='keyError']").innerText()).trim(), message);
       assert.match(await toast(page).innerText(), /Stigg API key not saved/);
-      assert.equal(preview.org.org.rt.credentials.size, 0);
+      assert.equal(preview.org.org.interpreter.stdlib.credentials.size, 0);
       await screenshot("02-client-key-refused");
     });
   });

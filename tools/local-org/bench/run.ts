@@ -1,5 +1,6 @@
 // Benchmark: how the time of a test run grows with the number of test methods.
-// Usage: npx tsx tools/local-org/bench/run.ts [--source-dir DIR | --tests N]
+// Usage: npx tsx tools/local-org/bench/run.ts [--source-dir DIR | --tests N | --anonymous]
+// Prints wall and CPU time of loading (parsing) and of running the tests.
 // Generates test classes whose methods each do typical work (DML, SOQL, JSON, a mocked
 // callout), runs them in one process and prints the load and run times.
 import { execFileSync } from "node:child_process";
@@ -52,24 +53,67 @@ function generate(dir: string, tests: number) {
   }
 }
 
+/** CPU time of this process (user + system), less disturbed than wall time by other work on a shared machine. */
+function cpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
 function time(label: string, sourceDirs: string[], cache: boolean) {
-  const t0 = performance.now();
+  const [t0, c0] = [performance.now(), cpuMs()];
   const org = LocalOrg.load({ sourceDirs, cache });
-  const t1 = performance.now();
+  const [t1, c1] = [performance.now(), cpuMs()];
   const r = org.runTests();
-  const t2 = performance.now();
+  const [t2, c2] = [performance.now(), cpuMs()];
+  const ms = (n: number) => `${String(Math.round(n)).padStart(5)} ms`;
   console.log(
-    `${label.padEnd(28)} ${String(r.tests.length).padStart(4)} tests  load ${String(Math.round(t1 - t0)).padStart(5)} ms  run ${String(Math.round(t2 - t1)).padStart(5)} ms  (${(
+    `${label.padEnd(28)} ${String(r.tests.length).padStart(4)} tests  load ${ms(t1 - t0)} (cpu ${ms(c1 - c0)})  run ${ms(t2 - t1)} (cpu ${ms(c2 - c1)})  ${(
       (t2 - t1) /
       Math.max(1, r.tests.length)
-    ).toFixed(1)} ms/test, ${r.passed} passed)`
+    ).toFixed(1)} ms/test, ${r.passed} passed`
+  );
+}
+
+// Interpreter speed alone: a CPU-bound anonymous block (method calls, collections, strings).
+const LOOP = `
+public class Counter { public Integer n = 0; public void add(Integer x) { n += x; } public Integer get() { return n; } }
+Counter c = new Counter();
+List<Integer> xs = new List<Integer>();
+Map<String, Integer> m = new Map<String, Integer>();
+for (Integer i = 0; i < 60000; i++) {
+  c.add(Math.mod(i, 7));
+  if (xs.size() < 1000) xs.add(i); else xs[Math.mod(i, 1000)] = i;
+  m.put('k' + Math.mod(i, 50), i);
+  String s = 'a' + i;
+  if (s.length() > 3 && s.startsWith('a')) c.add(1);
+}
+System.debug(c.get());`;
+
+function anonymousLoop(dir: string) {
+  const org = LocalOrg.load({ sourceDirs: [dir], cache: false });
+  org.runAnonymous(LOOP); // warm-up
+  const [t0, c0] = [performance.now(), cpuMs()];
+  for (let i = 0; i < 3; i++) {
+    const result = org.runAnonymous(LOOP);
+    if (!result.success) throw new Error(result.exceptionMessage ?? "the loop failed");
+  }
+  const [t1, c1] = [performance.now(), cpuMs()];
+  console.log(
+    `${"CPU-bound anonymous Apex".padEnd(28)} 3 runs   ${Math.round(t1 - t0)} ms (cpu ${Math.round(c1 - c0)} ms)`
   );
 }
 
 const args = process.argv.slice(2);
 const sourceDir = args[0] === "--source-dir" ? args[1] : null;
 const size = args[0] === "--tests" ? Number(args[1]) : null;
-if (sourceDir) {
+if (args[0] === "--anonymous") {
+  const dir = mkdtempSync(join(tmpdir(), "local-org-bench-"));
+  try {
+    anonymousLoop(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else if (sourceDir) {
   time(`${sourceDir} (cold parse)`, [sourceDir], false);
   time(`${sourceDir} (cached trees)`, [sourceDir], true);
 } else if (size) {
@@ -82,9 +126,9 @@ if (sourceDir) {
   }
 } else {
   // Each size runs in a fresh process, so no run benefits from another's warm-up.
-  for (const n of [50, 100, 200, 400, 800]) {
+  for (const run of [...[50, 100, 200, 400, 800].map((n) => ["--tests", String(n)]), ["--anonymous"]]) {
     process.stdout.write(
-      execFileSync(process.execPath, [...process.execArgv, __filename, "--tests", String(n)], { encoding: "utf8" })
+      execFileSync(process.execPath, [...process.execArgv, __filename, ...run], { encoding: "utf8" })
     );
   }
 }

@@ -3,8 +3,10 @@
 // as a given user; the result serialised as Lightning sends it to the component, an exception turned
 // into the error body the component receives.
 import type { Loc, MethodDecl } from "./parse/ast.js";
-import type { Interpreter } from "./interpreter/interpreter.js";
-import type { ClassInfo, RType } from "./interpreter/types.js";
+import { coerce, fieldType, runtimeTypeName } from "./runtime/conversion.js";
+import { ApexThrow, unsupported } from "./runtime/errors.js";
+import { LIMITS, Limits } from "./runtime/limits.js";
+import { mapEntries, setItems, str } from "./runtime/operators.js";
 import {
   ApexBlob,
   ApexDate,
@@ -18,13 +20,13 @@ import {
   ApexTime,
   EnumValue,
   SObjectValue,
+  type ClassInfo,
+  type RType,
   type Value
-} from "./interpreter/values.js";
-import { mapEntries, setItems, str } from "./interpreter/ops.js";
-import { ApexThrow } from "./interpreter/errors.js";
-import { Limits } from "./runtime/limits.js";
+} from "./runtime/values.js";
 import { mapPut } from "./stdlib/collections.js";
-import type { JsValue } from "./index.js";
+import type { Interpreter } from "./interpreter/interpreter.js";
+import type { JsValue } from "./js-value.js";
 
 export interface AuraActionRequest {
   className: string;
@@ -69,33 +71,21 @@ function error(body: AuraErrorBody, localOrgFailure = false): AuraActionResult {
 }
 
 /** A method marked cacheable may only read: its first DML statement hits a limit of zero. */
-class CacheableLimits extends Limits {
-  override count(
-    rt: Interpreter,
-    kind: "queries" | "queryRows" | "dmlStatements" | "dmlRows" | "callouts" | "queueableJobs" | "futureCalls",
-    n = 1
-  ) {
-    if (kind === "dmlStatements") {
-      this.dmlStatements += n;
-      rt.throwApex("LimitException", `Too many DML statements: ${this.dmlStatements}`);
-    }
-    super.count(rt, kind, n);
-  }
-}
+const CACHEABLE_LIMITS = { ...LIMITS, dmlStatements: 0 };
 
 function auraEnabled(method: MethodDecl) {
-  return method.mods.annotations.find((a) => a.name === "auraenabled") ?? null;
+  return method.modifiers.annotations.find((a) => a.name === "auraenabled") ?? null;
 }
 
 /** The method a component can call: static, @AuraEnabled, public or global. */
-function findAction(rt: Interpreter, className: string, methodName: string) {
-  const cls = rt.classes.get(className.toLowerCase());
+function findAction(interpreter: Interpreter, className: string, methodName: string) {
+  const cls = interpreter.classes.get(className.toLowerCase());
   const method = cls?.decl?.methods.find(
     (m) =>
       m.name.toLowerCase() === methodName.toLowerCase() &&
       m.isStatic &&
       auraEnabled(m) !== null &&
-      (m.mods.keywords.has("public") || m.mods.keywords.has("global"))
+      (m.modifiers.keywords.has("public") || m.modifiers.keywords.has("global"))
   );
   return cls && method ? { cls, method } : null;
 }
@@ -103,11 +93,11 @@ function findAction(rt: Interpreter, className: string, methodName: string) {
 class InvalidParameter extends Error {}
 
 export function callAuraEnabled(
-  rt: Interpreter,
+  interpreter: Interpreter,
   transaction: Transaction,
   request: AuraActionRequest
 ): AuraActionResult {
-  const action = findAction(rt, request.className, request.methodName);
+  const action = findAction(interpreter, request.className, request.methodName);
   if (!action) return error({ message: `No apex action available for ${request.className}.${request.methodName}` });
   const { cls, method } = action;
   const cacheable = (auraEnabled(method)!.params["cacheable"] ?? "").toLowerCase() === "true";
@@ -115,44 +105,44 @@ export function callAuraEnabled(
   let returnValue: JsValue = null;
   let thrown: unknown = null;
   let invalid: string | null = null;
-  const previousUser = rt.runAsUserId;
-  rt.runAsUserId = request.userId ?? null;
+  const previousUser = interpreter.transaction.runAsUserId;
+  interpreter.transaction.runAsUserId = request.userId ?? null;
   try {
     const result = transaction(() => {
-      if (cacheable) rt.limits = new CacheableLimits();
+      if (cacheable) interpreter.transaction.limits = new Limits(CACHEABLE_LIMITS);
       const args: Value[] = [];
       for (const param of method.params) {
-        const type = rt.resolveType(param.type, cls, method);
+        const type = interpreter.resolveType(param.type, cls, method);
         try {
-          args.push(fromAura(rt, params[param.name], type));
-        } catch (e) {
-          if (!(e instanceof InvalidParameter)) throw e;
+          args.push(fromAura(interpreter, params[param.name], type));
+        } catch (caught) {
+          if (!(caught instanceof InvalidParameter)) throw caught;
           invalid = `Value provided is invalid for action parameter '${param.name}' of type '${param.type.text}'`;
           return null;
         }
       }
       try {
-        const value = rt.invoke(cls, method, null, args, API_LOC);
-        returnValue = method.returnType ? toAura(rt, value) : null;
-      } catch (e) {
-        thrown = e;
-        throw e;
+        const value = interpreter.invoke(cls, method, null, args, API_LOC);
+        returnValue = method.returnType ? toAura(interpreter, value) : null;
+      } catch (caught) {
+        thrown = caught;
+        throw caught;
       }
       return null;
     });
     if (invalid) return error({ message: invalid });
     if (result.success) return { state: "SUCCESS", returnValue };
-    if (thrown instanceof ApexThrow) return exceptionBody(rt, thrown);
+    if (thrown instanceof ApexThrow) return exceptionBody(interpreter, thrown);
     return error({ message: result.exceptionMessage ?? "local-org stopped" }, true);
   } finally {
-    rt.runAsUserId = previousUser;
+    interpreter.transaction.runAsUserId = previousUser;
   }
 }
 
 /** What Lightning sends for an exception the method did not handle. */
-function exceptionBody(rt: Interpreter, thrown: ApexThrow): AuraActionResult {
+function exceptionBody(interpreter: Interpreter, thrown: ApexThrow): AuraActionResult {
   const exception = thrown.obj.ex!;
-  const message = exception.message === null ? null : str(rt, exception.message);
+  const message = exception.message === null ? null : str(interpreter, exception.message);
   if (exception.typeName === "System.AuraHandledException") {
     // The constructor's message reaches the component even though getMessage() hides it in Apex;
     // a message set with setMessage replaces it.
@@ -161,7 +151,7 @@ function exceptionBody(rt: Interpreter, thrown: ApexThrow): AuraActionResult {
         ? message
         : exception.auraMessage === undefined || exception.auraMessage === null
           ? ""
-          : str(rt, exception.auraMessage);
+          : str(interpreter, exception.auraMessage);
     return error({ message: shown });
   }
   return error({
@@ -173,7 +163,7 @@ function exceptionBody(rt: Interpreter, thrown: ApexThrow): AuraActionResult {
 }
 
 /** Serialises a result as Lightning sends it: @AuraEnabled members only, null members left out. */
-export function toAura(rt: Interpreter, value: Value): JsValue {
+export function toAura(interpreter: Interpreter, value: Value): JsValue {
   if (value === null) return null;
   if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") return value;
   if (typeof value === "bigint") return Number(value);
@@ -183,10 +173,12 @@ export function toAura(rt: Interpreter, value: Value): JsValue {
   if (value instanceof ApexDatetime) return new Date(value.ms).toISOString();
   if (value instanceof ApexBlob) return value.bytes.toString("base64");
   if (value instanceof EnumValue) return value.name;
-  if (value instanceof ApexList) return value.items.map((item) => toAura(rt, item));
-  if (value instanceof ApexSet) return setItems(value).map((item) => toAura(rt, item));
+  if (value instanceof ApexList) return value.items.map((item) => toAura(interpreter, item));
+  if (value instanceof ApexSet) return setItems(value).map((item) => toAura(interpreter, item));
   if (value instanceof ApexMap) {
-    return Object.fromEntries(mapEntries(value).map(([key, item]) => [str(rt, key), toAura(rt, item)]));
+    return Object.fromEntries(
+      mapEntries(value).map(([key, item]) => [str(interpreter, key), toAura(interpreter, item)])
+    );
   }
   if (value instanceof SObjectValue) {
     const out: Record<string, JsValue> = {};
@@ -195,7 +187,7 @@ export function toAura(rt: Interpreter, value: Value): JsValue {
       const field = value.type.fields.get(key);
       const parent = [...value.type.fields.values()].find((f) => f.relationshipName?.toLowerCase() === key);
       out[field?.name ?? parent?.relationshipName ?? value.type.childRelationships.get(key)?.name ?? key] = toAura(
-        rt,
+        interpreter,
         item
       );
     }
@@ -205,50 +197,50 @@ export function toAura(rt: Interpreter, value: Value): JsValue {
     const out: Record<string, JsValue> = {};
     for (let c: ClassInfo | null = value.cls; c && c.decl; c = c.parent) {
       for (const field of c.decl.fields) {
-        if (field.isStatic || !field.mods.annotations.some((a) => a.name === "auraenabled")) continue;
+        if (field.isStatic || !field.modifiers.annotations.some((a) => a.name === "auraenabled")) continue;
         if (field.name in out) continue;
-        const item = toAura(rt, rt.getMember(value, field.name, false, API_LOC, null));
+        const item = toAura(interpreter, interpreter.readProperty(value, field.name, API_LOC));
         if (item !== null) out[field.name] = item;
       }
     }
     return out;
   }
-  rt.unsupported(`returning a ${rt.runtimeTypeName(value)} to a component`, API_LOC);
+  unsupported(interpreter, `returning a ${runtimeTypeName(value)} to a component`, API_LOC);
 }
 
 /** Converts a parameter the component sent to the Apex parameter's type, refusing what Lightning refuses. */
-export function fromAura(rt: Interpreter, value: JsValue | undefined, type: RType): Value {
+export function fromAura(interpreter: Interpreter, value: JsValue | undefined, type: RType): Value {
   if (value === null || value === undefined) return null;
   const invalid = (): never => {
     throw new InvalidParameter();
   };
-  switch (type.k) {
+  switch (type.kind) {
     case "prim":
-      return primitive(rt, value, type.name, invalid);
+      return primitive(interpreter, value, type.name, invalid);
     case "list":
     case "set": {
       if (!Array.isArray(value)) invalid();
-      const items = (value as JsValue[]).map((item) => fromAura(rt, item, type.elem));
-      if (type.k === "list") return new ApexList(type.elem, items);
+      const items = (value as JsValue[]).map((item) => fromAura(interpreter, item, type.elem));
+      if (type.kind === "list") return new ApexList(type.elem, items);
       const set = new ApexSet(type.elem);
-      for (const item of items) rt.stdlib.callInstance(set, "add", [item], API_LOC);
+      for (const item of items) interpreter.stdlib.callInstance(set, "add", [item], API_LOC);
       return set;
     }
     case "map": {
       if (typeof value !== "object" || Array.isArray(value)) invalid();
       const map = new ApexMap(type.key, type.value);
       for (const [key, item] of Object.entries(value as Record<string, JsValue>)) {
-        mapPut(rt, map, fromAura(rt, key, type.key), fromAura(rt, item, type.value));
+        mapPut(interpreter, map, fromAura(interpreter, key, type.key), fromAura(interpreter, item, type.value));
       }
       return map;
     }
     case "sobject": {
       if (typeof value !== "object" || Array.isArray(value) || !type.obj) invalid();
-      const record = rt.data.newRecord(type.obj!);
+      const record = interpreter.data.newRecord(type.obj!);
       for (const [name, item] of Object.entries(value as Record<string, JsValue>)) {
         const field = type.obj!.fields.get(name.toLowerCase());
         if (!field) invalid();
-        rt.data.setField(record, name, fromAura(rt, item, rt.fieldType(field!)), API_LOC);
+        interpreter.data.setField(record, name, fromAura(interpreter, item, fieldType(field!)), API_LOC);
       }
       return record;
     }
@@ -260,14 +252,17 @@ export function fromAura(rt: Interpreter, value: JsValue | undefined, type: RTyp
       }
       if (!cls.decl || typeof value !== "object" || Array.isArray(value)) invalid();
       // Lightning fills the members the class exposes with @AuraEnabled and ignores the rest.
-      const object = rt.instantiate(cls, [], API_LOC);
+      const object = interpreter.instantiate(cls, [], API_LOC);
       for (const [name, item] of Object.entries(value as Record<string, JsValue>)) {
         for (let c: ClassInfo | null = cls; c && c.decl; c = c.parent) {
           const field = c.decl.fields.find(
-            (f) => f.name === name && !f.isStatic && f.mods.annotations.some((a) => a.name === "auraenabled")
+            (f) => f.name === name && !f.isStatic && f.modifiers.annotations.some((a) => a.name === "auraenabled")
           );
           if (!field) continue;
-          object.fields.set(field.name.toLowerCase(), fromAura(rt, item, rt.resolveType(field.type, c, field)));
+          object.fields.set(
+            field.name.toLowerCase(),
+            fromAura(interpreter, item, interpreter.resolveType(field.type, c, field))
+          );
           break;
         }
       }
@@ -278,7 +273,7 @@ export function fromAura(rt: Interpreter, value: JsValue | undefined, type: RTyp
   }
 }
 
-function primitive(rt: Interpreter, value: JsValue, name: string, invalid: () => never): Value {
+function primitive(interpreter: Interpreter, value: JsValue, name: string, invalid: () => never): Value {
   const numeric = typeof value === "number" || (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim()));
   switch (name) {
     case "String":
@@ -286,7 +281,7 @@ function primitive(rt: Interpreter, value: JsValue, name: string, invalid: () =>
     case "Id":
       if (typeof value !== "string") invalid();
       try {
-        return rt.coerce(value, { k: "prim", name: "Id" });
+        return coerce(interpreter, value, { kind: "prim", name: "Id" });
       } catch {
         return invalid();
       }
@@ -311,24 +306,24 @@ function primitive(rt: Interpreter, value: JsValue, name: string, invalid: () =>
       return Number.isNaN(ms) ? invalid() : new ApexDatetime(ms);
     }
     case "Object":
-      return objectValue(rt, value);
+      return objectValue(interpreter, value);
     default:
       return invalid();
   }
 }
 
 /** An untyped parameter gets what JSON.deserializeUntyped would give. */
-function objectValue(rt: Interpreter, value: JsValue): Value {
+function objectValue(interpreter: Interpreter, value: JsValue): Value {
   if (value === null) return null;
   if (typeof value === "number") return Number.isInteger(value) ? value : ApexDecimal.parse(String(value));
   if (typeof value === "string" || typeof value === "boolean") return value;
-  const object: RType = { k: "prim", name: "Object" };
+  const object: RType = { kind: "prim", name: "Object" };
   if (Array.isArray(value))
     return new ApexList(
       object,
-      value.map((item) => objectValue(rt, item))
+      value.map((item) => objectValue(interpreter, item))
     );
-  const map = new ApexMap({ k: "prim", name: "String" }, object);
-  for (const [key, item] of Object.entries(value)) mapPut(rt, map, key, objectValue(rt, item));
+  const map = new ApexMap({ kind: "prim", name: "String" }, object);
+  for (const [key, item] of Object.entries(value)) mapPut(interpreter, map, key, objectValue(interpreter, item));
   return map;
 }

@@ -14,9 +14,9 @@ function parseArgs(argv: string[]) {
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = () => {
-      const v = rest[++i];
-      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
-      return v;
+      const value = rest[++i];
+      if (value === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      return value;
     };
     if (a === "--source-dir") sourceDirs.push(value());
     else if (a === "--class") classes.push(value());
@@ -29,15 +29,17 @@ function parseArgs(argv: string[]) {
 
 function report(r: TestRunResult): string {
   const lines: string[] = [];
-  for (const t of r.tests) {
-    lines.push(`${t.outcome === "Pass" ? "PASS" : "FAIL"}  ${t.className}.${t.methodName}  (${t.durationMs} ms)`);
+  for (const test of r.tests) {
+    lines.push(
+      `${test.outcome === "Pass" ? "PASS" : "FAIL"}  ${test.className}.${test.methodName}  (${test.durationMs} ms)`
+    );
   }
-  const failures = r.tests.filter((t) => t.outcome === "Fail");
+  const failures = r.tests.filter((test) => test.outcome === "Fail");
   if (failures.length) {
     lines.push("", "Failures:");
-    for (const t of failures) {
-      lines.push(`  ${t.className}.${t.methodName}`, `    ${t.message}`);
-      for (const s of (t.stackTrace ?? "").split("\n").filter(Boolean)) lines.push(`    ${s}`);
+    for (const test of failures) {
+      lines.push(`  ${test.className}.${test.methodName}`, `    ${test.message}`);
+      for (const text of (test.stackTrace ?? "").split("\n").filter(Boolean)) lines.push(`    ${text}`);
     }
   }
   const cov = Object.entries(r.coverage);
@@ -45,7 +47,7 @@ function report(r: TestRunResult): string {
     lines.push("", "Coverage:");
     let covered = 0;
     let total = 0;
-    const width = Math.max(...cov.map(([n]) => n.length));
+    const width = Math.max(...cov.map(([name]) => name.length));
     for (const [name, c] of cov) {
       covered += c.covered;
       total += c.total;
@@ -66,8 +68,8 @@ async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
   if (args.command !== "test") {
@@ -81,22 +83,22 @@ async function main(): Promise<number> {
       classes: args.classes,
       activateFlows: args.activateFlows
     });
-  } catch (e) {
-    process.stderr.write(`local-org: ${(e as Error).message}\n`);
+  } catch (error) {
+    process.stderr.write(`local-org: ${(error as Error).message}\n`);
     return 2;
   }
   process.stdout.write(report(result) + "\n");
   if (args.json) {
     const json = {
-      tests: result.tests.map((t) => ({
-        className: t.className,
-        methodName: t.methodName,
-        outcome: t.outcome,
-        message: t.message,
-        durationMs: t.durationMs
+      tests: result.tests.map((test) => ({
+        className: test.className,
+        methodName: test.methodName,
+        outcome: test.outcome,
+        message: test.message,
+        durationMs: test.durationMs
       })),
       coverage: Object.fromEntries(
-        Object.entries(result.coverage).map(([k, c]) => [k, { covered: c.covered, total: c.total }])
+        Object.entries(result.coverage).map(([key, c]) => [key, { covered: c.covered, total: c.total }])
       )
     };
     writeFileSync(args.json, JSON.stringify(json, null, 2) + "\n");

@@ -2,12 +2,12 @@
 // authentication protocol and principals, which ConnectApi.NamedCredentials saves values for.
 import { readFileSync } from "node:fs";
 import { XMLParser } from "fast-xml-parser";
-import type { Interpreter } from "./interpreter/interpreter.js";
-import { defineExternalCredential, type PrincipalType } from "./stdlib/connect-api.js";
+import type { PrincipalType } from "./stdlib/credential-store.js";
+import type { Stdlib } from "./stdlib/registry.js";
 
 const PRINCIPAL_TYPES = new Set<string>(["NamedPrincipal", "PerUserPrincipal", "AwsStsPrincipal"]);
 
-export function loadExternalCredentials(rt: Interpreter, files: string[]) {
+export function loadExternalCredentials(stdlib: Stdlib, files: string[]) {
   const xml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
@@ -18,7 +18,7 @@ export function loadExternalCredentials(rt: Interpreter, files: string[]) {
     const metadata = xml.parse(readFileSync(file, "utf8")).ExternalCredential as Record<string, unknown> | undefined;
     if (!metadata) throw new Error(`${file}: not an ExternalCredential`);
     const parameters = (metadata.externalCredentialParameters ?? []) as Record<string, unknown>[];
-    defineExternalCredential(rt, {
+    stdlib.externalCredentials.define({
       name,
       authenticationProtocol: String(metadata.authenticationProtocol ?? ""),
       principals: parameters

@@ -3,10 +3,14 @@
 // hooks record-triggered flows into every save. This is the one place where flow code meets the
 // interpreter and the data engine.
 import type { Loc, SoqlCond, SoqlQuery, Expr } from "./parse/ast.js";
-import type { AsyncJob, Interpreter } from "./interpreter/interpreter.js";
-import { ApexThrow, CompileError } from "./interpreter/errors.js";
-import { prim, type ClassInfo, type RType } from "./interpreter/types.js";
-import { str } from "./interpreter/ops.js";
+import { coerce } from "./runtime/conversion.js";
+import type { SObjectDescribe } from "./runtime/describe.js";
+import { ApexThrow, CompileError, throwApex } from "./runtime/errors.js";
+import { countLimit } from "./runtime/governor.js";
+import { Limits } from "./runtime/limits.js";
+import { str } from "./runtime/operators.js";
+import type { AsyncJob } from "./runtime/transaction.js";
+import { fieldDisplayName, prim } from "./runtime/types.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -14,14 +18,16 @@ import {
   ApexList,
   ApexObject,
   SObjectValue,
+  type ClassInfo,
+  type RType,
   type Value
-} from "./interpreter/values.js";
-import type { DmlError as DataDmlError, SaveRow, StoredRecord } from "./data/engine.js";
-import type { SObjectDescribe } from "./data/schema.js";
+} from "./runtime/values.js";
+import type { DmlError as DataDmlError, QueuedWorkMark, SaveRow } from "./data/engine.js";
+import { currentUserId, ORG_ID } from "./data/fixed-ids.js";
 import { fieldValue } from "./data/formula-fields.js";
-import { Limits } from "./runtime/limits.js";
-import { currentUserId, ORG_ID, runJob } from "./stdlib/system.js";
+import type { StoreSnapshot, StoredRecord } from "./data/store.js";
 import { installFlowInterview } from "./stdlib/flow-interview.js";
+import type { Interpreter } from "./interpreter/interpreter.js";
 import { FlowConfigurationError } from "./flow/errors.js";
 import { FlowEngine } from "./flow/engine.js";
 import type {
@@ -46,7 +52,7 @@ const FLOW_LOC: Loc = { file: "flow", line: 0 };
 const MAX_TRIGGER_DEPTH = 16;
 
 function apexType(type: RType): ApexType {
-  switch (type.k) {
+  switch (type.kind) {
     case "prim":
       return { kind: "primitive", name: type.name };
     case "list":
@@ -56,7 +62,7 @@ function apexType(type: RType): ApexType {
     case "class":
       return { kind: "class", name: type.cls.name };
     default:
-      return { kind: "other", name: type.k === "native" ? type.name : type.k };
+      return { kind: "other", name: type.kind === "native" ? type.name : type.kind };
   }
 }
 
@@ -72,17 +78,19 @@ export interface TransactionUsage {
 }
 
 export class LocalOrgFlowHost implements FlowHost {
-  /** Milliseconds the org clock runs ahead of real time (LocalOrg.advanceClock). */
-  clockOffset = 0;
   /** Usage of API transactions and flow path transactions, in the order they ran. */
   readonly transactions: TransactionUsage[] = [];
   private triggerDepth = 0;
   private readonly descriptions = new Map<string, ObjectDescription | null>();
 
-  constructor(readonly rt: Interpreter) {}
+  constructor(readonly interpreter: Interpreter) {}
+
+  private get transaction() {
+    return this.interpreter.transaction;
+  }
 
   private object(name: string): SObjectDescribe {
-    const object = this.rt.schema.get(name);
+    const object = this.interpreter.schema.get(name);
     if (!object) throw new FlowConfigurationError(`the object ${name} is not in the org's metadata`);
     return object;
   }
@@ -90,7 +98,7 @@ export class LocalOrgFlowHost implements FlowHost {
   describeObject(name: string): ObjectDescription | null {
     const key = name.toLowerCase();
     if (!this.descriptions.has(key)) {
-      const object = this.rt.schema.get(name);
+      const object = this.interpreter.schema.get(name);
       const fields = new Map<string, FieldDescription>();
       for (const [fieldKey, field] of object?.fields ?? [])
         fields.set(fieldKey, {
@@ -107,7 +115,7 @@ export class LocalOrgFlowHost implements FlowHost {
   }
 
   newRecord(object: string): SObjectValue {
-    return this.rt.data.newRecord(this.object(object));
+    return this.interpreter.data.newRecord(this.object(object));
   }
 
   newCollection(dataType: FlowDataType, objectType: string | null, items: Value[]): ApexList {
@@ -121,7 +129,7 @@ export class LocalOrgFlowHost implements FlowHost {
       Date: prim("Date"),
       DateTime: prim("Datetime"),
       Time: prim("Time"),
-      SObject: { k: "sobject", obj: objectType ? (this.rt.schema.get(objectType) ?? null) : null },
+      SObject: { kind: "sobject", obj: objectType ? (this.interpreter.schema.get(objectType) ?? null) : null },
       Apex: prim("Object")
     };
     return new ApexList(element[dataType], items);
@@ -132,7 +140,8 @@ export class LocalOrgFlowHost implements FlowHost {
     const record = new SObjectValue(object);
     for (const field of object.fields.values()) {
       const key = field.name.toLowerCase();
-      if (field.formula !== null) record.fields.set(key, fieldValue(this.rt.data, object, stored, field));
+      if (field.formula !== null)
+        record.fields.set(key, fieldValue(this.interpreter.data, this.interpreter, object, stored, field));
       else if (stored.has(key)) record.fields.set(key, stored.get(key)!);
       else record.fields.set(key, null);
     }
@@ -141,10 +150,10 @@ export class LocalOrgFlowHost implements FlowHost {
 
   private soql(query: RecordQuery, binds: Map<Expr, Value>): SoqlQuery {
     const object = this.object(query.object);
-    const bind = (value: Value): { kind: "bind"; expr: Expr } => {
-      const expr: Expr = { kind: "Unsupported", feature: "flow value", file: "flow", line: 0 };
-      binds.set(expr, value);
-      return { kind: "bind", expr };
+    const bind = (value: Value): { kind: "bind"; expression: Expr } => {
+      const expression: Expr = { kind: "Unsupported", feature: "flow value", file: "flow", line: 0 };
+      binds.set(expression, value);
+      return { kind: "bind", expression };
     };
     const condition = (c: QueryCondition): SoqlCond => {
       switch (c.kind) {
@@ -157,7 +166,7 @@ export class LocalOrgFlowHost implements FlowHost {
           return {
             kind: "cmp",
             path: c.field.split("."),
-            op: c.operator,
+            operator: c.operator,
             value: bind(Array.isArray(c.value) ? new ApexList(prim("Object"), c.value) : c.value)
           };
       }
@@ -174,13 +183,13 @@ export class LocalOrgFlowHost implements FlowHost {
         ? [
             {
               path: query.orderBy.field.split("."),
-              desc: query.orderBy.descending,
+              descending: query.orderBy.descending,
               nullsFirst: !query.orderBy.descending
             }
           ]
         : [],
       limit:
-        query.limit === null ? undefined : { kind: "literal", value: { type: "number", text: String(query.limit) } },
+        query.limit === null ? undefined : { kind: "literal", value: { kind: "number", text: String(query.limit) } },
       allRows: false,
       forUpdate: false,
       file: "flow",
@@ -189,16 +198,20 @@ export class LocalOrgFlowHost implements FlowHost {
   }
 
   queryRecords(queries: RecordQuery[]): SObjectValue[][] {
-    const limits = this.rt.limits;
+    const limits = this.transaction.limits;
     const before = limits.queries;
     // The interviews' queries of one element go to the database as one SOQL statement.
     const results = queries.map((query) => {
       const binds = new Map<Expr, Value>();
-      const rows = this.rt.data.query(this.soql(query, binds), (expr) => binds.get(expr) ?? null, FLOW_LOC);
+      const rows = this.interpreter.data.query(
+        this.soql(query, binds),
+        (expression) => binds.get(expression) ?? null,
+        FLOW_LOC
+      );
       limits.queries = before;
       return rows instanceof ApexList ? (rows.items as SObjectValue[]) : [];
     });
-    if (queries.length > 0 && !queries.every((q) => q.internal)) limits.count(this.rt, "queries");
+    if (queries.length > 0 && !queries.every((q) => q.internal)) countLimit(this.interpreter, "queries");
     return results;
   }
 
@@ -224,10 +237,10 @@ export class LocalOrgFlowHost implements FlowHost {
     }
     const errors: (DmlError | null)[] = groups.map(() => null);
     if (rows.length === 0) return errors;
-    const data = this.rt.data;
+    const data = this.interpreter.data;
     const snapshot = data.snapshot();
     const counter = data.idCounter;
-    const queued = { async: this.rt.asyncQueue.length, test: this.rt.test?.queued.length ?? 0 };
+    const queued = data.queuedWork();
     // Groups whose records fail are left out and the others saved again, until none fails.
     for (let attempt = 0; ; attempt++) {
       const included = new Set<number>();
@@ -238,7 +251,7 @@ export class LocalOrgFlowHost implements FlowHost {
       const attemptRows = rows.filter((_, index) => included.has(index));
       if (attemptRows.length === 0) break;
       // A retry is the same statement again: it counts once against the limits.
-      if (attempt > 0) this.rt.limits.dmlStatements--;
+      if (attempt > 0) this.transaction.limits.dmlStatements--;
       const results = data.dml(operation, attemptRows, null, false, FLOW_LOC);
       const resultOf = new Map(attemptRows.map((record, index) => [record, results[index]]));
       let failed = false;
@@ -255,19 +268,16 @@ export class LocalOrgFlowHost implements FlowHost {
     return errors;
   }
 
-  private restore(
-    snapshot: ReturnType<Interpreter["data"]["snapshot"]>,
-    counter: number,
-    queued: { async: number; test: number }
-  ) {
-    this.rt.data.restore(snapshot, counter);
-    this.rt.asyncQueue.length = Math.min(this.rt.asyncQueue.length, queued.async);
-    if (this.rt.test) this.rt.test.queued.length = Math.min(this.rt.test.queued.length, queued.test);
+  private restore(snapshot: StoreSnapshot, counter: number, queued: QueuedWorkMark) {
+    this.interpreter.data.restore(snapshot, counter);
+    this.interpreter.data.dropQueuedWork(queued);
   }
 
   private invocable(className: string) {
-    const cls: ClassInfo | undefined = this.rt.classes.get(className.toLowerCase());
-    const method = cls?.decl?.methods.find((m) => m.mods.annotations.some((a) => a.name === "invocablemethod"));
+    const cls: ClassInfo | undefined = this.interpreter.classes.get(className.toLowerCase());
+    const method = cls?.decl?.methods.find((m) =>
+      m.modifiers.annotations.some((annotation) => annotation.name === "invocablemethod")
+    );
     return cls && method ? { cls, method } : null;
   }
 
@@ -278,56 +288,57 @@ export class LocalOrgFlowHost implements FlowHost {
     const fieldsOf = (type: RType | null, what: string): Map<string, ApexParameter> => {
       const out = new Map<string, ApexParameter>();
       if (type === null) return out;
-      if (type.k !== "list" || type.elem.k !== "class")
+      if (type.kind !== "list" || type.elem.kind !== "class")
         throw new FlowConfigurationError(
           `${cls.name}: an invocable method whose ${what} is not a list of a class with @InvocableVariable fields is not supported by local-org`
         );
       for (let c: ClassInfo | null = type.elem.cls; c; c = c.parent)
         for (const field of c.fields.values()) {
-          const annotation = field.mods.annotations.find((a) => a.name === "invocablevariable");
+          const annotation = field.modifiers.annotations.find((a) => a.name === "invocablevariable");
           if (!annotation || out.has(field.name.toLowerCase())) continue;
           out.set(field.name.toLowerCase(), {
             name: field.name,
-            type: apexType(this.rt.resolveType(field.type, c, field)),
+            type: apexType(this.interpreter.resolveType(field.type, c, field)),
             required: (annotation.params["required"] ?? "").toLowerCase() === "true"
           });
         }
       return out;
     };
-    const parameter = method.params[0] ? this.rt.resolveType(method.params[0].type, cls, method) : null;
-    const result = method.returnType ? this.rt.resolveType(method.returnType, cls, method) : null;
+    const parameter = method.params[0] ? this.interpreter.resolveType(method.params[0].type, cls, method) : null;
+    const result = method.returnType ? this.interpreter.resolveType(method.returnType, cls, method) : null;
     return { name: cls.name, inputs: fieldsOf(parameter, "parameter"), outputs: fieldsOf(result, "result") };
   }
 
   invokeApexAction(className: string, requests: Map<string, Value>[]): ActionOutcome {
     const { cls, method } = this.invocable(className)!;
-    const rt = this.rt;
-    const listType = rt.resolveType(method.params[0].type, cls, method);
-    const requestType = (listType as Extract<RType, { k: "list" }>).elem as Extract<RType, { k: "class" }>;
+    const interpreter = this.interpreter;
+    const listType = interpreter.resolveType(method.params[0].type, cls, method);
+    const requestType = (listType as Extract<RType, { kind: "list" }>).elem as Extract<RType, { kind: "class" }>;
     try {
       const list = new ApexList(
         requestType,
         requests.map((request) => {
-          const object = rt.instantiate(requestType.cls, [], FLOW_LOC);
+          const object = interpreter.instantiate(requestType.cls, [], FLOW_LOC);
           for (const [name, value] of request) {
             let owner: ClassInfo | null = requestType.cls;
             while (owner && !owner.fields.has(name.toLowerCase())) owner = owner.parent;
             const field = owner!.fields.get(name.toLowerCase())!;
-            const type = rt.resolveType(field.type, owner, field);
-            const typed = value instanceof ApexList && type.k === "list" ? new ApexList(type.elem, value.items) : value;
-            object.fields.set(name.toLowerCase(), rt.coerce(typed, type));
+            const type = interpreter.resolveType(field.type, owner, field);
+            const typed =
+              value instanceof ApexList && type.kind === "list" ? new ApexList(type.elem, value.items) : value;
+            object.fields.set(name.toLowerCase(), coerce(interpreter, typed, type));
           }
           return object;
         })
       );
-      const returned = rt.invoke(cls, method, null, [list], null);
+      const returned = interpreter.invoke(cls, method, null, [list], null);
       const results = returned instanceof ApexList ? returned.items : [];
       return {
         kind: "results",
         results: results.map((result) => {
           const out = new Map<string, Value>();
           if (result instanceof ApexObject)
-            for (const [key, value] of result.fields) out.set(rt.fieldDisplayName(result.cls, key), value);
+            for (const [key, value] of result.fields) out.set(fieldDisplayName(result.cls, key), value);
           return out;
         })
       };
@@ -335,22 +346,22 @@ export class LocalOrgFlowHost implements FlowHost {
       if (this.isFatal(error)) throw error;
       return { kind: "fault", message: `An Apex error occurred: ${this.describeError(error)}` };
     } finally {
-      rt.frames.length = 0;
+      interpreter.frames.length = 0;
     }
   }
 
   now(): number {
-    return Date.now() + this.clockOffset;
+    return this.interpreter.clock.now();
   }
 
   private stored(id: string): SObjectValue {
-    const found = this.rt.data.findById(id);
+    const found = this.interpreter.data.findById(id);
     if (!found) throw new Error(`local-org has no record ${id}`);
     return this.recordValue(found.obj, found.rec);
   }
 
   currentUser(): SObjectValue {
-    return this.stored(currentUserId(this.rt));
+    return this.stored(currentUserId(this.transaction));
   }
 
   organization(): SObjectValue {
@@ -358,12 +369,12 @@ export class LocalOrgFlowHost implements FlowHost {
   }
 
   label(name: string): string | null {
-    return this.rt.labels.get(name.toLowerCase()) ?? null;
+    return this.interpreter.stdlib.labels.get(name.toLowerCase()) ?? null;
   }
 
   /** Notes what the current transaction used, for benchmarks and tests. */
   recordUsage(description: string): void {
-    const limits = this.rt.limits;
+    const limits = this.transaction.limits;
     this.transactions.push({
       description,
       soqlQueries: limits.queries,
@@ -377,46 +388,45 @@ export class LocalOrgFlowHost implements FlowHost {
 
   /** Runs a job's body with a savepoint: an Apex error rolls the job back and is reported to it. */
   private isolated(job: TransactionJob): void {
-    const data = this.rt.data;
+    const data = this.interpreter.data;
     const snapshot = data.snapshot();
     const counter = data.idCounter;
-    const queued = { async: this.rt.asyncQueue.length, test: this.rt.test?.queued.length ?? 0 };
+    const queued = data.queuedWork();
     try {
       job.run();
     } catch (error) {
       this.restore(snapshot, counter, queued);
       // In an Apex test, a flow that cannot run fails the test with its own message.
-      if (error instanceof FlowConfigurationError && this.rt.test) throw new CompileError(error.message, null);
+      if (error instanceof FlowConfigurationError && this.transaction.test) throw new CompileError(error.message, null);
       if (!(error instanceof ApexThrow)) throw error;
       job.failed(this.describeError(error));
     } finally {
-      this.rt.frames.length = 0;
+      this.interpreter.frames.length = 0;
       this.recordUsage(job.description);
     }
   }
 
   enqueueAfterCommit(job: TransactionJob): void {
     const asyncJob: AsyncJob = { kind: "flow", run: () => this.isolated(job) };
-    if (this.rt.test) this.rt.test.queued.push(asyncJob);
-    else this.rt.asyncQueue.push(asyncJob);
+    this.transaction.enqueue(asyncJob);
   }
 
   runTransaction(job: TransactionJob): void {
-    const rt = this.rt;
-    rt.resetStatics();
-    rt.limits = new Limits();
-    rt.uncommittedDml = false;
+    const transaction = this.transaction;
+    this.interpreter.resetStatics();
+    transaction.limits = new Limits();
+    transaction.uncommittedDml = false;
     this.isolated(job);
     // Work the job queued runs after it commits, each in its own transaction.
-    while (rt.asyncQueue.length > 0) runJob(rt, rt.asyncQueue.shift()!);
+    while (transaction.asyncQueue.length > 0) transaction.runJob(transaction.asyncQueue.shift()!);
   }
 
   whileSavingRecords<T>(body: () => T): T {
-    this.rt.refuseCallouts++;
+    this.transaction.refuseCallouts++;
     try {
       return body();
     } finally {
-      this.rt.refuseCallouts--;
+      this.transaction.refuseCallouts--;
     }
   }
 
@@ -427,13 +437,13 @@ export class LocalOrgFlowHost implements FlowHost {
   describeError(error: unknown): string {
     if (error instanceof ApexThrow) {
       const ex = error.obj.ex!;
-      return `${ex.typeName}: ${ex.message === null ? "Script-thrown exception" : str(this.rt, ex.message)}`;
+      return `${ex.typeName}: ${ex.message === null ? "Script-thrown exception" : str(this.interpreter, ex.message)}`;
     }
     return error instanceof Error ? error.message : String(error);
   }
 
   inApexTest(): boolean {
-    return this.rt.test !== null;
+    return this.transaction.test !== null;
   }
 
   /** Flow.Interview.start(): runs in the current transaction; an unhandled fault rolls back the
@@ -443,12 +453,16 @@ export class LocalOrgFlowHost implements FlowHost {
     for (const name of inputs.keys()) {
       const variable = flow.resources.get(name.toLowerCase());
       if (!variable || variable.kind !== "variable" || !variable.isInput)
-        this.rt.throwApex("FlowException", `The flow variable ${name} of ${apiName} isn't available for input`);
+        throwApex(
+          this.interpreter,
+          "FlowException",
+          `The flow variable ${name} of ${apiName} isn't available for input`
+        );
     }
-    const data = this.rt.data;
+    const data = this.interpreter.data;
     const snapshot = data.snapshot();
     const counter = data.idCounter;
-    const queued = { async: this.rt.asyncQueue.length, test: this.rt.test?.queued.length ?? 0 };
+    const queued = data.queuedWork();
     let result;
     try {
       result = engine.startAutolaunched(apiName, inputs);
@@ -473,7 +487,8 @@ export class LocalOrgFlowHost implements FlowHost {
   ): Map<number, DataDmlError> {
     const errors = new Map<number, DataDmlError>();
     if (!engine.hasRecordTriggeredFlows(object.name, when, operation)) return errors;
-    if (this.triggerDepth >= MAX_TRIGGER_DEPTH) this.rt.throwApex("LimitException", "Maximum trigger depth exceeded");
+    if (this.triggerDepth >= MAX_TRIGGER_DEPTH)
+      throwApex(this.interpreter, "LimitException", "Maximum trigger depth exceeded");
     this.triggerDepth++;
     try {
       const triggerRows: TriggerRow[] = rows.map((row) => ({
@@ -509,16 +524,16 @@ export class LocalOrgFlowHost implements FlowHost {
 
 /** Loads flows into an engine over the local org and hooks record-triggered flows into saves. */
 export function installFlows(
-  rt: Interpreter,
+  interpreter: Interpreter,
   flows: FlowDefinition[],
   activate: string[]
 ): { engine: FlowEngine; host: LocalOrgFlowHost } {
-  const host = new LocalOrgFlowHost(rt);
+  const host = new LocalOrgFlowHost(interpreter);
   const engine = new FlowEngine(host);
   for (const flow of flows) engine.add(flow);
   for (const name of activate) engine.activate(name);
   engine.checkActiveFlows();
-  installFlowInterview(rt, rt.stdlib, {
+  installFlowInterview(interpreter.stdlib, {
     names: () =>
       engine
         .all()
@@ -526,7 +541,7 @@ export function installFlows(
         .map((flow) => flow.apiName),
     start: (apiName, inputs) => host.startFromApex(engine, apiName, inputs)
   });
-  rt.data.saveHooks = {
+  interpreter.data.saveHooks = {
     beforeSave: (object, operation, rows) => host.trigger(engine, object, "beforeSave", operation, rows),
     afterSave: (object, operation, rows) => host.trigger(engine, object, "afterSave", operation, rows),
     beforeDelete: (object, rows) => host.trigger(engine, object, "beforeDelete", "delete", rows)

@@ -1,10 +1,11 @@
 // Programmatic API: load a project, run anonymous Apex and tests, insert, update and query
-// records, invoke an invocable method, start flows and move the org clock.
+// records, invoke an invocable method, call @AuraEnabled methods, start flows, and move the org
+// clock, which runs the scheduled Apex and scheduled flow paths it passes.
 import { loadProject, type LoadOptions } from "./project.js";
-import { ApexSyntaxError, parseAnonymous, parseSoqlString } from "./parse/convert.js";
+import { parseAnonymous, parseSoqlString } from "./parse/convert.js";
+import { ApexSyntaxError } from "./parse/syntax-error.js";
 import type { Interpreter } from "./interpreter/interpreter.js";
-import type { ClassInfo, RType } from "./interpreter/types.js";
-import { prim, typeName } from "./interpreter/types.js";
+import { fieldDisplayName, prim, typeName } from "./runtime/types.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -16,23 +17,33 @@ import {
   ApexSet,
   EnumValue,
   SObjectValue,
+  type ClassInfo,
+  type RType,
   type Value
-} from "./interpreter/values.js";
-import { mapEntries, setItems, str } from "./interpreter/ops.js";
-import { Limits } from "./runtime/limits.js";
+} from "./runtime/values.js";
+import { mapEntries, setItems, str } from "./runtime/operators.js";
 import { describeError, runTests, type TestRunResult } from "./testing/runner.js";
-import { ApexThrow } from "./interpreter/errors.js";
-import { runJob } from "./stdlib/system.js";
+import { ApexThrow } from "./runtime/errors.js";
+import { unsupported } from "./runtime/errors.js";
+import { coerce, fieldType } from "./runtime/conversion.js";
+import { relationshipField } from "./runtime/describe.js";
 import { callAuraEnabled, type AuraActionRequest, type AuraActionResult } from "./aura.js";
 import type { FlowEngine, FailedInterview, PendingScheduledPath } from "./flow/engine.js";
 import type { FlowEvent } from "./flow/interview.js";
 import { FlowConfigurationError } from "./flow/errors.js";
 import { flowInputValue, type LocalOrgFlowHost, type TransactionUsage } from "./flow-host.js";
+import type { JsValue } from "./js-value.js";
+import type { FailedScheduledJob } from "./stdlib/apex-scheduler.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
-export type { NamedCredentialConfig } from "./stdlib/http.js";
+export type { NamedCredentialConfig } from "./stdlib/registry.js";
 export type { AuraActionRequest, AuraActionResult, AuraErrorBody } from "./aura.js";
+export type { JsValue } from "./js-value.js";
+export type { FailedInterview, PendingScheduledPath } from "./flow/engine.js";
+export type { FlowEvent } from "./flow/interview.js";
+export type { TransactionUsage } from "./flow-host.js";
+export type { FailedScheduledJob } from "./stdlib/apex-scheduler.js";
 
 export interface AnonymousResult {
   success: boolean;
@@ -41,12 +52,6 @@ export interface AnonymousResult {
   stackTrace: string | null;
   debugLog: string[];
 }
-
-export type JsValue = null | string | number | boolean | JsValue[] | { [k: string]: JsValue };
-
-export type { FailedInterview, PendingScheduledPath } from "./flow/engine.js";
-export type { FlowEvent } from "./flow/interview.js";
-export type { TransactionUsage } from "./flow-host.js";
 
 export interface FlowRunResult extends AnonymousResult {
   /** Output variables of the flow. */
@@ -60,39 +65,39 @@ class UnhandledFlowFault extends Error {}
 
 export class LocalOrg {
   private constructor(
-    readonly rt: Interpreter,
+    readonly interpreter: Interpreter,
     private readonly flows: { engine: FlowEngine; host: LocalOrgFlowHost }
   ) {}
 
   static load(options: LoadOptions = {}): LocalOrg {
     const project = loadProject(options);
-    return new LocalOrg(project.rt, project.flows);
+    return new LocalOrg(project.interpreter, project.flows);
   }
 
   runTests(classNames?: string[]): TestRunResult {
-    return runTests(this.rt, classNames);
+    return runTests(this.interpreter, classNames);
   }
 
   /** Runs anonymous Apex as one transaction, then any Queueable jobs it enqueued. */
   runAnonymous(source: string): AnonymousResult {
-    const rt = this.rt;
+    const interpreter = this.interpreter;
     let decl: ReturnType<typeof parseAnonymous>;
     try {
       decl = parseAnonymous(source, "anonymous.apex");
-    } catch (e) {
+    } catch (error) {
       // Code that does not compile does not run, as with the platform's anonymous Apex.
-      if (e instanceof ApexSyntaxError)
-        return { success: false, exceptionMessage: e.message, stackTrace: null, debugLog: [] };
-      throw e;
+      if (error instanceof ApexSyntaxError)
+        return { success: false, exceptionMessage: error.message, stackTrace: null, debugLog: [] };
+      throw error;
     }
-    const ci = rt.makeClass(decl, null);
-    ci.isTest = true; // anonymous code does not count towards coverage
+    const cls = interpreter.makeClass(decl, null);
+    cls.isTest = true; // anonymous code does not count towards coverage
     return this.transaction(() => {
       // Classes declared in the block extend and implement like any other class.
-      rt.link(ci);
-      rt.invoke(
-        ci,
-        decl.methods.find((m) => m.name === "run")!,
+      interpreter.link(cls);
+      interpreter.invoke(
+        cls,
+        decl.methods.find((method) => method.name === "run")!,
         null,
         [],
         null
@@ -103,40 +108,46 @@ export class LocalOrg {
 
   /** Inserts records and returns their ids. Fields use API names. */
   insert(objectName: string, records: Record<string, JsValue>[]): string[] {
-    const obj = this.rt.schema.get(objectName);
+    const obj = this.interpreter.schema.get(objectName);
     if (!obj) throw new Error(`unknown object ${objectName}`);
     const recs = records.map((r) => {
-      const rec = this.rt.data.newRecord(obj);
-      for (const [k, v] of Object.entries(r)) {
-        const f = obj.fields.get(k.toLowerCase());
-        if (!f) throw new Error(`unknown field ${objectName}.${k}`);
-        this.rt.data.setField(rec, k, this.fromJs(v, this.rt.fieldType(f)), { file: "api", line: 0 });
+      const record = this.interpreter.data.newRecord(obj);
+      for (const [key, value] of Object.entries(r)) {
+        const field = obj.fields.get(key.toLowerCase());
+        if (!field) throw new Error(`unknown field ${objectName}.${key}`);
+        this.interpreter.data.setField(record, key, this.fromJs(value, fieldType(field)), { file: "api", line: 0 });
       }
-      return rec;
+      return record;
     });
     const result = this.transaction(() => {
-      this.rt.data.dmlStatement("insert", new ApexList({ k: "sobject", obj }, recs), null, { file: "api", line: 0 });
+      this.interpreter.data.dmlStatement("insert", new ApexList({ kind: "sobject", obj }, recs), null, {
+        file: "api",
+        line: 0
+      });
       return null;
     });
     if (!result.success) throw new Error(result.exceptionMessage ?? "insert failed");
-    return recs.map((r) => String(r.fields.get("id")));
+    return recs.map((record) => String(record.fields.get("id")));
   }
 
   /** Updates records (each with its Id) in one DML statement, as one save of a user or an import. */
   update(objectName: string, records: Record<string, JsValue>[]): void {
-    const obj = this.rt.schema.get(objectName);
+    const obj = this.interpreter.schema.get(objectName);
     if (!obj) throw new Error(`unknown object ${objectName}`);
     const recs = records.map((r) => {
-      const rec = this.rt.data.newRecord(obj);
-      for (const [k, v] of Object.entries(r)) {
-        const f = obj.fields.get(k.toLowerCase());
-        if (!f) throw new Error(`unknown field ${objectName}.${k}`);
-        this.rt.data.setField(rec, k, this.fromJs(v, this.rt.fieldType(f)), { file: "api", line: 0 });
+      const record = this.interpreter.data.newRecord(obj);
+      for (const [key, value] of Object.entries(r)) {
+        const field = obj.fields.get(key.toLowerCase());
+        if (!field) throw new Error(`unknown field ${objectName}.${key}`);
+        this.interpreter.data.setField(record, key, this.fromJs(value, fieldType(field)), { file: "api", line: 0 });
       }
-      return rec;
+      return record;
     });
     const result = this.transaction(() => {
-      this.rt.data.dmlStatement("update", new ApexList({ k: "sobject", obj }, recs), null, { file: "api", line: 0 });
+      this.interpreter.data.dmlStatement("update", new ApexList({ kind: "sobject", obj }, recs), null, {
+        file: "api",
+        line: 0
+      });
       return null;
     });
     if (!result.success) throw new Error(result.exceptionMessage ?? "update failed");
@@ -167,22 +178,50 @@ export class LocalOrg {
     return { ...result, outputs, fault };
   }
 
-  /** Moves the org clock forward and runs the scheduled flow paths that come due; returns how many records they ran for. */
+  /** Moves the org clock forward. Scheduled Apex jobs and scheduled flow paths whose time it
+   * passes run in the order their times come, the clock standing at each time while it runs;
+   * returns how many records the flow paths ran for. */
   advanceClock(by: { days?: number; hours?: number; minutes?: number; milliseconds?: number }): number {
     const ms =
       (by.days ?? 0) * 86400000 + (by.hours ?? 0) * 3600000 + (by.minutes ?? 0) * 60000 + (by.milliseconds ?? 0);
     if (!(ms >= 0)) throw new Error("the clock only moves forward");
-    this.flows.host.clockOffset += ms;
+    const clock = this.interpreter.clock;
+    const scheduler = this.interpreter.stdlib.scheduler;
+    const target = clock.now() + ms;
+    let records = 0;
     try {
-      return this.flows.engine.runDueScheduledPaths();
+      for (;;) {
+        const nextJob = scheduler.nextDue();
+        const nextPath = Math.min(...this.flows.engine.pendingScheduledPaths().map((path) => path.dueAt));
+        const next = Math.min(nextJob ?? Infinity, nextPath);
+        if (next > target) break;
+        clock.moveTo(next);
+        if (nextJob !== null && nextJob <= nextPath) {
+          for (const job of scheduler.dueJobs(clock.now()))
+            scheduler.runDue(job, (description, body) => {
+              const result = this.transaction(() => {
+                body();
+                return null;
+              }, description);
+              return result.success ? null : (result.exceptionMessage ?? "the job failed");
+            });
+        } else records += this.flows.engine.runDueScheduledPaths();
+      }
+      clock.moveTo(target);
+      return records + this.flows.engine.runDueScheduledPaths();
     } finally {
-      this.rt.frames.length = 0;
+      this.interpreter.frames.length = 0;
     }
   }
 
   /** The org clock (real time plus what advanceClock added), as an ISO date/time. */
   now(): string {
-    return new Date(this.flows.host.now()).toISOString();
+    return new Date(this.interpreter.clock.now()).toISOString();
+  }
+
+  /** Scheduled Apex runs that ended with an unhandled exception (their work rolled back), oldest first. */
+  failedScheduledJobs(): FailedScheduledJob[] {
+    return [...this.interpreter.stdlib.scheduler.failures];
   }
 
   /** Records waiting on a scheduled path with a time offset. */
@@ -207,13 +246,17 @@ export class LocalOrg {
 
   /** Runs a SOQL query; records come back as plain objects keyed by API name. */
   query(soql: string): JsValue[] | number {
-    const q = parseSoqlString(soql, "api", 0);
+    const query = parseSoqlString(soql, "api", 0);
     let out: Value = null;
     const result = this.transaction(() => {
-      out = this.rt.data.query(q, () => this.rt.unsupported("bind variables in LocalOrg.query"), {
-        file: "api",
-        line: 0
-      });
+      out = this.interpreter.data.query(
+        query,
+        () => unsupported(this.interpreter, "bind variables in LocalOrg.query"),
+        {
+          file: "api",
+          line: 0
+        }
+      );
       return null;
     });
     if (!result.success) throw new Error(result.exceptionMessage ?? "query failed");
@@ -226,17 +269,19 @@ export class LocalOrg {
     className: string,
     inputs: Record<string, JsValue>[]
   ): { outputs: JsValue[]; result: AnonymousResult } {
-    const rt = this.rt;
-    const ci = rt.classes.get(className.toLowerCase());
+    const interpreter = this.interpreter;
+    const ci = interpreter.classes.get(className.toLowerCase());
     if (!ci || !ci.decl) throw new Error(`unknown class ${className}`);
-    const m = ci.decl.methods.find((x) => x.mods.annotations.some((a) => a.name === "invocablemethod"));
-    if (!m) throw new Error(`${className} has no @InvocableMethod`);
+    const method = ci.decl.methods.find((x) =>
+      x.modifiers.annotations.some((annotation) => annotation.name === "invocablemethod")
+    );
+    if (!method) throw new Error(`${className} has no @InvocableMethod`);
     let outputs: JsValue[] = [];
     const result = this.transaction(() => {
-      const paramType = m.params.length ? rt.resolveType(m.params[0].type, ci, m) : null;
+      const paramType = method.params.length ? interpreter.resolveType(method.params[0].type, ci, method) : null;
       const args: Value[] = paramType ? [this.fromJs(inputs as JsValue, paramType, ci)] : [];
-      const r = rt.invoke(ci, m, null, args, null);
-      outputs = r instanceof ApexList ? r.items.map((x) => this.toJs(x)) : [];
+      const r = interpreter.invoke(ci, method, null, args, null);
+      outputs = r instanceof ApexList ? r.items.map((item) => this.toJs(item)) : [];
       return null;
     });
     return { outputs, result };
@@ -244,138 +289,157 @@ export class LocalOrg {
 
   /** Calls an @AuraEnabled method as a Lightning component does, in its own transaction (see aura.ts). */
   callAuraEnabled(request: AuraActionRequest): AuraActionResult {
-    return callAuraEnabled(this.rt, (body) => this.transaction(body), request);
+    return callAuraEnabled(this.interpreter, (body) => this.transaction(body), request);
   }
 
-  private transaction(body: () => null): AnonymousResult {
-    const rt = this.rt;
-    rt.resetStatics();
-    rt.limits = new Limits();
-    rt.uncommittedDml = false;
-    rt.test = null;
-    rt.debugLog = [];
-    const snap = rt.data.snapshot();
-    const counter = rt.data.idCounter;
+  private transaction(body: () => null, description = "api"): AnonymousResult {
+    const interpreter = this.interpreter;
+    interpreter.resetStatics();
+    interpreter.transaction.begin();
+    interpreter.transaction.debugLog = [];
+    const snap = interpreter.data.snapshot();
+    const counter = interpreter.data.idCounter;
     try {
       body();
-      this.flows.host.recordUsage("api");
+      this.flows.host.recordUsage(description);
       // Queued jobs run after the transaction commits, each in its own transaction.
-      while (rt.asyncQueue.length > 0) runJob(rt, rt.asyncQueue.shift()!);
-      return { success: true, exceptionMessage: null, stackTrace: null, debugLog: rt.debugLog };
-    } catch (e) {
+      while (interpreter.transaction.asyncQueue.length > 0)
+        interpreter.transaction.runJob(interpreter.transaction.asyncQueue.shift()!);
+      return { success: true, exceptionMessage: null, stackTrace: null, debugLog: interpreter.transaction.debugLog };
+    } catch (error) {
       // An unhandled exception rolls the transaction back.
-      rt.data.restore(snap, counter);
-      rt.asyncQueue = [];
-      if (e instanceof FlowConfigurationError) throw e;
-      const d = e instanceof UnhandledFlowFault ? { message: e.message, stackTrace: null } : describeError(rt, e);
-      if (!(e instanceof ApexThrow) && !(e instanceof Error)) throw e;
-      return { success: false, exceptionMessage: d.message, stackTrace: d.stackTrace, debugLog: rt.debugLog };
+      interpreter.data.restore(snap, counter);
+      interpreter.transaction.asyncQueue = [];
+      if (error instanceof FlowConfigurationError) throw error;
+      const d =
+        error instanceof UnhandledFlowFault
+          ? { message: error.message, stackTrace: null }
+          : describeError(interpreter, error);
+      if (!(error instanceof ApexThrow) && !(error instanceof Error)) throw error;
+      return {
+        success: false,
+        exceptionMessage: d.message,
+        stackTrace: d.stackTrace,
+        debugLog: interpreter.transaction.debugLog
+      };
     } finally {
-      rt.frames.length = 0;
+      interpreter.frames.length = 0;
     }
   }
 
   /** Converts a JavaScript value to an Apex value of the given type. */
-  fromJs(v: JsValue | undefined, t: RType, ctx: ClassInfo | null = null): Value {
-    const rt = this.rt;
-    if (v === null || v === undefined) return null;
-    if (t.k === "list" || t.k === "set") {
-      if (!Array.isArray(v)) throw new Error(`expected an array for ${t.k}`);
-      if (t.k === "list")
+  fromJs(value: JsValue | undefined, type: RType, from: ClassInfo | null = null): Value {
+    const interpreter = this.interpreter;
+    if (value === null || value === undefined) return null;
+    if (type.kind === "list" || type.kind === "set") {
+      if (!Array.isArray(value)) throw new Error(`expected an array for ${type.kind}`);
+      if (type.kind === "list")
         return new ApexList(
-          t.elem,
-          v.map((x) => this.fromJs(x, t.elem, ctx))
+          type.elem,
+          value.map((item) => this.fromJs(item, type.elem, from))
         );
-      const s = new ApexSet(t.elem);
-      for (const x of v) rt.stdlib.callInstance(s, "add", [this.fromJs(x, t.elem, ctx)], { file: "api", line: 0 });
-      return s;
+      const set = new ApexSet(type.elem);
+      for (const item of value)
+        interpreter.stdlib.callInstance(set, "add", [this.fromJs(item, type.elem, from)], { file: "api", line: 0 });
+      return set;
     }
-    if (t.k === "map") {
-      const m = new ApexMap(t.key, t.value);
-      for (const [k, x] of Object.entries(v as Record<string, JsValue>)) {
-        rt.stdlib.callInstance(m, "put", [this.fromJs(k, t.key, ctx), this.fromJs(x, t.value, ctx)], {
-          file: "api",
-          line: 0
-        });
+    if (type.kind === "map") {
+      const map = new ApexMap(type.key, type.value);
+      for (const [key, item] of Object.entries(value as Record<string, JsValue>)) {
+        interpreter.stdlib.callInstance(
+          map,
+          "put",
+          [this.fromJs(key, type.key, from), this.fromJs(item, type.value, from)],
+          {
+            file: "api",
+            line: 0
+          }
+        );
       }
-      return m;
+      return map;
     }
-    if (t.k === "class" && t.cls.decl) {
-      const obj = rt.instantiate(t.cls, [], { file: "api", line: 0 });
-      for (const [k, x] of Object.entries(v as Record<string, JsValue>)) {
+    if (type.kind === "class" && type.cls.decl) {
+      const obj = interpreter.instantiate(type.cls, [], { file: "api", line: 0 });
+      for (const [key, item] of Object.entries(value as Record<string, JsValue>)) {
         let owner: ClassInfo | null = null;
-        for (let c: ClassInfo | null = t.cls; c && !owner; c = c.parent) if (c.fields.has(k.toLowerCase())) owner = c;
-        if (!owner) throw new Error(`${t.cls.name} has no field ${k}`);
-        const f = owner.fields.get(k.toLowerCase())!;
-        obj.fields.set(f.name.toLowerCase(), this.fromJs(x, rt.resolveType(f.type, owner, f), owner));
+        for (let current: ClassInfo | null = type.cls; current && !owner; current = current.parent)
+          if (current.fields.has(key.toLowerCase())) owner = current;
+        if (!owner) throw new Error(`${type.cls.name} has no field ${key}`);
+        const field = owner.fields.get(key.toLowerCase())!;
+        obj.fields.set(
+          field.name.toLowerCase(),
+          this.fromJs(item, interpreter.resolveType(field.type, owner, field), owner)
+        );
       }
       return obj;
     }
-    if (t.k === "prim") {
-      switch (t.name) {
+    if (type.kind === "prim") {
+      switch (type.name) {
         case "Integer":
-          return Number(v) | 0;
+          return Number(value) | 0;
         case "Long":
-          return BigInt(Math.trunc(Number(v)));
+          return BigInt(Math.trunc(Number(value)));
         case "Decimal":
-          return ApexDecimal.parse(String(v));
+          return ApexDecimal.parse(String(value));
         case "Double":
-          return new ApexDouble(Number(v));
+          return new ApexDouble(Number(value));
         case "Boolean":
-          return Boolean(v);
+          return Boolean(value);
         case "Date": {
-          const [y, m, d] = String(v).slice(0, 10).split("-").map(Number);
+          const [y, m, d] = String(value).slice(0, 10).split("-").map(Number);
           return new ApexDate(y, m, d);
         }
         case "Datetime":
-          return new ApexDatetime(Date.parse(String(v)));
+          return new ApexDatetime(Date.parse(String(value)));
         case "String":
         case "Id":
-          return rt.coerce(String(v), t);
+          return coerce(interpreter, String(value), type);
         case "Object":
-          if (typeof v === "number") return Number.isInteger(v) ? v : ApexDecimal.parse(String(v));
-          if (typeof v === "string" || typeof v === "boolean") return v;
+          if (typeof value === "number") return Number.isInteger(value) ? value : ApexDecimal.parse(String(value));
+          if (typeof value === "string" || typeof value === "boolean") return value;
           return this.fromJs(
-            v,
-            Array.isArray(v)
-              ? { k: "list", elem: prim("Object") }
-              : { k: "map", key: prim("String"), value: prim("Object") },
-            ctx
+            value,
+            Array.isArray(value)
+              ? { kind: "list", elem: prim("Object") }
+              : { kind: "map", key: prim("String"), value: prim("Object") },
+            from
           );
       }
     }
-    throw new Error(`cannot convert a JavaScript value to ${typeName(t)}`);
+    throw new Error(`cannot convert a JavaScript value to ${typeName(type)}`);
   }
 
   /** Converts an Apex value to plain JavaScript (Decimals become numbers, dates ISO text). */
-  toJs(v: Value): JsValue {
-    const rt = this.rt;
-    if (v === null) return null;
-    if (typeof v === "string" || typeof v === "boolean" || typeof v === "number") return v;
-    if (typeof v === "bigint") return Number(v);
-    if (v instanceof ApexDecimal) return v.d.toNumber();
-    if (v instanceof ApexDouble) return v.v;
-    if (v instanceof ApexDate) return v.toString();
-    if (v instanceof ApexDatetime) return new Date(v.ms).toISOString();
-    if (v instanceof ApexList) return v.items.map((x) => this.toJs(x));
-    if (v instanceof ApexSet) return setItems(v).map((x) => this.toJs(x));
-    if (v instanceof ApexMap) return Object.fromEntries(mapEntries(v).map(([k, x]) => [str(rt, k), this.toJs(x)]));
-    if (v instanceof EnumValue) return v.name;
-    if (v instanceof SObjectValue) {
+  toJs(value: Value): JsValue {
+    const interpreter = this.interpreter;
+    if (value === null) return null;
+    if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") return value;
+    if (typeof value === "bigint") return Number(value);
+    if (value instanceof ApexDecimal) return value.d.toNumber();
+    if (value instanceof ApexDouble) return value.v;
+    if (value instanceof ApexDate) return value.toString();
+    if (value instanceof ApexDatetime) return new Date(value.ms).toISOString();
+    if (value instanceof ApexList) return value.items.map((item) => this.toJs(item));
+    if (value instanceof ApexSet) return setItems(value).map((item) => this.toJs(item));
+    if (value instanceof ApexMap)
+      return Object.fromEntries(mapEntries(value).map(([key, item]) => [str(interpreter, key), this.toJs(item)]));
+    if (value instanceof EnumValue) return value.name;
+    if (value instanceof SObjectValue) {
       const out: Record<string, JsValue> = {};
-      for (const [k, x] of v.fields) {
-        const f = v.type.fields.get(k);
-        const rel = [...v.type.fields.values()].find((y) => y.relationshipName?.toLowerCase() === k);
-        out[f?.name ?? rel?.relationshipName ?? v.type.childRelationships.get(k)?.name ?? k] = this.toJs(x);
+      for (const [key, item] of value.fields) {
+        const field = value.type.fields.get(key);
+        const rel = relationshipField(value.type, key);
+        out[field?.name ?? rel?.relationshipName ?? value.type.childRelationships.get(key)?.name ?? key] =
+          this.toJs(item);
       }
       return out;
     }
-    if (v instanceof ApexObject) {
+    if (value instanceof ApexObject) {
       const out: Record<string, JsValue> = {};
-      for (const [k, x] of v.fields) out[rt.fieldDisplayName(v.cls, k)] = this.toJs(x);
-      if (v.ex) out.message = v.ex.message === null ? null : str(rt, v.ex.message);
+      for (const [key, item] of value.fields) out[fieldDisplayName(value.cls, key)] = this.toJs(item);
+      if (value.ex) out.message = value.ex.message === null ? null : str(interpreter, value.ex.message);
       return out;
     }
-    return str(rt, v);
+    return str(interpreter, value);
   }
 }

@@ -1,16 +1,17 @@
-// Loads package directories: Apex classes, object metadata, validation rules, Named
-// Credentials and custom metadata records.
+// Loads package directories: Apex classes, object metadata, validation rules, Named and
+// external credentials, custom metadata records, permissions, labels and flows.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
-import { ApexSyntaxError, parseClassFile } from "./parse/convert.js";
+import { parseClassFile } from "./parse/convert.js";
+import { ApexSyntaxError } from "./parse/syntax-error.js";
 import { parseClassFileCached, pruneCache } from "./parse/cache.js";
 import type { TypeDecl } from "./parse/ast.js";
 import { Interpreter } from "./interpreter/interpreter.js";
 import { Schema } from "./data/schema.js";
-import { DataEngine } from "./data/engine.js";
-import type { NamedCredentialConfig } from "./stdlib/http.js";
-import { ApexDecimal, type Value } from "./interpreter/values.js";
+import { validationRule } from "./data/validation-rules.js";
+import type { NamedCredentialConfig } from "./stdlib/registry.js";
+import { ApexDecimal, type Value } from "./runtime/values.js";
 import { loadExternalCredentials } from "./external-credentials.js";
 import { loadFlowFile } from "./flow/loader.js";
 import type { FlowEngine } from "./flow/engine.js";
@@ -34,7 +35,7 @@ export interface LoadOptions {
 }
 
 export interface LoadedProject {
-  rt: Interpreter;
+  interpreter: Interpreter;
   types: TypeDecl[];
   flows: { engine: FlowEngine; host: LocalOrgFlowHost };
 }
@@ -82,12 +83,12 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     });
   }
   for (const od of objectDirs) schema.loadObjectsFolder(od);
-  const rt = new Interpreter(schema);
-  rt.data = new DataEngine(rt);
+  const interpreter = new Interpreter(schema);
   const xml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
-    isArray: (n) => n === "values" || n === "namedCredentialParameters" || n === "externalCredentialParameters"
+    isArray: (name) =>
+      name === "values" || name === "namedCredentialParameters" || name === "externalCredentialParameters"
   });
   for (const od of objectDirs) {
     for (const objName of readdirSync(od)) {
@@ -96,16 +97,18 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       for (const f of readdirSync(vr)) {
         const file = join(vr, f);
         const r = xml.parse(readFileSync(file, "utf8")).ValidationRule as Record<string, string>;
-        const list = rt.data.validationRules.get(objName.toLowerCase()) ?? [];
-        list.push({
-          name: String(r.fullName ?? f.replace(".validationRule-meta.xml", "")),
-          active: String(r.active) === "true",
-          formula: String(r.errorConditionFormula ?? "false"),
-          errorMessage: String(r.errorMessage ?? ""),
-          errorDisplayField: r.errorDisplayField ? String(r.errorDisplayField) : null,
-          file
-        });
-        rt.data.validationRules.set(objName.toLowerCase(), list);
+        const list = interpreter.data.validationRules.get(objName.toLowerCase()) ?? [];
+        list.push(
+          validationRule(schema, objName, {
+            name: String(r.fullName ?? f.replace(".validationRule-meta.xml", "")),
+            active: String(r.active) === "true",
+            formula: String(r.errorConditionFormula ?? "false"),
+            errorMessage: String(r.errorMessage ?? ""),
+            errorDisplayField: r.errorDisplayField ? String(r.errorDisplayField) : null,
+            file
+          })
+        );
+        interpreter.data.validationRules.set(objName.toLowerCase(), list);
       }
     }
   }
@@ -119,21 +122,24 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     const headers: Record<string, string> = {};
     // Custom headers of the linked external credential (AuthHeader), then the named credential's own.
     const linked = params.find((p) => p.parameterType === "Authentication")?.externalCredential;
-    const ecFile = externalCredentialFiles.find(
+    const externalCredentialFile = externalCredentialFiles.find(
       (f) => f.split(/[\\/]/).pop() === `${linked}.externalCredential-meta.xml`
     );
-    const ec = ecFile ? (xml.parse(readFileSync(ecFile, "utf8")).ExternalCredential as Record<string, unknown>) : {};
-    for (const p of (ec.externalCredentialParameters ?? []) as Record<string, unknown>[])
+    const externalCredential = externalCredentialFile
+      ? (xml.parse(readFileSync(externalCredentialFile, "utf8")).ExternalCredential as Record<string, unknown>)
+      : {};
+    for (const p of (externalCredential.externalCredentialParameters ?? []) as Record<string, unknown>[])
       if (p.parameterType === "AuthHeader") headers[String(p.parameterName)] = String(p.parameterValue ?? "");
     for (const p of params)
       if (p.parameterType === "HttpHeader") headers[String(p.parameterName)] = String(p.parameterValue ?? "");
-    rt.namedCredentials.set(name.toLowerCase(), { url, headers });
+    interpreter.stdlib.namedCredentials.set(name.toLowerCase(), { url, headers });
   }
-  for (const [k, v] of Object.entries(options.credentials ?? {})) rt.credentials.set(k.toLowerCase(), v);
-  loadExternalCredentials(rt, externalCredentialFiles);
+  for (const [key, value] of Object.entries(options.credentials ?? {}))
+    interpreter.stdlib.credentials.set(key.toLowerCase(), value);
+  loadExternalCredentials(interpreter.stdlib, externalCredentialFiles);
   for (const [name, cfg] of Object.entries(options.namedCredentials ?? {})) {
-    const prev = rt.namedCredentials.get(name.toLowerCase());
-    rt.namedCredentials.set(name.toLowerCase(), {
+    const prev = interpreter.stdlib.namedCredentials.get(name.toLowerCase());
+    interpreter.stdlib.namedCredentials.set(name.toLowerCase(), {
       url: cfg.url || prev?.url || "",
       headers: { ...(prev?.headers ?? {}), ...(cfg.headers ?? {}) }
     });
@@ -143,13 +149,17 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const load = (file: string, parse: () => TypeDecl, source: string) => {
     try {
       types.push(parse());
-    } catch (e) {
-      if (!(e instanceof ApexSyntaxError)) throw e;
+    } catch (error) {
+      if (!(error instanceof ApexSyntaxError)) throw error;
       const name = file
         .split(/[\\/]/)
         .pop()!
         .replace(/\.cls$/, "");
-      rt.brokenClasses.set(name.toLowerCase(), { name, message: e.message, isTest: /@istest\b/i.test(source) });
+      interpreter.brokenClasses.set(name.toLowerCase(), {
+        name,
+        message: error.message,
+        isTest: /@istest\b/i.test(source)
+      });
     }
   };
   for (const f of classFiles) {
@@ -158,61 +168,67 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   }
   for (const c of options.classSources ?? []) load(c.file, () => parseClassFile(c.source, c.file), c.source);
   if (options.cache ?? true) pruneCache();
-  rt.registerTypes(types);
-  loadCustomMetadata(rt, metadataFiles, xml);
-  loadPermissions(rt, permissionFiles);
-  const flows = installFlows(rt, flowFiles.map(loadFlowFile), options.activateFlows ?? []);
-  loadFlowDefinitions(rt, flows.engine);
-  const labelXml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (n) => n === "labels" });
+  interpreter.registerTypes(types);
+  loadCustomMetadata(interpreter, metadataFiles, xml);
+  loadPermissions(interpreter, permissionFiles);
+  const flows = installFlows(interpreter, flowFiles.map(loadFlowFile), options.activateFlows ?? []);
+  loadFlowDefinitions(interpreter, flows.engine);
+  const labelXml = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    isArray: (name) => name === "labels"
+  });
   for (const file of labelFiles) {
     const doc = labelXml.parse(readFileSync(file, "utf8")).CustomLabels as { labels?: Record<string, unknown>[] };
-    for (const l of doc.labels ?? []) rt.labels.set(String(l.fullName).toLowerCase(), String(l.value ?? ""));
+    for (const l of doc.labels ?? [])
+      interpreter.stdlib.labels.set(String(l.fullName).toLowerCase(), String(l.value ?? ""));
   }
-  return { rt, types, flows };
+  return { interpreter, types, flows };
 }
 
-function loadCustomMetadata(rt: Interpreter, files: string[], xml: XMLParser) {
+function loadCustomMetadata(interpreter: Interpreter, files: string[], xml: XMLParser) {
   for (const file of files) {
     const base = file.split(/[\\/]/).pop()!.replace(".md-meta.xml", "");
     const [typeName, devName] = base.split(".");
-    const obj = rt.schema.get(`${typeName}__mdt`);
+    const obj = interpreter.schema.get(`${typeName}__mdt`);
     if (!obj) throw new Error(`${base}: custom metadata type ${typeName}__mdt has no object metadata`);
     const md = xml.parse(readFileSync(file, "utf8")).CustomMetadata as Record<string, unknown>;
-    const rec = new Map<string, Value>();
-    rec.set("id", rt.data.nextId(obj.keyPrefix));
-    rec.set("developername", devName);
-    rec.set("qualifiedapiname", devName);
-    rec.set("masterlabel", String(md.label ?? devName));
-    rec.set("label", String(md.label ?? devName));
+    const record = new Map<string, Value>();
+    record.set("id", interpreter.data.nextId(obj.keyPrefix));
+    record.set("developername", devName);
+    record.set("qualifiedapiname", devName);
+    record.set("masterlabel", String(md.label ?? devName));
+    record.set("label", String(md.label ?? devName));
     for (const v of (md.values ?? []) as Record<string, unknown>[]) {
-      const f = obj.fields.get(String(v.field).toLowerCase());
-      if (!f) continue;
+      const field = obj.fields.get(String(v.field).toLowerCase());
+      if (!field) continue;
       const raw = v.value;
       const text = raw === undefined || raw === null || typeof raw === "object" ? null : String(raw);
       let val: Value = text;
       if (text !== null) {
-        if (f.type === "boolean") val = text === "true";
-        else if (f.type === "double" || f.type === "currency" || f.type === "percent") val = ApexDecimal.parse(text);
+        if (field.type === "boolean") val = text === "true";
+        else if (field.type === "double" || field.type === "currency" || field.type === "percent")
+          val = ApexDecimal.parse(text);
       }
-      rec.set(f.name.toLowerCase(), val);
+      record.set(field.name.toLowerCase(), val);
     }
-    rt.data.table(obj).set(rec.get("id") as string, rec);
+    interpreter.data.table(obj).set(record.get("id") as string, record);
   }
 }
 
 /** Permission sets and custom permissions become records, so code can query and check them. */
-function loadPermissions(rt: Interpreter, files: string[]) {
+function loadPermissions(interpreter: Interpreter, files: string[]) {
   const xml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
-    isArray: (n) => n === "customPermissions"
+    isArray: (name) => name === "customPermissions"
   });
   const insert = (objName: string, fields: Record<string, Value>) => {
-    const obj = rt.schema.get(objName)!;
-    const id = rt.data.nextId(obj.keyPrefix);
-    const rec = new Map<string, Value>([["id", id]]);
-    for (const [k, v] of Object.entries(fields)) rec.set(k.toLowerCase(), v);
-    rt.data.table(obj).set(id, rec);
+    const obj = interpreter.schema.get(objName)!;
+    const id = interpreter.data.nextId(obj.keyPrefix);
+    const record = new Map<string, Value>([["id", id]]);
+    for (const [key, value] of Object.entries(fields)) record.set(key.toLowerCase(), value);
+    interpreter.data.table(obj).set(id, record);
     return id;
   };
   const permIds = new Map<string, string>();
@@ -242,16 +258,16 @@ function loadPermissions(rt: Interpreter, files: string[]) {
 }
 
 /** Each flow is also a FlowDefinitionView row; an activated template shows as active. */
-function loadFlowDefinitions(rt: Interpreter, engine: FlowEngine) {
+function loadFlowDefinitions(interpreter: Interpreter, engine: FlowEngine) {
   const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
-  const obj = rt.schema.get("FlowDefinitionView")!;
+  const obj = interpreter.schema.get("FlowDefinitionView")!;
   for (const definition of engine.all()) {
     const apiName = definition.apiName;
     const flow = xml.parse(readFileSync(definition.file, "utf8")).Flow as Record<string, unknown>;
-    const id = rt.data.nextId(obj.keyPrefix);
-    const versionId = rt.data.nextId("301");
+    const id = interpreter.data.nextId(obj.keyPrefix);
+    const versionId = interpreter.data.nextId("301");
     const active = engine.isActive(definition);
-    const rec = new Map<string, Value>([
+    const record = new Map<string, Value>([
       ["id", id],
       ["apiname", apiName],
       ["label", definition.label],
@@ -262,6 +278,6 @@ function loadFlowDefinitions(rt: Interpreter, engine: FlowEngine) {
       ["latestversionid", versionId],
       ["namespaceprefix", null]
     ]);
-    rt.data.table(obj).set(id, rec);
+    interpreter.data.table(obj).set(id, record);
   }
 }

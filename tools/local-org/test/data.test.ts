@@ -332,11 +332,18 @@ test("list custom settings and getInstance through the profile level", () => {
        System.debug(Region__c.getInstance('EU').Code__c); System.debug(Region__c.getAll().keySet()); System.debug(Region__c.getValues('XX'));
        insert new Prefs__c(SetupOwnerId = UserInfo.getOrganizationId(), Code__c = 'org');
        insert new Prefs__c(SetupOwnerId = UserInfo.getProfileId(), Code__c = 'profile');
-       System.debug(Prefs__c.getInstance().Code__c); System.debug(Prefs__c.getOrgDefaults().Code__c);`,
+       System.debug(Prefs__c.getInstance().Code__c); System.debug(Prefs__c.getOrgDefaults().Code__c);
+       Profile standard = [SELECT Id FROM Profile WHERE Name = 'Standard User'];
+       User rep = new User(ProfileId = standard.Id, LastName = 'Rep', Email = 'rep@example.com', Username = 'rep@example.com.local',
+         Alias = 'rep', TimeZoneSidKey = 'GMT', LocaleSidKey = 'en_US', EmailEncodingKey = 'UTF-8', LanguageLocaleKey = 'en_US');
+       insert rep;
+       System.debug(Prefs__c.getInstance(rep.Id).Code__c);
+       insert new Prefs__c(SetupOwnerId = standard.Id, Code__c = 'standard');
+       System.debug(Prefs__c.getInstance(rep.Id).Code__c);`,
       {},
       [dir]
     ),
-    ["e", "{EU, US}", "null", "profile", "org"]
+    ["e", "{EU, US}", "null", "profile", "org", "org", "standard"]
   );
 });
 

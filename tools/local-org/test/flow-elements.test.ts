@@ -302,7 +302,7 @@ test("references and formulas are checked before the flow runs, so nothing runs 
       Unknown_Function: flow(`
         ${start("Set")}
         ${assignment("Set", [["Out", "Assign", ref("Odd")]])}
-        ${formula("Odd", "String", 'REGEX("a", "b")')}
+        ${formula("Odd", "String", 'VLOOKUP("a", "b", "c")')}
         ${variable("Out", "String", { output: true })}`),
       Bad_Global: flow(
         `${start("Set")}${assignment("Set", [["Out", "Assign", ref("$Api.Session_ID")]])}${variable("Out", "String", { output: true })}`
@@ -316,7 +316,7 @@ test("references and formulas are checked before the flow runs, so nothing runs 
   assert.equal(org.query("SELECT COUNT() FROM Account"), 0);
   assert.throws(
     () => org.startFlow("Unknown_Function"),
-    /Flow Unknown_Function, element Odd: the formula function REGEX is not supported by local-org/
+    /Flow Unknown_Function, element Odd: the formula function VLOOKUP is not supported by local-org/
   );
   assert.throws(
     () => org.startFlow("Bad_Global"),

@@ -10,7 +10,7 @@ import {
   parseFormula,
   type FormulaValue
 } from "../src/formula/index.js";
-import { ApexDate, ApexDatetime, ApexDecimal, type Value } from "../src/interpreter/values.js";
+import { ApexDate, ApexDatetime, ApexDecimal, type Value } from "../src/runtime/values.js";
 
 const NOW = Date.UTC(2026, 2, 10, 14, 30, 5);
 
@@ -228,6 +228,25 @@ test("ISNEW, ISCHANGED and PRIORVALUE read the record being saved, and fail else
 test("syntax errors and unknown functions stop with a clear error", () => {
   assert.throws(() => parseFormula('IF(a, "b"'), FormulaSyntaxError);
   assert.throws(() => parseFormula('"open'), /not closed/);
-  assert.throws(() => run("REGEX(a, 'x')", { a: "x" }), FormulaUnsupportedError);
-  assert.throws(() => run("REGEX(a, 'x')", { a: "x" }), /formula function REGEX is not supported by local-org/);
+  assert.throws(() => run("VLOOKUP(a, a, a)", { a: "x" }), FormulaUnsupportedError);
+  assert.throws(() => run("VLOOKUP(a, a, a)", { a: "x" }), /formula function VLOOKUP is not supported by local-org/);
+});
+
+test("REGEX matches the whole text with Java's syntax; blank text is empty", () => {
+  assert.equal(run("REGEX(a, 'INV-[0-9]+')", { a: "INV-12" }), true);
+  assert.equal(run("REGEX(a, 'INV-[0-9]+')", { a: "INV-12x" }), false);
+  assert.equal(run("REGEX(a, '[0-9]+')", { a: "a1" }), false);
+  assert.equal(run("REGEX(a, '\\\\Q1.5\\\\E')", { a: "1.5" }), true);
+  assert.equal(run("REGEX(a, '[0-9]*')", { a: null }), true);
+  assert.throws(() => run("REGEX(a, '(?<=x)y')", { a: "xy" }), /regular expression '\(\?<=x\)y' is not supported/);
+  failsWith("REGEX(1, 'x')", /Incorrect parameter type for function 'REGEX\(\)'. Expected Text, received Number/);
+});
+
+test("INCLUDES finds one value among a multi-select picklist's values", () => {
+  assert.equal(run("INCLUDES(tiers, 'Gold')", { tiers: "Silver;Gold" }), true);
+  assert.equal(run("INCLUDES(tiers, 'Gol')", { tiers: "Silver;Gold" }), false);
+  assert.equal(run("INCLUDES(tiers, 'Gold')", { tiers: null }), false);
+  failsWith("INCLUDES(tiers)", /Incorrect number of parameters for function 'INCLUDES\(\)'. Expected 2, received 1/, {
+    tiers: "Gold"
+  });
 });

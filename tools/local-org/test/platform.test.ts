@@ -147,6 +147,17 @@ test("custom metadata records, flows and an org-defaults setting saved with inse
   );
 });
 
+test("the org starts with the System Administrator and Standard User profiles; the running user is an administrator", () => {
+  assert.deepEqual(
+    debug(
+      `for (Profile p : [SELECT Name FROM Profile ORDER BY Name]) System.debug(p.Name);
+       System.debug([SELECT Profile.Name FROM User WHERE Id = :UserInfo.getUserId()].Profile.Name);
+       System.debug([SELECT Name FROM Profile WHERE Id = :UserInfo.getProfileId()].Name);`
+    ),
+    ["Standard User", "System Administrator", "System Administrator", "System Administrator"]
+  );
+});
+
 test("a validation rule using an unsupported formula function stops DML with a message naming it", () => {
   const dir = mkdtempSync(join(tmpdir(), "local-org-rule-"));
   mkdirSync(join(dir, "objects", "Account", "validationRules"), { recursive: true });

@@ -20,6 +20,14 @@ export const CLIENT_DIR = path.join(__dirname, "client");
 const ENTRY_ID = "\0preview-entry";
 const APEX_PREFIX = "@salesforce/apex/";
 const APEX_MODULE_PREFIX = "\0apex:";
+const CLOSED_GATE_ID = "\0closed-gate";
+
+/**
+ * Base component gates the npm package opens but Lightning Experience keeps closed where components run
+ * in synthetic shadow, as they do here: a combobox with element internals calls attachInternals, which
+ * synthetic shadow refuses ("attachInternals API is not supported in synthetic shadow").
+ */
+const SYNTHETIC_SHADOW_CLOSED_GATES = new Set(["@salesforce/gate/bc.260.enableComboboxElementInternals"]);
 
 /** The same options `npm run build` compiles components with: only these keep LWC decorators intact. */
 const TYPESCRIPT_OPTIONS: ts.CompilerOptions = {
@@ -101,6 +109,7 @@ function platformModules(options: BundleOptions, apexMethods: Set<string>): Plug
         return APEX_MODULE_PREFIX + qualified;
       }
       if (source === "lightning/platformShowToastEvent") return path.join(CLIENT_DIR, "platformShowToastEvent.ts");
+      if (SYNTHETIC_SHADOW_CLOSED_GATES.has(source)) return CLOSED_GATE_ID;
       const component = /^c\/([A-Za-z0-9_]+)$/.exec(source);
       if (component) {
         const typescript = path.join(options.componentsDir, component[1], `${component[1]}.ts`);
@@ -110,6 +119,7 @@ function platformModules(options: BundleOptions, apexMethods: Set<string>): Plug
     },
     load(id) {
       if (id === ENTRY_ID) return entrySource(options.component);
+      if (id === CLOSED_GATE_ID) return "export default { isOpen: () => false };";
       if (id.startsWith(APEX_MODULE_PREFIX)) {
         const qualified = id.slice(APEX_MODULE_PREFIX.length);
         apexMethods.add(qualified);

@@ -1,25 +1,18 @@
-// The in-memory org database: records, ids, field access on SObjects, DML and the
-// entry point for SOQL.
+// Records as Apex sees them: field access on SObjects, DML with the platform's checks and
+// errors, the seeded org, custom settings, describe tokens and the entry point for SOQL.
 import type { Loc, SoqlQuery, Expr } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexThrow } from "../interpreter/errors.js";
-import {
-  ApexDatetime,
-  ApexDecimal,
-  ApexList,
-  Dec,
-  NativeObject,
-  SObjectValue,
-  type Value
-} from "../interpreter/values.js";
-import { makeId, normalizeId } from "../stdlib/id.js";
-import { NOT_FOUND, type Result } from "../stdlib/registry.js";
-import { ORG_ID, PROFILE_ID, USER_ID, currentUserId } from "../stdlib/system.js";
-import type { FieldDescribe, SObjectDescribe } from "./schema.js";
+import type { RuntimeContext } from "../runtime/context.js";
+import { coerce, fieldType, runtimeTypeName } from "../runtime/conversion.js";
+import { relationshipField, type FieldDescribe, type SObjectDescribe } from "../runtime/describe.js";
+import { ApexThrow, newException, throwApex, unsupported } from "../runtime/errors.js";
+import { countLimit } from "../runtime/governor.js";
+import { ApexDatetime, ApexDecimal, ApexList, Dec, NativeObject, SObjectValue, type Value } from "../runtime/values.js";
+import { ORG_ID, PROFILE_ID, USER_ID, currentUserId } from "./fixed-ids.js";
+import type { Schema } from "./schema.js";
 import { runQuery } from "./soql.js";
-import { evaluateRule, type ValidationRule } from "./formula.js";
-
-export type StoredRecord = Map<string, Value>;
+import { RecordStore, type StoredRecord } from "./store.js";
+import { DescribeTokens } from "./tokens.js";
+import { failedRules, type ValidationRule } from "./validation-rules.js";
 
 export interface DmlError {
   message: string;
@@ -53,6 +46,12 @@ export interface RecordSaveHooks {
   beforeDelete(object: SObjectDescribe, rows: SaveRow[]): Map<number, DmlError>;
 }
 
+/** How many jobs were queued at a point of the transaction (see DataEngine.queuedWork). */
+export interface QueuedWorkMark {
+  async: number;
+  test: number;
+}
+
 interface PreparedRow {
   index: number;
   kind: "insert" | "update" | "delete";
@@ -62,25 +61,29 @@ interface PreparedRow {
   id: string | null;
 }
 
-export class DataEngine {
-  /** Records by lower-case object name, then by 18-character id. */
-  tables = new Map<string, Map<string, StoredRecord>>();
-  private counter = 0;
+export class DataEngine extends RecordStore {
   private stdPricebookId: string | null = null;
   readonly validationRules = new Map<string, ValidationRule[]>();
+  private readonly tokens = new DescribeTokens();
+  /** Record-triggered automation (flows) run around saves when set. */
+  saveHooks: RecordSaveHooks | null = null;
 
-  constructor(readonly rt: Interpreter) {
+  constructor(
+    schema: Schema,
+    readonly runtime: RuntimeContext
+  ) {
+    super(schema);
     this.seed();
   }
 
   /** The org, the running user and the standard profiles exist before any test data. */
   private seed() {
     const put = (objName: string, id: string, fields: Record<string, Value>) => {
-      const obj = this.rt.schema.get(objName)!;
-      const rec: StoredRecord = new Map<string, Value>([["id", id]]);
-      for (const [k, v] of Object.entries(fields)) rec.set(k.toLowerCase(), v);
-      this.stampNew(rec);
-      this.table(obj).set(id, rec);
+      const obj = this.schema.get(objName)!;
+      const record: StoredRecord = new Map<string, Value>([["id", id]]);
+      for (const [key, value] of Object.entries(fields)) record.set(key.toLowerCase(), value);
+      this.stampNew(record);
+      this.table(obj).set(id, record);
     };
     put("Organization", ORG_ID, { Name: "Local Org", IsSandbox: true });
     put("Profile", PROFILE_ID, { Name: "System Administrator" });
@@ -101,60 +104,18 @@ export class DataEngine {
     });
   }
 
-  nextId(prefix: string): string {
-    return makeId(prefix, ++this.counter);
-  }
-
-  table(obj: SObjectDescribe): Map<string, StoredRecord> {
-    const k = obj.name.toLowerCase();
-    let t = this.tables.get(k);
-    if (!t) this.tables.set(k, (t = new Map()));
-    return t;
-  }
-
-  findById(id: string): { obj: SObjectDescribe; rec: StoredRecord } | null {
-    const obj = this.rt.schema.byPrefix(id.slice(0, 3));
-    if (!obj) return null;
-    const rec = this.tables.get(obj.name.toLowerCase())?.get(id);
-    return rec ? { obj, rec } : null;
-  }
-
-  snapshot(): Map<string, Map<string, StoredRecord>> {
-    const copy = new Map<string, Map<string, StoredRecord>>();
-    for (const [k, t] of this.tables) {
-      const tc = new Map<string, StoredRecord>();
-      for (const [id, r] of t) tc.set(id, new Map(r));
-      copy.set(k, tc);
-    }
-    return copy;
-  }
-
-  restore(snap: Map<string, Map<string, StoredRecord>>, counter?: number) {
-    this.tables = new Map();
-    for (const [k, t] of snap) {
-      const tc = new Map<string, StoredRecord>();
-      for (const [id, r] of t) tc.set(id, new Map(r));
-      this.tables.set(k, tc);
-    }
-    if (counter !== undefined) this.counter = counter;
-  }
-
-  get idCounter() {
-    return this.counter;
-  }
-
   standardPricebookId(): string {
     if (this.stdPricebookId) return this.stdPricebookId;
-    const pb = this.rt.schema.get("Pricebook2")!;
+    const pb = this.schema.get("Pricebook2")!;
     const id = this.nextId(pb.keyPrefix);
-    const rec: StoredRecord = new Map<string, Value>([
+    const record: StoredRecord = new Map<string, Value>([
       ["id", id],
       ["name", "Standard Price Book"],
       ["isactive", true],
       ["isstandard", true]
     ]);
-    this.stampNew(rec);
-    this.table(pb).set(id, rec);
+    this.stampNew(record);
+    this.table(pb).set(id, record);
     this.stdPricebookId = id;
     return id;
   }
@@ -174,106 +135,102 @@ export class DataEngine {
   }
 
   sobjectTypeToken(obj: SObjectDescribe): NativeObject {
-    return this.rt.describeTokens.objToken(obj);
+    return this.tokens.objectToken(obj);
   }
 
-  fieldToken(obj: SObjectDescribe, key: string): Result {
-    const f = obj.fields.get(key);
-    if (!f) return NOT_FOUND;
-    return this.rt.describeTokens.fieldToken(obj, f);
+  /** The token of a field by lower-case name; null when the object has no such field. */
+  fieldToken(obj: SObjectDescribe, key: string): NativeObject | null {
+    const field = obj.fields.get(key);
+    return field ? this.tokens.fieldToken(obj, field) : null;
   }
 
-  private parentField(obj: SObjectDescribe, relLower: string): FieldDescribe | undefined {
-    for (const f of obj.fields.values())
-      if (f.relationshipName && f.relationshipName.toLowerCase() === relLower) return f;
-    return undefined;
-  }
-
-  private notQueried(rec: SObjectValue, name: string): never {
-    this.rt.throwApex(
+  private notQueried(record: SObjectValue, name: string): never {
+    throwApex(
+      this.runtime,
       "SObjectException",
-      `SObject row was retrieved via SOQL without querying the requested field: ${rec.type.name}.${name}`
+      `SObject row was retrieved via SOQL without querying the requested field: ${record.type.name}.${name}`
     );
   }
 
-  getField(rec: SObjectValue, name: string, loc: Loc): Value {
+  getField(record: SObjectValue, name: string, loc: Loc): Value {
     const key = name.toLowerCase();
-    const f = rec.type.fields.get(key);
-    if (f) {
-      if (rec.readable && !rec.readable.has(key) && !rec.fields.has(key)) this.notQueried(rec, f.name);
-      return rec.fields.get(key) ?? null;
+    const field = record.type.fields.get(key);
+    if (field) {
+      if (record.readable && !record.readable.has(key) && !record.fields.has(key)) this.notQueried(record, field.name);
+      return record.fields.get(key) ?? null;
     }
-    const pf = this.parentField(rec.type, key);
-    const child = rec.type.childRelationships.get(key);
-    if (pf || child) {
-      if (rec.readable && !rec.readable.has(key) && !rec.fields.has(key))
-        this.notQueried(rec, pf?.relationshipName ?? child!.name);
-      return rec.fields.get(key) ?? null;
+    const lookup = relationshipField(record.type, key);
+    const child = record.type.childRelationships.get(key);
+    if (lookup || child) {
+      if (record.readable && !record.readable.has(key) && !record.fields.has(key))
+        this.notQueried(record, lookup?.relationshipName ?? child!.name);
+      return record.fields.get(key) ?? null;
     }
-    this.rt.unsupported(`field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
+    unsupported(this.runtime, `field ${name} on ${record.type.name} (not in the object metadata)`, loc);
   }
 
-  setField(rec: SObjectValue, name: string, v: Value, loc: Loc): Value {
+  setField(record: SObjectValue, name: string, value: Value, loc: Loc): Value {
     const key = name.toLowerCase();
-    const f = rec.type.fields.get(key);
-    if (f) {
-      if ((f.systemField || f.formula !== null) && key !== "id") {
-        this.rt.throwApex("SObjectException", `Field ${f.name} is not editable`);
+    const field = record.type.fields.get(key);
+    if (field) {
+      if ((field.systemField || field.formula !== null) && key !== "id") {
+        throwApex(this.runtime, "SObjectException", `Field ${field.name} is not editable`);
       }
-      const cv = this.rt.coerce(v, this.rt.fieldType(f));
-      rec.fields.set(key, cv);
-      rec.readable?.add(key);
-      return cv;
+      const converted = coerce(this.runtime, value, fieldType(field));
+      record.fields.set(key, converted);
+      record.readable?.add(key);
+      return converted;
     }
-    const pf = this.parentField(rec.type, key);
-    if (pf) {
-      if (v !== null && !(v instanceof SObjectValue)) this.rt.coerce(v, { k: "sobject", obj: null });
-      rec.fields.set(key, v);
-      rec.readable?.add(key);
-      return v;
+    const lookup = relationshipField(record.type, key);
+    if (lookup) {
+      if (value !== null && !(value instanceof SObjectValue))
+        coerce(this.runtime, value, { kind: "sobject", obj: null });
+      record.fields.set(key, value);
+      record.readable?.add(key);
+      return value;
     }
-    this.rt.unsupported(`field ${name} on ${rec.type.name} (not in the object metadata)`, loc);
+    unsupported(this.runtime, `field ${name} on ${record.type.name} (not in the object metadata)`, loc);
   }
 
-  cloneRecord(rec: SObjectValue, preserveId: boolean): SObjectValue {
-    const c = new SObjectValue(rec.type);
-    for (const [k, v] of rec.fields) {
-      if (!preserveId && k === "id") continue;
-      c.fields.set(k, v instanceof SObjectValue ? this.cloneRecord(v, true) : v);
+  cloneRecord(record: SObjectValue, preserveId: boolean): SObjectValue {
+    const c = new SObjectValue(record.type);
+    for (const [key, value] of record.fields) {
+      if (!preserveId && key === "id") continue;
+      c.fields.set(key, value instanceof SObjectValue ? this.cloneRecord(value, true) : value);
     }
-    c.readable = rec.readable ? new Set(rec.readable) : null;
+    c.readable = record.readable ? new Set(record.readable) : null;
     return c;
   }
 
   // ---- SOQL ----
 
-  query(q: SoqlQuery, bind: (e: Expr) => Value, loc: Loc): Value {
-    return runQuery(this, q, bind, loc);
+  query(query: SoqlQuery, bind: (expression: Expr) => Value, loc: Loc): Value {
+    return runQuery(this, this.runtime, query, bind, loc);
   }
 
   // ---- DML ----
 
-  private records(v: Value, loc: Loc): SObjectValue[] {
-    if (v === null) this.rt.throwApex("DmlException", "Argument cannot be null");
-    if (v instanceof SObjectValue) return [v];
-    if (v instanceof ApexList) {
-      return v.items.map((x) => {
-        if (!(x instanceof SObjectValue)) this.rt.throwApex("DmlException", "Argument cannot be null");
-        return x;
+  private records(value: Value, loc: Loc): SObjectValue[] {
+    if (value === null) throwApex(this.runtime, "DmlException", "Argument cannot be null");
+    if (value instanceof SObjectValue) return [value];
+    if (value instanceof ApexList) {
+      return value.items.map((item) => {
+        if (!(item instanceof SObjectValue)) throwApex(this.runtime, "DmlException", "Argument cannot be null");
+        return item;
       });
     }
-    this.rt.unsupported(`DML on ${this.rt.runtimeTypeName(v)}`, loc);
+    unsupported(this.runtime, `DML on ${runtimeTypeName(value)}`, loc);
   }
 
   /** A DML statement: all or none, throwing DmlException on the first failure. */
-  dmlStatement(op: DmlOp, v: Value, extField: string | null, loc: Loc) {
-    const recs = this.records(v, loc);
-    const results = this.dml(op, recs, extField, true, loc);
-    const failed = results.findIndex((r) => r.errors.length > 0);
-    if (failed >= 0) this.throwDml(op, results, failed);
+  dmlStatement(operation: DmlOp, value: Value, extField: string | null, loc: Loc) {
+    const recs = this.records(value, loc);
+    const results = this.dml(operation, recs, extField, true, loc);
+    const failed = results.findIndex((result) => result.errors.length > 0);
+    if (failed >= 0) this.throwDml(operation, results, failed);
   }
 
-  throwDml(op: DmlOp, results: DmlRowResult[], failed: number): never {
+  throwDml(operation: DmlOp, results: DmlRowResult[], failed: number): never {
     const first = results[failed].errors[0];
     const verb = {
       insert: "Insert",
@@ -282,48 +239,63 @@ export class DataEngine {
       delete: "Delete",
       undelete: "Undelete",
       merge: "Merge"
-    }[op];
+    }[operation];
     const fields = first.fields.length ? `: [${first.fields.join(", ")}]` : ": []";
-    const ex = this.rt.newException(
-      this.rt.systemException("DmlException"),
+    const exception = newException(
+      this.runtime,
+      this.runtime.systemTypes.exception("DmlException"),
       `${verb} failed. First exception on row ${failed}; first error: ${first.statusCode}, ${first.message}${fields}`
     );
-    ex.ex!.dmlErrors = results.flatMap((r, i) => r.errors.slice(0, 1).map((e) => ({ ...e, index: i })));
-    throw new ApexThrow(ex);
+    exception.ex!.dmlErrors = results.flatMap((result, i) =>
+      result.errors.slice(0, 1).map((error) => ({ ...error, index: i }))
+    );
+    throw new ApexThrow(exception);
   }
 
   /** Runs DML on records. With allOrNone, nothing is saved when any row fails. */
-  dml(op: DmlOp, recs: SObjectValue[], extField: string | null, allOrNone: boolean, loc: Loc): DmlRowResult[] {
-    if (op === "undelete" || op === "merge") this.rt.unsupported(op, loc);
-    if ((op === "insert" || op === "upsert") && new Set(recs).size !== recs.length)
-      this.rt.throwApex("ListException", "Before Insert or Upsert list must not have two identically equal elements");
-    if (op !== "insert") {
+  dml(operation: DmlOp, recs: SObjectValue[], extField: string | null, allOrNone: boolean, loc: Loc): DmlRowResult[] {
+    if (operation === "undelete" || operation === "merge") unsupported(this.runtime, operation, loc);
+    const readOnly = recs.find((record) => record.type.readOnly);
+    if (readOnly) {
+      const verb = operation[0].toUpperCase() + operation.slice(1);
+      throwApex(this.runtime, "TypeException", `DML operation ${verb} not allowed on ${readOnly.type.name}`);
+    }
+    if ((operation === "insert" || operation === "upsert") && new Set(recs).size !== recs.length)
+      throwApex(
+        this.runtime,
+        "ListException",
+        "Before Insert or Upsert list must not have two identically equal elements"
+      );
+    if (operation !== "insert") {
       const seen = new Set<string>();
-      for (const r of recs) {
-        const id = r.fields.get("id");
+      for (const record of recs) {
+        const id = record.fields.get("id");
         if (typeof id !== "string") continue;
-        if (seen.has(id)) this.rt.throwApex("ListException", `Duplicate id in list: ${id}`);
+        if (seen.has(id)) throwApex(this.runtime, "ListException", `Duplicate id in list: ${id}`);
         seen.add(id);
       }
     }
-    this.rt.limits.count(this.rt, "dmlStatements");
-    this.rt.limits.count(this.rt, "dmlRows", recs.length);
+    countLimit(this.runtime, "dmlStatements");
+    countLimit(this.runtime, "dmlRows", recs.length);
     const before = this.snapshot();
-    const counter = this.counter;
+    const counter = this.idCounter;
     const queued = this.queuedWork();
     // With partial success, rows that record-triggered automation failed are left out and the
     // others saved again (up to three times), as the platform retries a bulk save.
-    let failures = new Map<number, DmlError>();
-    let attempt = this.attemptSave(op, recs, extField, failures);
+    let attempt = this.attemptSave(operation, recs, extField, new Map());
     for (let retry = 0; !allOrNone && retry < 3 && attempt.automationFailed; retry++) {
       this.restore(before, counter);
       this.dropQueuedWork(queued);
-      failures = attempt.failures;
-      attempt = this.attemptSave(op, recs, extField, failures);
+      attempt = this.attemptSave(operation, recs, extField, attempt.failures);
     }
-    const results: DmlRowResult[] = recs.map((r, i) => {
-      const error = attempt.failures.get(i);
-      if (error) return { id: null, created: false, errors: [{ ...error, index: i, object: r.type.name }] };
+    const results: DmlRowResult[] = recs.map((record, i) => {
+      const errors = attempt.failures.get(i);
+      if (errors)
+        return {
+          id: null,
+          created: false,
+          errors: errors.map((error) => ({ ...error, index: i, object: record.type.name }))
+        };
       return attempt.saved.get(i)!;
     });
     if (attempt.failures.size > 0 && allOrNone) {
@@ -336,30 +308,27 @@ export class DataEngine {
       recs[i].fields.set("id", result.id);
       recs[i].readable?.add("id");
     }
-    this.rt.uncommittedDml = true;
+    this.runtime.transaction.uncommittedDml = true;
     return results;
   }
 
-  /** Record-triggered automation (flows) run around saves when set. */
-  saveHooks: RecordSaveHooks | null = null;
-
   /** One pass over the rows: prepare, before-save automation, save, after-save automation. */
   private attemptSave(
-    op: DmlOp,
+    operation: DmlOp,
     recs: SObjectValue[],
     extField: string | null,
-    earlierFailures: Map<number, DmlError>
-  ): { saved: Map<number, DmlRowResult>; failures: Map<number, DmlError>; automationFailed: boolean } {
+    earlierFailures: Map<number, DmlError[]>
+  ): { saved: Map<number, DmlRowResult>; failures: Map<number, DmlError[]>; automationFailed: boolean } {
     const failures = new Map(earlierFailures);
     const saved = new Map<number, DmlRowResult>();
     const prepared: PreparedRow[] = [];
     for (let i = 0; i < recs.length; i++) {
       if (failures.has(i)) continue;
       try {
-        prepared.push(this.prepareRow(op, recs[i], extField, i));
-      } catch (e) {
-        if (e instanceof RowError) failures.set(i, e.err);
-        else throw e;
+        prepared.push(this.prepareRow(operation, recs[i], extField, i));
+      } catch (error) {
+        if (error instanceof RowError) failures.set(i, error.errors);
+        else throw error;
       }
     }
     let automationFailed = false;
@@ -384,7 +353,7 @@ export class DataEngine {
               ? hooks.beforeSave(object, kind, saveRows)
               : hooks.afterSave(object, kind, saveRows);
         for (const [index, error] of errors) {
-          failures.set(index, error);
+          failures.set(index, [error]);
           if (phase === "after") automationFailed = true;
         }
       }
@@ -396,9 +365,9 @@ export class DataEngine {
       try {
         saved.set(row.index, this.saveRow(row));
         stored.push(row);
-      } catch (e) {
-        if (e instanceof RowError) failures.set(row.index, e.err);
-        else throw e;
+      } catch (error) {
+        if (error instanceof RowError) failures.set(row.index, error.errors);
+        else throw error;
       }
     }
     runHooks("after", stored);
@@ -407,61 +376,72 @@ export class DataEngine {
   }
 
   /** Jobs queued so far, so that a failed DML statement can drop those its automation queued. */
-  private queuedWork(): { async: number; test: number } {
-    return { async: this.rt.asyncQueue.length, test: this.rt.test?.queued.length ?? 0 };
+  queuedWork(): QueuedWorkMark {
+    const transaction = this.runtime.transaction;
+    return { async: transaction.asyncQueue.length, test: transaction.test?.queued.length ?? 0 };
   }
 
-  private dropQueuedWork(mark: { async: number; test: number }) {
-    this.rt.asyncQueue.length = Math.min(this.rt.asyncQueue.length, mark.async);
-    if (this.rt.test) this.rt.test.queued.length = Math.min(this.rt.test.queued.length, mark.test);
+  /** Drops the jobs queued after `mark`. */
+  dropQueuedWork(mark: QueuedWorkMark) {
+    const transaction = this.runtime.transaction;
+    transaction.asyncQueue.length = Math.min(transaction.asyncQueue.length, mark.async);
+    if (transaction.test) transaction.test.queued.length = Math.min(transaction.test.queued.length, mark.test);
   }
 
   /** Resolves what a row does (upsert becomes insert or update) and builds its new field values. */
-  private prepareRow(op: DmlOp, r: SObjectValue, extField: string | null, index: number): PreparedRow {
-    const obj = r.type;
+  private prepareRow(operation: DmlOp, record: SObjectValue, extField: string | null, index: number): PreparedRow {
+    const obj = record.type;
     const table = this.table(obj);
-    const idVal = r.fields.get("id");
+    const idVal = record.fields.get("id");
     const id = typeof idVal === "string" ? idVal : null;
-    if (op === "delete") {
+    if (operation === "delete") {
       if (!id) rowError("MISSING_ARGUMENT", "Id not specified in a delete request", [], index);
       const existing = table.get(id);
       if (!existing) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
       return { index, kind: "delete", object: obj, stored: existing, old: existing, id };
     }
-    if (op === "upsert") {
+    if (operation === "upsert") {
       let existing: string | null = null;
       if (extField) {
-        const f = obj.fields.get(extField.toLowerCase());
-        if (!f || (!f.externalId && f.name !== "Id"))
+        const field = obj.fields.get(extField.toLowerCase());
+        if (!field || (!field.externalId && field.name !== "Id"))
           rowError(
             "INVALID_FIELD",
             `Invalid field for upsert, must be an External Id custom or standard indexed field: ${extField}`,
             [],
             index
           );
-        if (f.name === "Id") existing = id;
+        if (field.name === "Id") existing = id;
         else {
-          const v = r.fields.get(f.name.toLowerCase()) ?? null;
-          if (v === null) rowError("MISSING_ARGUMENT", `${f.name} not specified`, [], index);
-          const matches = [...table.values()].filter((x) => sameValue(x.get(f.name.toLowerCase()) ?? null, v, f));
+          const v = record.fields.get(field.name.toLowerCase()) ?? null;
+          if (v === null) rowError("MISSING_ARGUMENT", `${field.name} not specified`, [], index);
+          const matches = [...table.values()].filter((x) =>
+            sameValue(x.get(field.name.toLowerCase()) ?? null, v, field)
+          );
           if (matches.length > 1)
-            rowError("DUPLICATE_EXTERNAL_ID", `${f.name}: more than one record found for external id field`, [], index);
+            rowError(
+              "DUPLICATE_EXTERNAL_ID",
+              `${field.name}: more than one record found for external id field`,
+              [],
+              index
+            );
           existing = matches.length === 1 ? (matches[0].get("id") as string) : null;
         }
       } else existing = id;
       if (existing) {
-        r.fields.set("id", existing);
-        return this.prepareRow("update", r, null, index);
+        record.fields.set("id", existing);
+        return this.prepareRow("update", record, null, index);
       }
       if (id) rowError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [], index);
-      return this.prepareRow("insert", r, null, index);
+      return this.prepareRow("insert", record, null, index);
     }
-    if (op === "insert") {
+    if (operation === "insert") {
       if (id) rowError("INVALID_FIELD_FOR_INSERT_UPDATE", "cannot specify Id in an insert call", ["Id"], index);
       const rec: StoredRecord = new Map();
-      for (const f of obj.fields.values())
-        if (f.defaultValue !== null && !f.systemField) rec.set(f.name.toLowerCase(), f.defaultValue as Value);
-      this.copyFields(r, rec, index);
+      for (const field of obj.fields.values())
+        if (field.defaultValue !== null && !field.systemField)
+          rec.set(field.name.toLowerCase(), field.defaultValue as Value);
+      this.copyFields(record, rec, index);
       return { index, kind: "insert", object: obj, stored: rec, old: null, id: null };
     }
     // update
@@ -469,7 +449,7 @@ export class DataEngine {
     const old = table.get(id);
     if (!old) rowError("ENTITY_IS_DELETED", "entity is deleted", [], index);
     const rec = new Map(old);
-    this.copyFields(r, rec, index);
+    this.copyFields(record, rec, index);
     return { index, kind: "update", object: obj, stored: rec, old, id };
   }
 
@@ -491,183 +471,211 @@ export class DataEngine {
       table.set(newId, rec);
       return { id: newId, created: true, errors: [] };
     }
-    rec.set("lastmodifieddate", new ApexDatetime(Date.now()));
-    rec.set("systemmodstamp", new ApexDatetime(Date.now()));
+    rec.set("lastmodifieddate", new ApexDatetime(this.runtime.clock.now()));
+    rec.set("systemmodstamp", new ApexDatetime(this.runtime.clock.now()));
     this.derive(obj, rec);
     this.validate(obj, rec, row.old, index, table);
     table.set(row.id!, rec);
     return { id: row.id, created: false, errors: [] };
   }
 
-  private copyFields(r: SObjectValue, rec: StoredRecord, index: number) {
-    for (const [k, v] of r.fields) {
-      const f = r.type.fields.get(k);
-      if (!f) continue; // relationship values are not saved
-      if (f.systemField || f.formula !== null) continue;
-      if (f.type === "reference" && typeof v === "string") {
-        const target = this.findById(v);
-        if (!target || !f.referenceTo.some((n) => n.toLowerCase() === target.obj.name.toLowerCase())) {
-          rowError("FIELD_INTEGRITY_EXCEPTION", `${f.label}: id value of incorrect type: ${v}`, [f.name], index);
+  private copyFields(record: SObjectValue, rec: StoredRecord, index: number) {
+    for (const [key, value] of record.fields) {
+      const field = record.type.fields.get(key);
+      if (!field) continue; // relationship values are not saved
+      if (field.systemField || field.formula !== null) continue;
+      if (field.type === "reference" && typeof value === "string") {
+        const target = this.findById(value);
+        if (!target || !field.referenceTo.some((name) => name.toLowerCase() === target.obj.name.toLowerCase())) {
+          rowError(
+            "FIELD_INTEGRITY_EXCEPTION",
+            `${field.label}: id value of incorrect type: ${value}`,
+            [field.name],
+            index
+          );
         }
       }
-      rec.set(k, this.storedValue(f, v));
+      rec.set(key, this.storedValue(field, value));
     }
   }
 
   /** Numbers are stored with the field's decimal places, as the database rounds them; empty text is stored as null. */
-  private storedValue(f: FieldDescribe, v: Value): Value {
-    if (v === "") return null;
-    if (!(v instanceof ApexDecimal)) return v;
-    const scale = f.scale ?? (!f.custom && (f.type === "currency" || f.type === "percent") ? 2 : null);
-    if (scale === null) return v;
-    return new ApexDecimal(v.d.toDecimalPlaces(scale, Dec.ROUND_HALF_UP), scale);
+  private storedValue(field: FieldDescribe, value: Value): Value {
+    if (value === "") return null;
+    if (!(value instanceof ApexDecimal)) return value;
+    const scale = field.scale ?? (!field.custom && (field.type === "currency" || field.type === "percent") ? 2 : null);
+    if (scale === null) return value;
+    return new ApexDecimal(value.d.toDecimalPlaces(scale, Dec.ROUND_HALF_UP), scale);
   }
 
-  private stampNew(rec: StoredRecord) {
-    const now = new ApexDatetime(Date.now());
-    rec.set("createddate", now);
-    rec.set("lastmodifieddate", now);
-    rec.set("systemmodstamp", now);
-    rec.set("createdbyid", USER_ID);
-    rec.set("lastmodifiedbyid", USER_ID);
-    rec.set("isdeleted", false);
+  private stampNew(record: StoredRecord) {
+    const now = new ApexDatetime(this.runtime.clock.now());
+    record.set("createddate", now);
+    record.set("lastmodifieddate", now);
+    record.set("systemmodstamp", now);
+    record.set("createdbyid", USER_ID);
+    record.set("lastmodifiedbyid", USER_ID);
+    record.set("isdeleted", false);
   }
 
   /** Values the platform computes: names, Opportunity stage flags, line item lookups. */
-  private derive(obj: SObjectDescribe, rec: StoredRecord) {
-    const n = obj.name;
-    if (obj.fields.has("ownerid") && !rec.get("ownerid")) rec.set("ownerid", currentUserId(this.rt));
-    if (n === "Case" && !rec.get("casenumber")) rec.set("casenumber", String(1000 + this.counter).padStart(8, "0"));
-    if (n === "Case") rec.set("isclosed", rec.get("status") === "Closed");
-    if (n === "Task") rec.set("isclosed", rec.get("status") === "Completed");
-    if (n === "Contact" || n === "User" || n === "Lead") {
-      const first = rec.get("firstname");
-      rec.set("name", [first, rec.get("lastname")].filter((x) => x !== null && x !== undefined).join(" "));
+  private derive(obj: SObjectDescribe, record: StoredRecord) {
+    const name = obj.name;
+    if (obj.fields.has("ownerid") && !record.get("ownerid"))
+      record.set("ownerid", currentUserId(this.runtime.transaction));
+    if (name === "Case" && !record.get("casenumber"))
+      record.set("casenumber", String(1000 + this.idCounter).padStart(8, "0"));
+    if (name === "Case") record.set("isclosed", record.get("status") === "Closed");
+    if (name === "Task") record.set("isclosed", record.get("status") === "Completed");
+    if (name === "Contact" || name === "User" || name === "Lead") {
+      const first = record.get("firstname");
+      record.set("name", [first, record.get("lastname")].filter((x) => x !== null && x !== undefined).join(" "));
     }
-    if (n === "Opportunity") {
-      const stage = String(rec.get("stagename") ?? "");
-      rec.set("isclosed", stage.startsWith("Closed"));
-      rec.set("iswon", stage === "Closed Won");
+    if (name === "Opportunity") {
+      const stage = String(record.get("stagename") ?? "");
+      record.set("isclosed", stage.startsWith("Closed"));
+      record.set("iswon", stage === "Closed Won");
     }
-    if ((n === "OpportunityLineItem" || n === "PricebookEntry") && !rec.get("product2id")) {
-      const pbeId = rec.get("pricebookentryid");
+    if ((name === "OpportunityLineItem" || name === "PricebookEntry") && !record.get("product2id")) {
+      const pbeId = record.get("pricebookentryid");
       const pbe = typeof pbeId === "string" ? this.findById(pbeId) : null;
-      if (pbe) rec.set("product2id", pbe.rec.get("product2id") ?? null);
+      if (pbe) record.set("product2id", pbe.rec.get("product2id") ?? null);
     }
-    if (n === "OpportunityLineItem" || n === "PricebookEntry") {
-      const prodId = rec.get("product2id");
+    if (name === "OpportunityLineItem" || name === "PricebookEntry") {
+      const prodId = record.get("product2id");
       const prod = typeof prodId === "string" ? this.findById(prodId) : null;
       if (prod) {
-        rec.set("name", prod.rec.get("name") ?? null);
-        rec.set("productcode", prod.rec.get("productcode") ?? null);
+        record.set("name", prod.rec.get("name") ?? null);
+        record.set("productcode", prod.rec.get("productcode") ?? null);
       }
     }
   }
 
   private validate(
     obj: SObjectDescribe,
-    rec: StoredRecord,
+    record: StoredRecord,
     old: StoredRecord | null,
     index: number,
     table: Map<string, StoredRecord>
   ) {
     const missing: string[] = [];
-    for (const f of obj.fields.values()) {
-      if (!f.required) continue;
-      const v = rec.get(f.name.toLowerCase());
-      if (v === undefined || v === null || v === "") missing.push(f.name);
+    for (const field of obj.fields.values()) {
+      if (!field.required) continue;
+      const value = record.get(field.name.toLowerCase());
+      if (value === undefined || value === null || value === "") missing.push(field.name);
     }
-    if (obj.name === "OpportunityLineItem" && !rec.get("pricebookentryid") && !rec.get("product2id"))
+    if (obj.name === "OpportunityLineItem" && !record.get("pricebookentryid") && !record.get("product2id"))
       missing.push("PricebookEntryId");
     if (missing.length)
       rowError("REQUIRED_FIELD_MISSING", `Required fields are missing: [${missing.join(", ")}]`, missing, index);
-    for (const f of obj.fields.values()) {
-      const k = f.name.toLowerCase();
-      const v = rec.get(k);
-      if (v === undefined || v === null) continue;
+    for (const field of obj.fields.values()) {
+      const key = field.name.toLowerCase();
+      const value = record.get(key);
+      if (value === undefined || value === null) continue;
       if (
-        f.type === "picklist" &&
-        f.restrictedPicklist &&
-        typeof v === "string" &&
-        v !== "" &&
-        !f.picklistValues.includes(v)
+        field.type === "picklist" &&
+        field.restrictedPicklist &&
+        typeof value === "string" &&
+        value !== "" &&
+        !field.picklistValues.includes(value)
       ) {
         rowError(
           "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-          `${f.label}: bad value for restricted picklist field: ${v}`,
-          [f.name],
+          `${field.label}: bad value for restricted picklist field: ${value}`,
+          [field.name],
           index
         );
       }
-      if (f.type === "email" && typeof v === "string" && v !== "" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) {
-        rowError("INVALID_EMAIL_ADDRESS", `${f.label}: invalid email address: ${v}`, [f.name], index);
+      if (
+        field.type === "email" &&
+        typeof value === "string" &&
+        value !== "" &&
+        !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)
+      ) {
+        rowError("INVALID_EMAIL_ADDRESS", `${field.label}: invalid email address: ${value}`, [field.name], index);
       }
-      if (typeof v === "string" && f.length !== null && v.length > f.length && f.type !== "picklist") {
+      if (
+        typeof value === "string" &&
+        field.length !== null &&
+        value.length > field.length &&
+        field.type !== "picklist"
+      ) {
         rowError(
           "STRING_TOO_LONG",
-          `${f.label}: data value too large: ${v.slice(0, 40)} (max length=${f.length})`,
-          [f.name],
+          `${field.label}: data value too large: ${value.slice(0, 40)} (max length=${field.length})`,
+          [field.name],
           index
         );
       }
-      if (f.unique && v !== "") {
+      if (field.unique && value !== "") {
         for (const other of table.values()) {
-          if (other.get("id") === rec.get("id")) continue;
-          if (sameValue(other.get(k) ?? null, v, f)) {
+          if (other.get("id") === record.get("id")) continue;
+          if (sameValue(other.get(key) ?? null, value, field)) {
             rowError(
               "DUPLICATE_VALUE",
-              `duplicate value found: ${f.name} duplicates value on record with id: ${String(other.get("id"))}`,
-              [f.name],
+              `duplicate value found: ${field.name} duplicates value on record with id: ${String(other.get("id"))}`,
+              [field.name],
               index
             );
           }
         }
       }
     }
-    for (const rule of this.validationRules.get(obj.name.toLowerCase()) ?? []) {
-      if (evaluateRule(this.rt, rule, obj, rec, old)) {
-        rowError(
-          "FIELD_CUSTOM_VALIDATION_EXCEPTION",
-          rule.errorMessage,
-          rule.errorDisplayField ? [rule.errorDisplayField] : [],
-          index
-        );
-      }
-    }
+    // Custom validation rules run after the platform's own checks; every rule that fails is reported.
+    const rules = this.validationRules.get(obj.name.toLowerCase()) ?? [];
+    const failures = rules.length > 0 ? failedRules(this, this.runtime, rules, obj, record, old) : [];
+    if (failures.length > 0) throw new RowError(failures.map((failure) => ({ ...failure, index })));
   }
 
   private cascadeDelete(obj: SObjectDescribe, id: string) {
     for (const [, rel] of obj.childRelationships) {
-      const child = this.rt.schema.get(rel.childObject)!;
-      const f = child.fields.get(rel.field.toLowerCase())!;
+      const child = this.schema.get(rel.childObject)!;
+      const field = child.fields.get(rel.field.toLowerCase())!;
       // Master-detail children go with their parent, and so do the standard children the
       // platform deletes along (an Account's contacts, opportunities, cases and tasks).
-      const cascade = (f.required && f.custom) || CASCADES.has(`${child.name}.${f.name}`);
+      const cascade = (field.required && field.custom) || CASCADES.has(`${child.name}.${field.name}`);
       if (!cascade) continue;
       const t = this.table(child);
-      for (const [cid, r] of [...t])
-        if (r.get(rel.field.toLowerCase()) === id) {
+      for (const [cid, record] of [...t])
+        if (record.get(rel.field.toLowerCase()) === id) {
           t.delete(cid);
           this.cascadeDelete(child, cid);
         }
     }
   }
 
+  // ---- records the platform keeps ----
+
+  /** Adds a record the platform itself creates (a CronTrigger), with a new id and timestamps; no DML runs. */
+  insertSystemRecord(obj: SObjectDescribe, fields: Record<string, Value>): string {
+    const id = this.nextId(obj.keyPrefix);
+    const record: StoredRecord = new Map<string, Value>([["id", id]]);
+    for (const [key, value] of Object.entries(fields)) record.set(key.toLowerCase(), value);
+    this.stampNew(record);
+    this.table(obj).set(id, record);
+    return id;
+  }
+
+  /** Changes fields of a record the platform keeps; no DML runs. */
+  updateSystemRecord(id: string, fields: Record<string, Value>) {
+    const found = this.findById(id);
+    if (!found) return;
+    const record = new Map(found.rec);
+    for (const [key, value] of Object.entries(fields)) record.set(key.toLowerCase(), value);
+    record.set("lastmodifieddate", new ApexDatetime(this.runtime.clock.now()));
+    record.set("systemmodstamp", new ApexDatetime(this.runtime.clock.now()));
+    this.table(found.obj).set(id, record);
+  }
+
   // ---- custom settings ----
 
   settingRecord(obj: SObjectDescribe, ownerId: string | null, name: string | null): SObjectValue | null {
     const t = this.table(obj);
-    for (const r of t.values()) {
-      if (ownerId !== null && r.get("setupownerid") === ownerId) return this.toValue(obj, r);
-      if (name !== null && r.get("name") === name) return this.toValue(obj, r);
+    for (const record of t.values()) {
+      if (ownerId !== null && record.get("setupownerid") === ownerId) return this.toValue(obj, record);
+      if (name !== null && record.get("name") === name) return this.toValue(obj, record);
     }
     return null;
-  }
-
-  toValue(obj: SObjectDescribe, r: StoredRecord): SObjectValue {
-    const v = new SObjectValue(obj);
-    for (const [k, x] of r) v.fields.set(k, x);
-    return v;
   }
 
   orgId() {
@@ -686,30 +694,24 @@ const CASCADES = new Set([
   "PricebookEntry.Pricebook2Id"
 ]);
 
+/** The errors that fail one row of a DML statement. */
 class RowError extends Error {
-  constructor(readonly err: DmlError) {
-    super(err.message);
+  constructor(readonly errors: DmlError[]) {
+    super(errors[0].message);
   }
 }
 
 function rowError(statusCode: string, message: string, fields: string[], index: number): never {
-  throw new RowError({ statusCode, message, fields, index });
+  throw new RowError([{ statusCode, message, fields, index }]);
 }
 
-function sameValue(a: Value, b: Value, f: FieldDescribe): boolean {
+function sameValue(a: Value, b: Value, field: FieldDescribe): boolean {
   if (a === null || b === null) return false;
   if (typeof a === "string" && typeof b === "string") {
     // Unique text fields are case-insensitive unless marked case-sensitive in metadata.
-    return f.type === "id" || f.type === "reference" || f.caseSensitive ? a === b : a.toLowerCase() === b.toLowerCase();
+    return field.type === "id" || field.type === "reference" || field.caseSensitive
+      ? a === b
+      : a.toLowerCase() === b.toLowerCase();
   }
   return String(a) === String(b);
-}
-
-export function idOf(v: Value): string | null {
-  if (typeof v === "string") return normalizeId(v);
-  if (v instanceof SObjectValue) {
-    const id = v.fields.get("id");
-    return typeof id === "string" ? id : null;
-  }
-  return null;
 }

@@ -3,67 +3,22 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
+import { fieldDescribe, type FieldDescribe, type FieldType, type SObjectDescribe } from "../runtime/describe.js";
 import { STANDARD_OBJECTS, type StandardObjectDef } from "./standard-objects.js";
-
-export type FieldType =
-  | "id"
-  | "string"
-  | "textarea"
-  | "picklist"
-  | "multipicklist"
-  | "boolean"
-  | "int"
-  | "double"
-  | "currency"
-  | "percent"
-  | "date"
-  | "datetime"
-  | "reference"
-  | "url"
-  | "email"
-  | "phone";
-
-export interface FieldDescribe {
-  name: string;
-  type: FieldType;
-  label: string;
-  /** Must be given on insert (not nillable, no default, not system-set). */
-  required: boolean;
-  referenceTo: string[];
-  relationshipName: string | null;
-  picklistValues: string[];
-  restrictedPicklist: boolean;
-  unique: boolean;
-  externalId: boolean;
-  length: number | null;
-  scale: number | null;
-  defaultValue: string | boolean | null;
-  /** Set by the system (Id, CreatedDate, ...); cannot be written. */
-  systemField: boolean;
-  custom: boolean;
-  /** Unique text compared case-sensitively (caseSensitive in field metadata). */
-  caseSensitive: boolean;
-  /** The formula of a formula field, evaluated when the field is read; null for stored fields. */
-  formula: string | null;
-  /** A formula field's blank number fields read as zero (formulaTreatBlanksAs BlankAsZero, the default). */
-  formulaBlankAsZero: boolean;
-}
-
-export interface SObjectDescribe {
-  name: string;
-  label: string;
-  keyPrefix: string;
-  custom: boolean;
-  /** "Hierarchy" or "List" for custom settings. */
-  customSettingType: "Hierarchy" | "List" | null;
-  customMetadata: boolean;
-  fields: Map<string, FieldDescribe>;
-  /** Child relationship name (lower case) -> child object and lookup field. */
-  childRelationships: Map<string, { childObject: string; field: string; name: string }>;
-}
 
 export class Schema {
   readonly objects = new Map<string, SObjectDescribe>();
+  /** The type of aggregate query rows; its fields are the aliases the queries use. */
+  readonly aggregateResult: SObjectDescribe = {
+    name: "AggregateResult",
+    label: "AggregateResult",
+    keyPrefix: "000",
+    custom: false,
+    customSettingType: null,
+    customMetadata: false,
+    fields: new Map(),
+    childRelationships: new Map()
+  };
   private customPrefixCounter = 0;
 
   constructor() {
@@ -90,33 +45,34 @@ export class Schema {
       customSettingType: null,
       customMetadata: false,
       fields,
-      childRelationships: new Map()
+      childRelationships: new Map(),
+      readOnly: def.readOnly === true
     };
-    for (const f of systemFields()) fields.set(f.name.toLowerCase(), f);
+    for (const field of systemFields()) fields.set(field.name.toLowerCase(), field);
     for (const [name, spec] of Object.entries(def.fields)) {
       const [type, ...flags] = spec.split(" ");
-      const f = field(name, type as FieldType);
+      const field = fieldDescribe(name, type as FieldType);
       for (const flag of flags) {
-        if (flag === "required") f.required = true;
-        else if (flag === "unique") f.unique = true;
-        else if (flag === "readonly") f.systemField = true;
+        if (flag === "required") field.required = true;
+        else if (flag === "unique") field.unique = true;
+        else if (flag === "readonly") field.systemField = true;
         else if (flag.startsWith("ref:")) {
-          f.referenceTo = flag.slice(4).split(",");
-          f.relationshipName = name.endsWith("Id") ? name.slice(0, -2) : name;
+          field.referenceTo = flag.slice(4).split(",");
+          field.relationshipName = name.endsWith("Id") ? name.slice(0, -2) : name;
         } else if (flag.startsWith("values:")) {
-          f.picklistValues = flag
+          field.picklistValues = flag
             .slice(7)
             .split("|")
-            .map((v) => v.replace(/_/g, " "));
+            .map((value) => value.replace(/_/g, " "));
         } else if (flag.startsWith("scale:")) {
-          f.scale = Number(flag.slice(6));
+          field.scale = Number(flag.slice(6));
         } else if (flag.startsWith("default:")) {
           const d = flag.slice(8);
-          f.defaultValue = d === "true" ? true : d === "false" ? false : d.replace(/_/g, " ");
+          field.defaultValue = d === "true" ? true : d === "false" ? false : d.replace(/_/g, " ");
         }
       }
-      f.label = STANDARD_FIELD_LABELS[`${def.name}.${name}`] ?? STANDARD_FIELD_LABELS[name] ?? name;
-      fields.set(name.toLowerCase(), f);
+      field.label = STANDARD_FIELD_LABELS[`${def.name}.${name}`] ?? STANDARD_FIELD_LABELS[name] ?? name;
+      fields.set(name.toLowerCase(), field);
     }
     for (const name of [
       "Id",
@@ -134,7 +90,7 @@ export class Schema {
   /** Loads `objects/<Name>/` folders (object-meta.xml and fields/*.field-meta.xml). */
   loadObjectsFolder(dir: string) {
     if (!existsSync(dir)) return;
-    const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (n) => n === "value" });
+    const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === "value" });
     for (const objName of readdirSync(dir)) {
       const objDir = join(dir, objName);
       let obj = this.get(objName);
@@ -155,18 +111,18 @@ export class Schema {
           fields: new Map(),
           childRelationships: new Map()
         };
-        for (const f of systemFields()) obj.fields.set(f.name.toLowerCase(), f);
-        obj.fields.set("name", field("Name", "string"));
+        for (const field of systemFields()) obj.fields.set(field.name.toLowerCase(), field);
+        obj.fields.set("name", fieldDescribe("Name", "string"));
         if (obj.customSettingType === "Hierarchy") {
-          const so = field("SetupOwnerId", "reference");
+          const so = fieldDescribe("SetupOwnerId", "reference");
           so.referenceTo = ["User", "Profile", "Organization"];
           obj.fields.set("setupownerid", so);
         }
         if (isMdt) {
-          obj.fields.set("developername", field("DeveloperName", "string"));
-          obj.fields.set("masterlabel", field("MasterLabel", "string"));
-          obj.fields.set("label", field("Label", "string"));
-          obj.fields.set("qualifiedapiname", field("QualifiedApiName", "string"));
+          obj.fields.set("developername", fieldDescribe("DeveloperName", "string"));
+          obj.fields.set("masterlabel", fieldDescribe("MasterLabel", "string"));
+          obj.fields.set("label", fieldDescribe("Label", "string"));
+          obj.fields.set("qualifiedapiname", fieldDescribe("QualifiedApiName", "string"));
         }
         this.objects.set(objName.toLowerCase(), obj);
       }
@@ -175,8 +131,8 @@ export class Schema {
       for (const file of readdirSync(fieldsDir)) {
         if (!file.endsWith(".field-meta.xml")) continue;
         const cf = parser.parse(readFileSync(join(fieldsDir, file), "utf8")).CustomField as Record<string, unknown>;
-        const f = customField(cf, file.replace(".field-meta.xml", ""));
-        obj.fields.set(f.name.toLowerCase(), f);
+        const field = customField(cf, file.replace(".field-meta.xml", ""));
+        obj.fields.set(field.name.toLowerCase(), field);
       }
     }
     this.linkRelationships();
@@ -185,17 +141,21 @@ export class Schema {
   private linkRelationships() {
     for (const o of this.objects.values()) o.childRelationships.clear();
     for (const o of this.objects.values()) {
-      for (const f of o.fields.values()) {
-        if (f.type !== "reference" || f.systemField) continue;
-        for (const target of f.referenceTo) {
+      for (const field of o.fields.values()) {
+        if (field.type !== "reference" || field.systemField) continue;
+        for (const target of field.referenceTo) {
           const parent = this.get(target);
           if (!parent) continue;
-          const relName = f.custom
-            ? `${(f as FieldDescribe & { childRelationshipName?: string }).childRelationshipName ?? o.name}__r`
-            : STANDARD_CHILD_RELATIONSHIPS[`${o.name}.${f.name}`];
+          const relName = field.custom
+            ? `${field.childRelationshipName ?? o.name}__r`
+            : STANDARD_CHILD_RELATIONSHIPS[`${o.name}.${field.name}`];
           // Standard lookups without a child relationship on the platform (owners, ...) have none here.
           if (!relName) continue;
-          parent.childRelationships.set(relName.toLowerCase(), { childObject: o.name, field: f.name, name: relName });
+          parent.childRelationships.set(relName.toLowerCase(), {
+            childObject: o.name,
+            field: field.name,
+            name: relName
+          });
         }
       }
     }
@@ -296,38 +256,15 @@ const STANDARD_CHILD_RELATIONSHIPS: Record<string, string> = {
   "SetupEntityAccess.ParentId": "SetupEntityAccessItems"
 };
 
-function field(name: string, type: FieldType): FieldDescribe {
-  return {
-    name,
-    type,
-    label: name,
-    required: false,
-    referenceTo: [],
-    relationshipName: null,
-    picklistValues: [],
-    restrictedPicklist: false,
-    unique: false,
-    externalId: false,
-    length: type === "string" ? 255 : null,
-    scale: null,
-    defaultValue: type === "boolean" ? false : null,
-    systemField: false,
-    custom: name.endsWith("__c"),
-    caseSensitive: false,
-    formula: null,
-    formulaBlankAsZero: true
-  };
-}
-
 function systemFields(): FieldDescribe[] {
   const sys = (name: string, type: FieldType, ref?: string) => {
-    const f = field(name, type);
-    f.systemField = true;
+    const field = fieldDescribe(name, type);
+    field.systemField = true;
     if (ref) {
-      f.referenceTo = [ref];
-      f.relationshipName = name.slice(0, -2);
+      field.referenceTo = [ref];
+      field.relationshipName = name.slice(0, -2);
     }
-    return f;
+    return field;
   };
   return [
     sys("Id", "id"),
@@ -366,36 +303,34 @@ function customField(cf: Record<string, unknown>, fileName: string): FieldDescri
   const xmlType = String(cf.type ?? "Text");
   const type = XML_TYPES[xmlType];
   if (!type) throw new Error(`field type ${xmlType} of ${name} is not supported by local-org`);
-  const f = field(name, type);
-  f.label = String(cf.label ?? name);
-  f.custom = true;
-  f.required = cf.required === "true" || xmlType === "MasterDetail";
-  f.unique = cf.unique === "true";
-  f.externalId = cf.externalId === "true";
-  f.caseSensitive = cf.caseSensitive === "true";
+  const field = fieldDescribe(name, type);
+  field.label = String(cf.label ?? name);
+  field.custom = true;
+  field.required = cf.required === "true" || xmlType === "MasterDetail";
+  field.unique = cf.unique === "true";
+  field.externalId = cf.externalId === "true";
+  field.caseSensitive = cf.caseSensitive === "true";
   if (cf.formula !== undefined) {
-    f.formula = String(cf.formula);
-    f.formulaBlankAsZero = cf.formulaTreatBlanksAs !== "BlankAsBlank";
-    f.length = null;
+    field.formula = String(cf.formula);
+    field.formulaBlankAsZero = cf.formulaTreatBlanksAs !== "BlankAsBlank";
+    field.length = null;
   }
-  if (cf.length) f.length = Number(cf.length);
-  if (cf.scale) f.scale = Number(cf.scale);
-  if (xmlType === "Checkbox") f.defaultValue = cf.defaultValue === "true";
+  if (cf.length) field.length = Number(cf.length);
+  if (cf.scale) field.scale = Number(cf.scale);
+  if (xmlType === "Checkbox") field.defaultValue = cf.defaultValue === "true";
   if (type === "reference") {
-    f.referenceTo = [String(cf.referenceTo)];
-    f.relationshipName = name.replace(/__c$/, "__r");
-    (f as FieldDescribe & { childRelationshipName?: string }).childRelationshipName = String(
-      cf.relationshipName ?? name.replace(/__c$/, "")
-    );
+    field.referenceTo = [String(cf.referenceTo)];
+    field.relationshipName = name.replace(/__c$/, "__r");
+    field.childRelationshipName = String(cf.relationshipName ?? name.replace(/__c$/, ""));
   }
   const vs = cf.valueSet as Record<string, unknown> | undefined;
   if (vs) {
-    f.restrictedPicklist = vs.restricted === "true";
+    field.restrictedPicklist = vs.restricted === "true";
     const def = vs.valueSetDefinition as Record<string, unknown> | undefined;
     const values = (def?.value ?? []) as Record<string, unknown>[];
-    f.picklistValues = values.map((v) => String(v.fullName));
+    field.picklistValues = values.map((v) => String(v.fullName));
     const dflt = values.find((v) => v.default === "true");
-    if (dflt) f.defaultValue = String(dflt.fullName);
+    if (dflt) field.defaultValue = String(dflt.fullName);
   }
-  return f;
+  return field;
 }

@@ -1,5 +1,13 @@
-// SOQL over the in-memory store.
-import type { Expr, Loc, SoqlCond, SoqlQuery, SoqlValue } from "../parse/ast.js";
+// SOQL over the record store: checking the query against the schema, WHERE and HAVING (one
+// condition walker), ORDER BY, LIMIT and OFFSET, parent fields and child subqueries, and
+// aggregate queries with GROUP BY.
+import type { Expr, Loc, SoqlCond, SoqlOrder, SoqlQuery, SoqlValue } from "../parse/ast.js";
+import type { RuntimeContext } from "../runtime/context.js";
+import { fieldDescribe, relationshipField, type FieldDescribe, type SObjectDescribe } from "../runtime/describe.js";
+import { throwApex, unsupported } from "../runtime/errors.js";
+import { countLimit } from "../runtime/governor.js";
+import { normalizeId } from "../runtime/ids.js";
+import { setItems } from "../runtime/operators.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -10,233 +18,274 @@ import {
   isNumber,
   toDec,
   type Value
-} from "../interpreter/values.js";
-import { setItems } from "../interpreter/ops.js";
-import { normalizeId } from "../stdlib/id.js";
-import type { DataEngine, StoredRecord } from "./engine.js";
-import type { FieldDescribe, SObjectDescribe } from "./schema.js";
+} from "../runtime/values.js";
 import { fieldValue } from "./formula-fields.js";
+import type { RecordStore, StoredRecord } from "./store.js";
 
 const DAY = 86400000;
 
-/** The type of aggregate query rows; its fields are the aliases queries use. */
-export const AGGREGATE_RESULT: SObjectDescribe = {
-  name: "AggregateResult",
-  label: "AggregateResult",
-  keyPrefix: "000",
-  custom: false,
-  customSettingType: null,
-  customMetadata: false,
-  fields: new Map(),
-  childRelationships: new Map()
-};
+/** How an aggregate value (COUNT(Id), SUM(Amount)) compares in HAVING: as a number. */
+const AGGREGATE_VALUE = fieldDescribe("expr", "double");
 
-/** Lists produced by SOQL may be assigned to a single SObject variable. */
-export const soqlLists = new WeakSet<ApexList>();
+type Comparison = Extract<SoqlCond, { kind: "cmp" }>;
 
-interface Ctx {
-  eng: DataEngine;
-  bind: (e: Expr) => Value;
+/** What one query runs with: the store, the runtime, the bind variables and where it is. */
+interface QueryContext {
+  store: RecordStore;
+  runtime: RuntimeContext;
+  bind: (expression: Expr) => Value;
   loc: Loc;
 }
 
-export function runQuery(eng: DataEngine, q: SoqlQuery, bind: (e: Expr) => Value, loc: Loc): Value {
-  const rt: DataEngine["rt"] = eng.rt;
-  rt.limits.count(rt, "queries");
-  const ctx: Ctx = { eng, bind, loc };
-  const found = rt.schema.get(q.from);
-  if (!found) rt.throwApex("QueryException", `sObject type '${q.from}' is not supported.`);
+export function runQuery(
+  store: RecordStore,
+  runtime: RuntimeContext,
+  query: SoqlQuery,
+  bind: (expression: Expr) => Value,
+  loc: Loc
+): Value {
+  countLimit(runtime, "queries");
+  const context: QueryContext = { store, runtime, bind, loc };
+  const found = store.schema.get(query.from);
+  if (!found) throwApex(runtime, "QueryException", `sObject type '${query.from}' is not supported.`);
   const obj: SObjectDescribe = found;
-  validate(ctx, obj, q);
-  let rows = [...eng.table(obj).values()];
-  if (q.where) rows = rows.filter((r) => matches(ctx, obj, r, q.where!));
-  const isAgg = q.groupBy || q.select.some((s) => s.kind === "agg");
-  if (q.select.length === 1 && q.select[0].kind === "countAll" && !q.groupBy) {
-    rt.limits.count(rt, "queryRows", rows.length);
+  validate(context, obj, query);
+  let rows = [...store.table(obj).values()];
+  if (query.where) rows = rows.filter(rowFilter(context, obj, query.where));
+  const isAggregate = query.groupBy || query.select.some((item) => item.kind === "agg");
+  if (query.select.length === 1 && query.select[0].kind === "countAll" && !query.groupBy) {
+    countLimit(runtime, "queryRows", rows.length);
     return rows.length;
   }
-  if (isAgg) return aggregate(ctx, obj, q, rows);
-  sortRows(ctx, obj, rows, q);
-  rows = page(ctx, rows, q);
-  rt.limits.count(rt, "queryRows", rows.length);
+  if (isAggregate) return aggregate(context, obj, query, rows);
+  sortRows(context, obj, rows, query);
+  rows = page(context, rows, query);
+  countLimit(runtime, "queryRows", rows.length);
   const list = new ApexList(
-    { k: "sobject", obj },
-    rows.map((r) => build(ctx, obj, r, q))
+    { kind: "sobject", obj },
+    rows.map((row) => build(context, obj, row, query))
   );
-  soqlLists.add(list);
+  list.fromQuery = true;
   return list;
 }
 
 /** Unknown fields and relationships fail even when no row is read, as the compiler rejects them. */
-function validate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery) {
+function validate(context: QueryContext, obj: SObjectDescribe, query: SoqlQuery) {
   const none: StoredRecord = new Map();
-  const check = (o: SObjectDescribe, path: string[] | null) => {
-    if (path) resolve(ctx, o, none, path);
+  const check = (target: SObjectDescribe, path: string[] | null) => {
+    if (path) resolve(context, target, none, path);
   };
-  const cond = (o: SObjectDescribe, c: SoqlCond | undefined) => {
-    if (!c) return;
-    if (c.kind === "and" || c.kind === "or") c.items.forEach((i) => cond(o, i));
-    else if (c.kind === "not") cond(o, c.item);
-    else {
-      if (c.fn) ctx.eng.rt.unsupported(`SOQL function ${c.fn}() in WHERE`, ctx.loc);
-      check(o, c.path);
-      const values = c.value.kind === "list" ? c.value.values : [c.value];
-      for (const v of values) if (v.kind === "dateLiteral") dateRange(ctx, v.name, v.n);
+  const checkCondition = (target: SObjectDescribe, condition: SoqlCond | undefined) => {
+    for (const comparison of comparisons(condition)) {
+      if (comparison.fn) unsupported(context.runtime, `SOQL function ${comparison.fn}() in WHERE`, context.loc);
+      check(target, comparison.path);
+      const values = comparison.value.kind === "list" ? comparison.value.values : [comparison.value];
+      for (const value of values) if (value.kind === "dateLiteral") dateRange(context, value.name, value.n);
     }
   };
-  for (const item of q.select) {
+  for (const item of query.select) {
     if (item.kind === "field") check(obj, item.path);
     else if (item.kind === "agg") check(obj, item.path);
     else if (item.kind === "subquery") {
-      const { child } = childRelationship(ctx, obj, item.query.from);
-      for (const sub of item.query.select) if (sub.kind === "field") check(child, sub.path);
-      cond(child, item.query.where);
-      for (const o of item.query.orderBy) if (!o.fn) check(child, o.path);
+      const { child } = childRelationship(context, obj, item.query.from);
+      for (const subItem of item.query.select) if (subItem.kind === "field") check(child, subItem.path);
+      checkCondition(child, item.query.where);
+      for (const order of item.query.orderBy) if (!order.fn) check(child, order.path);
     }
   }
-  cond(obj, q.where);
-  for (const o of q.orderBy) if (!o.fn) check(obj, o.path);
+  checkCondition(obj, query.where);
+  for (const order of query.orderBy) if (!order.fn) check(obj, order.path);
 }
 
-function page<T>(ctx: Ctx, rows: T[], q: SoqlQuery): T[] {
-  const num = (v: SoqlValue | undefined): number | null => {
-    if (!v) return null;
-    const x =
-      v.kind === "bind"
-        ? ctx.bind(v.expr)
-        : v.kind === "literal" && v.value.type === "number"
-          ? Number(v.value.text)
+function page<T>(context: QueryContext, rows: T[], query: SoqlQuery): T[] {
+  const number = (value: SoqlValue | undefined): number | null => {
+    if (!value) return null;
+    const result =
+      value.kind === "bind"
+        ? context.bind(value.expression)
+        : value.kind === "literal" && value.value.kind === "number"
+          ? Number(value.value.text)
           : null;
-    return x === null ? null : Number(x);
+    return result === null ? null : Number(result);
   };
-  const off = num(q.offset) ?? 0;
-  const lim = num(q.limit);
-  return rows.slice(off, lim === null ? undefined : off + lim);
+  const offset = number(query.offset) ?? 0;
+  const limit = number(query.limit);
+  return rows.slice(offset, limit === null ? undefined : offset + limit);
 }
 
 /** The child relationship a subquery names, and the child object it reaches. */
-function childRelationship(ctx: Ctx, obj: SObjectDescribe, name: string) {
-  const rel = obj.childRelationships.get(name.toLowerCase());
-  if (!rel)
-    ctx.eng.rt.throwApex("QueryException", `Didn't understand relationship '${name}' in FROM part of query call`);
-  return { rel, child: ctx.eng.rt.schema.get(rel.childObject)! };
-}
-
-function relField(obj: SObjectDescribe, rel: string): FieldDescribe | undefined {
-  const l = rel.toLowerCase();
-  for (const f of obj.fields.values()) if (f.relationshipName && f.relationshipName.toLowerCase() === l) return f;
-  return undefined;
+function childRelationship(context: QueryContext, obj: SObjectDescribe, name: string) {
+  const relationship = obj.childRelationships.get(name.toLowerCase());
+  if (!relationship)
+    throwApex(context.runtime, "QueryException", `Didn't understand relationship '${name}' in FROM part of query call`);
+  return { relationship, child: context.store.schema.get(relationship.childObject)! };
 }
 
 /** Resolves a field path such as Account.Owner.Name from a stored record. */
-function resolve(ctx: Ctx, obj: SObjectDescribe, rec: StoredRecord, path: string[]): { v: Value; f: FieldDescribe } {
-  let o = obj;
-  let r: StoredRecord | null = rec;
+function resolve(
+  context: QueryContext,
+  obj: SObjectDescribe,
+  record: StoredRecord,
+  path: string[]
+): { value: Value; field: FieldDescribe } {
+  let current = obj;
+  let currentRecord: StoredRecord | null = record;
   let parts = path;
   if (parts.length > 1 && parts[0].toLowerCase() === obj.name.toLowerCase()) parts = parts.slice(1);
   for (let i = 0; i < parts.length - 1; i++) {
-    const rf = relField(o, parts[i]);
-    if (!rf) ctx.eng.rt.throwApex("QueryException", `Didn't understand relationship '${parts[i]}' in field path`);
-    const id: Value = r ? (r.get(rf.name.toLowerCase()) ?? null) : null;
+    const lookup = relationshipField(current, parts[i]);
+    if (!lookup)
+      throwApex(context.runtime, "QueryException", `Didn't understand relationship '${parts[i]}' in field path`);
+    const id: Value = currentRecord ? (currentRecord.get(lookup.name.toLowerCase()) ?? null) : null;
     const target: { obj: SObjectDescribe; rec: StoredRecord } | null =
-      typeof id === "string" ? ctx.eng.findById(id) : null;
-    const nextObj = target?.obj ?? ctx.eng.rt.schema.get(rf.referenceTo[0]);
-    if (!nextObj) ctx.eng.rt.unsupported(`relationship ${parts[i]}`, ctx.loc);
-    o = nextObj;
-    r = target?.rec ?? null;
+      typeof id === "string" ? context.store.findById(id) : null;
+    const next = target?.obj ?? context.store.schema.get(lookup.referenceTo[0]);
+    if (!next) unsupported(context.runtime, `relationship ${parts[i]}`, context.loc);
+    current = next;
+    currentRecord = target?.rec ?? null;
   }
   const last = parts[parts.length - 1];
-  const f = o.fields.get(last.toLowerCase());
-  if (!f) ctx.eng.rt.throwApex("QueryException", `No such column '${last}' on entity '${o.name}'`);
-  return { v: r ? fieldValue(ctx.eng, o, r, f) : null, f };
+  const field = current.fields.get(last.toLowerCase());
+  if (!field) throwApex(context.runtime, "QueryException", `No such column '${last}' on entity '${current.name}'`);
+  return {
+    value: currentRecord ? fieldValue(context.store, context.runtime, current, currentRecord, field) : null,
+    field
+  };
 }
 
-// ---- WHERE ----
+// ---- WHERE and HAVING ----
 
-function matches(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, c: SoqlCond): boolean {
-  switch (c.kind) {
+/**
+ * Whether a WHERE or HAVING tree holds, `test` deciding each comparison; AND and OR stop at the
+ * first comparison that settles them, as the platform evaluates them.
+ */
+function conditionHolds(condition: SoqlCond, test: (comparison: Comparison) => boolean): boolean {
+  switch (condition.kind) {
     case "and":
-      return c.items.every((x) => matches(ctx, obj, r, x));
+      return condition.items.every((item) => conditionHolds(item, test));
     case "or":
-      return c.items.some((x) => matches(ctx, obj, r, x));
+      return condition.items.some((item) => conditionHolds(item, test));
     case "not":
-      return !matches(ctx, obj, r, c.item);
-    case "cmp": {
-      if (c.fn) ctx.eng.rt.unsupported(`SOQL function ${c.fn}() in WHERE`, ctx.loc);
-      const { v, f } = resolve(ctx, obj, r, c.path);
-      return compare(ctx, v, f, c.op, c.value);
+      return !conditionHolds(condition.item, test);
+    case "cmp":
+      return test(condition);
+  }
+}
+
+/** Every comparison of a condition tree, in source order. */
+function comparisons(condition: SoqlCond | undefined): Comparison[] {
+  if (!condition) return [];
+  if (condition.kind === "cmp") return [condition];
+  return condition.kind === "not" ? comparisons(condition.item) : condition.items.flatMap(comparisons);
+}
+
+/** WHERE as a filter over the rows of one object (one comparison test for all of them). */
+function rowFilter(context: QueryContext, obj: SObjectDescribe, condition: SoqlCond): (row: StoredRecord) => boolean {
+  let row: StoredRecord;
+  const test = (comparison: Comparison) => {
+    if (comparison.fn) unsupported(context.runtime, `SOQL function ${comparison.fn}() in WHERE`, context.loc);
+    const { value, field } = resolve(context, obj, row, comparison.path);
+    return compare(context, value, field, comparison.operator, comparison.value);
+  };
+  return (candidate) => {
+    row = candidate;
+    return conditionHolds(condition, test);
+  };
+}
+
+/** HAVING on one group: conditions on aggregates (COUNT(Id) > 1) or on grouped fields. */
+function groupMatches(
+  context: QueryContext,
+  obj: SObjectDescribe,
+  members: StoredRecord[],
+  condition: SoqlCond
+): boolean {
+  return conditionHolds(condition, (comparison) => {
+    if (!comparison.fn) {
+      const { value, field } = members.length
+        ? resolve(context, obj, members[0], comparison.path)
+        : { value: null, field: obj.fields.get("id")! };
+      return compare(context, value, field, comparison.operator, comparison.value);
     }
-  }
+    const values = comparison.path.length
+      ? members.map((member) => resolve(context, obj, member, comparison.path).value).filter((value) => value !== null)
+      : members.map(() => 1 as Value);
+    const aggregated = aggregateValue(context, comparison.fn, values);
+    return compare(context, aggregated, AGGREGATE_VALUE, comparison.operator, comparison.value);
+  });
 }
 
-type Cmp = string | number | boolean | null;
+type SortKey = string | number | boolean | null;
 
-/** A comparable form: lower-case text, numbers, epoch milliseconds. */
-function key(v: Value, f: FieldDescribe): Cmp {
-  if (v === null || v === undefined) return null;
-  if (typeof v === "string") {
-    if (f.type === "id" || f.type === "reference") return normalizeId(v) ?? v;
-    return v.toLowerCase();
+/** A comparable form: lower-case text (ids as 18 characters), numbers, epoch milliseconds. */
+function sortKey(value: Value, field: FieldDescribe | null): SortKey {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") {
+    if (field && (field.type === "id" || field.type === "reference")) return normalizeId(value) ?? value;
+    return value.toLowerCase();
   }
-  if (typeof v === "boolean") return v;
-  if (isNumber(v)) return toDec(v).d.toNumber();
-  if (v instanceof ApexDate || v instanceof ApexDatetime) return v.ms;
-  if (v instanceof SObjectValue) return key(v.fields.get("id") ?? null, f);
-  return String(v);
+  if (typeof value === "boolean") return value;
+  if (isNumber(value)) return toDec(value).d.toNumber();
+  if (value instanceof ApexDate || value instanceof ApexDatetime) return value.ms;
+  if (value instanceof SObjectValue) return sortKey(value.fields.get("id") ?? null, field);
+  return String(value);
 }
 
-function literalValue(ctx: Ctx, sv: SoqlValue, f: FieldDescribe): Value[] {
-  switch (sv.kind) {
+/** The values a comparison compares with: a literal, a bind variable (a collection gives its items),
+ * a list, or the rows of a semi-join subquery. */
+function comparedValues(context: QueryContext, soqlValue: SoqlValue): Value[] {
+  switch (soqlValue.kind) {
     case "literal": {
-      const l = sv.value;
-      switch (l.type) {
+      const literal = soqlValue.value;
+      switch (literal.kind) {
         case "null":
           return [null];
         case "boolean":
-          return [l.value];
+          return [literal.value];
         case "number":
-          return [ApexDecimal.parse(l.text)];
+          return [ApexDecimal.parse(literal.text)];
         case "string":
-          return [l.value];
+          return [literal.value];
         case "date": {
-          const [y, m, d] = l.text.split("-").map(Number);
-          return [new ApexDate(y, m, d)];
+          const [year, month, day] = literal.text.split("-").map(Number);
+          return [new ApexDate(year, month, day)];
         }
         case "datetime":
-          return [new ApexDatetime(Date.parse(l.text))];
+          return [new ApexDatetime(Date.parse(literal.text))];
       }
       break;
     }
     case "bind": {
-      const v = ctx.bind(sv.expr);
-      if (v instanceof ApexList) return v.items;
-      if (v instanceof ApexSet) return setItems(v);
-      return [v];
+      const value = context.bind(soqlValue.expression);
+      if (value instanceof ApexList) return value.items;
+      if (value instanceof ApexSet) return setItems(value);
+      return [value];
     }
     case "list":
-      return sv.values.flatMap((x) => literalValue(ctx, x, f));
+      return soqlValue.values.flatMap((item) => comparedValues(context, item));
     case "subquery": {
       // Semi-join: the values of the subquery's single field, e.g. Id IN (SELECT AccountId FROM Contact).
-      const q = sv.query;
-      const sel = q.select[0];
-      const obj = ctx.eng.rt.schema.get(q.from);
-      if (!obj || q.select.length !== 1 || sel.kind !== "field")
-        ctx.eng.rt.unsupported("this semi-join subquery", ctx.loc);
-      let rows = [...ctx.eng.table(obj).values()];
-      if (q.where) rows = rows.filter((r) => matches(ctx, obj, r, q.where!));
-      return rows.map((r) => resolve(ctx, obj, r, sel.path).v);
+      const query = soqlValue.query;
+      const selected = query.select[0];
+      const obj = context.store.schema.get(query.from);
+      if (!obj || query.select.length !== 1 || selected.kind !== "field")
+        unsupported(context.runtime, "this semi-join subquery", context.loc);
+      let rows = [...context.store.table(obj).values()];
+      if (query.where) rows = rows.filter(rowFilter(context, obj, query.where));
+      return rows.map((row) => resolve(context, obj, row, selected.path).value);
     }
     case "dateLiteral":
-      ctx.eng.rt.unsupported(`date literal ${sv.name} outside a comparison`, ctx.loc);
+      unsupported(context.runtime, `date literal ${soqlValue.name} outside a comparison`, context.loc);
   }
   return [];
 }
 
-function dateRange(ctx: Ctx, name: string, n: number): [number, number] {
-  const now = new Date();
+/** The start and end (exclusive) in epoch milliseconds of a date literal such as LAST_N_DAYS:7. */
+function dateRange(context: QueryContext, name: string, n: number): [number, number] {
+  const now = new Date(context.runtime.clock.now());
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const y = now.getUTCFullYear();
-  const m = now.getUTCMonth();
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth();
   switch (name) {
     case "TODAY":
       return [today, today + DAY];
@@ -249,61 +298,67 @@ function dateRange(ctx: Ctx, name: string, n: number): [number, number] {
     case "NEXT_N_DAYS":
       return [today, today + (n + 1) * DAY];
     case "THIS_MONTH":
-      return [Date.UTC(y, m, 1), Date.UTC(y, m + 1, 1)];
+      return [Date.UTC(year, month, 1), Date.UTC(year, month + 1, 1)];
     case "LAST_MONTH":
-      return [Date.UTC(y, m - 1, 1), Date.UTC(y, m, 1)];
+      return [Date.UTC(year, month - 1, 1), Date.UTC(year, month, 1)];
     case "NEXT_MONTH":
-      return [Date.UTC(y, m + 1, 1), Date.UTC(y, m + 2, 1)];
+      return [Date.UTC(year, month + 1, 1), Date.UTC(year, month + 2, 1)];
     case "THIS_YEAR":
-      return [Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1)];
+      return [Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1)];
     case "LAST_YEAR":
-      return [Date.UTC(y - 1, 0, 1), Date.UTC(y, 0, 1)];
+      return [Date.UTC(year - 1, 0, 1), Date.UTC(year, 0, 1)];
     case "NEXT_YEAR":
-      return [Date.UTC(y + 1, 0, 1), Date.UTC(y + 2, 0, 1)];
+      return [Date.UTC(year + 1, 0, 1), Date.UTC(year + 2, 0, 1)];
   }
-  ctx.eng.rt.unsupported(`SOQL date literal ${name}`, ctx.loc);
+  unsupported(context.runtime, `SOQL date literal ${name}`, context.loc);
 }
 
 function likeRegex(pattern: string): RegExp {
   // % and _ are wildcards; a backslash makes the next character literal (\_, \%, \\).
-  let re = "";
+  let source = "";
   for (let i = 0; i < pattern.length; i++) {
-    let c = pattern[i];
-    if (c === "\\" && i + 1 < pattern.length) c = pattern[++i];
-    else if (c === "%") {
-      re += ".*";
+    let character = pattern[i];
+    if (character === "\\" && i + 1 < pattern.length) character = pattern[++i];
+    else if (character === "%") {
+      source += ".*";
       continue;
-    } else if (c === "_") {
-      re += ".";
+    } else if (character === "_") {
+      source += ".";
       continue;
     }
-    re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    source += character.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   }
-  return new RegExp(`^${re}$`, "is");
+  return new RegExp(`^${source}$`, "is");
 }
 
-function compare(ctx: Ctx, v: Value, f: FieldDescribe, op: string, sv: SoqlValue): boolean {
-  const a = key(v, f);
-  if (sv.kind === "dateLiteral") {
+function compare(
+  context: QueryContext,
+  value: Value,
+  field: FieldDescribe,
+  operator: string,
+  soqlValue: SoqlValue
+): boolean {
+  const a = sortKey(value, field);
+  if (soqlValue.kind === "dateLiteral") {
     if (a === null || typeof a !== "number") return false;
-    const [s, e] = dateRange(ctx, sv.name, sv.n);
-    switch (op) {
+    const [start, end] = dateRange(context, soqlValue.name, soqlValue.n);
+    switch (operator) {
       case "=":
-        return a >= s && a < e;
+        return a >= start && a < end;
       case "!=":
-        return !(a >= s && a < e);
+        return !(a >= start && a < end);
       case "<":
-        return a < s;
+        return a < start;
       case "<=":
-        return a < e;
+        return a < end;
       case ">":
-        return a >= e;
+        return a >= end;
       case ">=":
-        return a >= s;
+        return a >= start;
     }
   }
-  const values = literalValue(ctx, sv, f).map((x) => key(x, f));
-  switch (op) {
+  const values = comparedValues(context, soqlValue).map((item) => sortKey(item, field));
+  switch (operator) {
     case "=":
       return values.some((b) => a === b);
     case "!=":
@@ -320,7 +375,7 @@ function compare(ctx: Ctx, v: Value, f: FieldDescribe, op: string, sv: SoqlValue
     case ">=": {
       const b = values[0];
       if (a === null || b === null || b === undefined) return false;
-      return op === "<" ? a < b : op === ">" ? a > b : op === "<=" ? a <= b : a >= b;
+      return operator === "<" ? a < b : operator === ">" ? a > b : operator === "<=" ? a <= b : a >= b;
     }
     case "like": {
       const b = values[0];
@@ -329,267 +384,204 @@ function compare(ctx: Ctx, v: Value, f: FieldDescribe, op: string, sv: SoqlValue
     case "includes":
     case "excludes": {
       const have = typeof a === "string" ? a.split(";") : [];
-      const any = values.some((b) => typeof b === "string" && b.split(";").every((x) => have.includes(x)));
-      return op === "includes" ? any : !any;
+      const any = values.some((b) => typeof b === "string" && b.split(";").every((item) => have.includes(item)));
+      return operator === "includes" ? any : !any;
     }
   }
-  ctx.eng.rt.unsupported(`SOQL operator ${op}`, ctx.loc);
+  unsupported(context.runtime, `SOQL operator ${operator}`, context.loc);
 }
 
 // ---- ORDER BY ----
 
-function sortRows(ctx: Ctx, obj: SObjectDescribe, rows: StoredRecord[], q: SoqlQuery) {
-  if (q.orderBy.length === 0) return;
-  const keyed = rows.map((r, i) => ({
-    r,
-    i,
-    ks: q.orderBy.map((o) => {
-      const x = resolve(ctx, obj, r, o.path);
-      return key(x.v, x.f);
-    })
-  }));
+/** Sorts in place by ORDER BY keys; nulls first unless NULLS LAST, ties keep their order. */
+function sortByKeys<T>(items: T[], orderBy: SoqlOrder[], keysOf: (item: T) => SortKey[]) {
+  if (orderBy.length === 0) return;
+  const keyed = items.map((item, index) => ({ item, index, keys: keysOf(item) }));
   keyed.sort((x, y) => {
-    for (let j = 0; j < q.orderBy.length; j++) {
-      const o = q.orderBy[j];
-      const a = x.ks[j];
-      const b = y.ks[j];
+    for (let j = 0; j < orderBy.length; j++) {
+      const order = orderBy[j];
+      const a = x.keys[j];
+      const b = y.keys[j];
       if (a === b) continue;
-      if (a === null) return o.nullsFirst ? -1 : 1;
-      if (b === null) return o.nullsFirst ? 1 : -1;
-      const c = a < b ? -1 : 1;
-      return o.desc ? -c : c;
+      if (a === null) return order.nullsFirst ? -1 : 1;
+      if (b === null) return order.nullsFirst ? 1 : -1;
+      const comparison = a < b ? -1 : 1;
+      return order.descending ? -comparison : comparison;
     }
-    return x.i - y.i;
+    return x.index - y.index;
   });
-  rows.splice(0, rows.length, ...keyed.map((k) => k.r));
+  items.splice(0, items.length, ...keyed.map((entry) => entry.item));
+}
+
+function sortRows(context: QueryContext, obj: SObjectDescribe, rows: StoredRecord[], query: SoqlQuery) {
+  sortByKeys(rows, query.orderBy, (row) =>
+    query.orderBy.map((order) => {
+      const { value, field } = resolve(context, obj, row, order.path);
+      return sortKey(value, field);
+    })
+  );
 }
 
 // ---- results ----
 
-function build(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, q: SoqlQuery): SObjectValue {
+function build(context: QueryContext, obj: SObjectDescribe, row: StoredRecord, query: SoqlQuery): SObjectValue {
   const out = new SObjectValue(obj);
   out.readable = new Set(["id"]);
-  out.fields.set("id", r.get("id") ?? null);
-  for (const item of q.select) {
-    if (item.kind === "field") setPath(ctx, obj, r, out, item.path);
+  out.fields.set("id", row.get("id") ?? null);
+  for (const item of query.select) {
+    if (item.kind === "field") setPath(context, obj, row, out, item.path);
     else if (item.kind === "subquery") {
-      const { rel, child } = childRelationship(ctx, obj, item.query.from);
-      let kids = [...ctx.eng.table(child).values()].filter((c) => c.get(rel.field.toLowerCase()) === r.get("id"));
-      if (item.query.where) kids = kids.filter((c) => matches(ctx, child, c, item.query.where!));
-      sortRows(ctx, child, kids, item.query);
-      kids = page(ctx, kids, item.query);
-      ctx.eng.rt.limits.count(ctx.eng.rt, "queryRows", kids.length);
-      const key = rel.name.toLowerCase();
+      const { relationship, child } = childRelationship(context, obj, item.query.from);
+      let children = [...context.store.table(child).values()].filter(
+        (candidate) => candidate.get(relationship.field.toLowerCase()) === row.get("id")
+      );
+      if (item.query.where) children = children.filter(rowFilter(context, child, item.query.where));
+      sortRows(context, child, children, item.query);
+      children = page(context, children, item.query);
+      countLimit(context.runtime, "queryRows", children.length);
+      const key = relationship.name.toLowerCase();
       // A parent with no children reads as an empty list.
       out.fields.set(
         key,
         new ApexList(
-          { k: "sobject", obj: child },
-          kids.map((k) => build(ctx, child, k, item.query))
+          { kind: "sobject", obj: child },
+          children.map((childRow) => build(context, child, childRow, item.query))
         )
       );
       out.readable.add(key);
-    } else ctx.eng.rt.unsupported("aggregate functions mixed with plain fields without GROUP BY", ctx.loc);
+    } else unsupported(context.runtime, "aggregate functions mixed with plain fields without GROUP BY", context.loc);
   }
   return out;
 }
 
-function setPath(ctx: Ctx, obj: SObjectDescribe, r: StoredRecord, out: SObjectValue, path: string[]) {
+function setPath(context: QueryContext, obj: SObjectDescribe, row: StoredRecord, out: SObjectValue, path: string[]) {
   let parts = path;
   if (parts.length > 1 && parts[0].toLowerCase() === obj.name.toLowerCase()) parts = parts.slice(1);
   if (parts.length === 1) {
-    const f = obj.fields.get(parts[0].toLowerCase());
-    if (!f) ctx.eng.rt.throwApex("QueryException", `No such column '${parts[0]}' on entity '${obj.name}'`);
-    const k = f.name.toLowerCase();
-    out.fields.set(k, fieldValue(ctx.eng, obj, r, f));
-    out.readable!.add(k);
+    const field = obj.fields.get(parts[0].toLowerCase());
+    if (!field) throwApex(context.runtime, "QueryException", `No such column '${parts[0]}' on entity '${obj.name}'`);
+    const key = field.name.toLowerCase();
+    out.fields.set(key, fieldValue(context.store, context.runtime, obj, row, field));
+    out.readable!.add(key);
     return;
   }
-  const rf = relField(obj, parts[0]);
-  if (!rf) ctx.eng.rt.throwApex("QueryException", `Didn't understand relationship '${parts[0]}' in field path`);
-  const relKey = rf.relationshipName!.toLowerCase();
-  out.readable!.add(relKey);
-  const id = r.get(rf.name.toLowerCase());
-  const target = typeof id === "string" ? ctx.eng.findById(id) : null;
+  const lookup = relationshipField(obj, parts[0]);
+  if (!lookup)
+    throwApex(context.runtime, "QueryException", `Didn't understand relationship '${parts[0]}' in field path`);
+  const relationshipKey = lookup.relationshipName!.toLowerCase();
+  out.readable!.add(relationshipKey);
+  const id = row.get(lookup.name.toLowerCase());
+  const target = typeof id === "string" ? context.store.findById(id) : null;
   if (!target) {
-    if (!out.fields.has(relKey)) out.fields.set(relKey, null);
+    if (!out.fields.has(relationshipKey)) out.fields.set(relationshipKey, null);
     return;
   }
-  let parent = out.fields.get(relKey);
+  let parent = out.fields.get(relationshipKey);
   if (!(parent instanceof SObjectValue)) {
     parent = new SObjectValue(target.obj);
     parent.readable = new Set(["id"]);
     parent.fields.set("id", target.rec.get("id") ?? null);
-    out.fields.set(relKey, parent);
+    out.fields.set(relationshipKey, parent);
   }
-  setPath(ctx, target.obj, target.rec, parent, parts.slice(1));
+  setPath(context, target.obj, target.rec, parent, parts.slice(1));
 }
 
 // ---- aggregates ----
 
-function aggregate(ctx: Ctx, obj: SObjectDescribe, q: SoqlQuery, rows: StoredRecord[]): Value {
-  const rt = ctx.eng.rt;
+function aggregate(context: QueryContext, obj: SObjectDescribe, query: SoqlQuery, rows: StoredRecord[]): Value {
   const groups = new Map<string, StoredRecord[]>();
-  const gb = q.groupBy ?? [];
-  for (const r of rows) {
-    const k = JSON.stringify(
-      gb.map((p) => {
-        const x = resolve(ctx, obj, r, p);
-        return key(x.v, x.f);
+  const groupBy = query.groupBy ?? [];
+  for (const row of rows) {
+    const key = JSON.stringify(
+      groupBy.map((path) => {
+        const { value, field } = resolve(context, obj, row, path);
+        return sortKey(value, field);
       })
     );
-    const list = groups.get(k) ?? [];
-    list.push(r);
-    groups.set(k, list);
+    const members = groups.get(key) ?? [];
+    members.push(row);
+    groups.set(key, members);
   }
-  if (gb.length === 0 && groups.size === 0) groups.set("[]", []);
-  const arType = AGGREGATE_RESULT;
+  if (groupBy.length === 0 && groups.size === 0) groups.set("[]", []);
+  const resultType = context.store.schema.aggregateResult;
   const results: SObjectValue[] = [];
   for (const members of groups.values()) {
-    const ar = new SObjectValue(arType);
-    let expr = 0;
-    for (const item of q.select) {
+    const result = new SObjectValue(resultType);
+    let expressionNumber = 0;
+    for (const item of query.select) {
       if (item.kind === "field") {
         const name = item.alias ?? item.path[item.path.length - 1];
-        const v = members.length ? resolve(ctx, obj, members[0], item.path).v : null;
-        setAgg(arType, ar, name, v);
+        const value = members.length ? resolve(context, obj, members[0], item.path).value : null;
+        setAggregateField(resultType, result, name, value);
       } else if (item.kind === "agg") {
-        const name = item.alias ?? `expr${expr++}`;
-        const vals = item.path
-          ? members.map((m) => resolve(ctx, obj, m, item.path!).v).filter((v) => v !== null)
+        const name = item.alias ?? `expr${expressionNumber++}`;
+        const values = item.path
+          ? members.map((member) => resolve(context, obj, member, item.path!).value).filter((value) => value !== null)
           : members.map(() => 1 as Value);
-        setAgg(arType, ar, name, aggValue(rt, item.fn, vals, ctx.loc));
-      } else if (item.kind === "countAll") setAgg(arType, ar, `expr${expr++}`, members.length);
+        setAggregateField(resultType, result, name, aggregateValue(context, item.fn, values));
+      } else if (item.kind === "countAll")
+        setAggregateField(resultType, result, `expr${expressionNumber++}`, members.length);
     }
-    if (q.having && !havingMatches(ctx, obj, members, q.having)) continue;
-    results.push(ar);
+    if (query.having && !groupMatches(context, obj, members, query.having)) continue;
+    results.push(result);
   }
   // ORDER BY and LIMIT apply to the groups, by grouped field or alias.
-  if (q.orderBy.length > 0) {
-    const keyed = results.map((r, i) => ({
-      r,
-      i,
-      ks: q.orderBy.map((o) => aggKey(r.fields.get(o.path[o.path.length - 1].toLowerCase()) ?? null))
-    }));
-    keyed.sort((x, y) => {
-      for (let j = 0; j < q.orderBy.length; j++) {
-        const o = q.orderBy[j];
-        const a = x.ks[j];
-        const b = y.ks[j];
-        if (a === b) continue;
-        if (a === null) return o.nullsFirst ? -1 : 1;
-        if (b === null) return o.nullsFirst ? 1 : -1;
-        return (a < b ? -1 : 1) * (o.desc ? -1 : 1);
-      }
-      return x.i - y.i;
-    });
-    results.splice(0, results.length, ...keyed.map((k) => k.r));
-  }
-  const limited = page(ctx, results, q);
-  results.splice(0, results.length, ...limited);
-  rt.limits.count(rt, "queryRows", rows.length);
-  const list = new ApexList({ k: "sobject", obj: arType }, results);
-  soqlLists.add(list);
+  sortByKeys(results, query.orderBy, (result) =>
+    query.orderBy.map((order) =>
+      sortKey(result.fields.get(order.path[order.path.length - 1].toLowerCase()) ?? null, null)
+    )
+  );
+  const limited = page(context, results, query);
+  countLimit(context.runtime, "queryRows", rows.length);
+  const list = new ApexList({ kind: "sobject", obj: resultType }, limited);
+  list.fromQuery = true;
   return list;
 }
 
-function aggKey(v: Value): Cmp {
-  if (v === null) return null;
-  if (typeof v === "string") return v.toLowerCase();
-  if (typeof v === "boolean") return v;
-  if (isNumber(v)) return toDec(v).d.toNumber();
-  if (v instanceof ApexDate || v instanceof ApexDatetime) return v.ms;
-  return String(v);
+/** Sets a field of an aggregate row; the AggregateResult description learns each alias it sees. */
+function setAggregateField(resultType: SObjectDescribe, result: SObjectValue, name: string, value: Value) {
+  const key = name.toLowerCase();
+  if (!resultType.fields.has(key))
+    resultType.fields.set(key, fieldDescribe(name, "string", { length: null, systemField: true, custom: false }));
+  result.fields.set(key, value);
 }
 
-/** HAVING: conditions on aggregates (COUNT(Id) > 1) or grouped fields, per group. */
-function havingMatches(ctx: Ctx, obj: SObjectDescribe, members: StoredRecord[], c: SoqlCond): boolean {
-  switch (c.kind) {
-    case "and":
-      return c.items.every((x) => havingMatches(ctx, obj, members, x));
-    case "or":
-      return c.items.some((x) => havingMatches(ctx, obj, members, x));
-    case "not":
-      return !havingMatches(ctx, obj, members, c.item);
-    case "cmp": {
-      if (!c.fn) {
-        const { v, f } = members.length ? resolve(ctx, obj, members[0], c.path) : { v: null, f: obj.fields.get("id")! };
-        return compare(ctx, v, f, c.op, c.value);
-      }
-      const vals = c.path.length
-        ? members.map((m) => resolve(ctx, obj, m, c.path).v).filter((v) => v !== null)
-        : members.map(() => 1 as Value);
-      const v = aggValue(ctx.eng.rt, c.fn, vals, ctx.loc);
-      const numberField = { ...obj.fields.get("id")!, type: "double" as const };
-      return compare(ctx, v, numberField, c.op, c.value);
-    }
-  }
-}
-
-function setAgg(t: SObjectDescribe, ar: SObjectValue, name: string, v: Value) {
-  const k = name.toLowerCase();
-  if (!t.fields.has(k)) {
-    t.fields.set(k, {
-      name,
-      type: "string",
-      label: name,
-      required: false,
-      referenceTo: [],
-      relationshipName: null,
-      picklistValues: [],
-      restrictedPicklist: false,
-      unique: false,
-      externalId: false,
-      length: null,
-      scale: null,
-      defaultValue: null,
-      systemField: true,
-      custom: false,
-      caseSensitive: false,
-      formula: null,
-      formulaBlankAsZero: false
-    });
-  }
-  ar.fields.set(k, v);
-}
-
-function aggValue(rt: DataEngine["rt"], fn: string, vals: Value[], loc: Loc): Value {
+function aggregateValue(context: QueryContext, fn: string, values: Value[]): Value {
   switch (fn) {
     case "count":
-      return vals.length;
+      return values.length;
     case "count_distinct":
-      return new Set(vals.map((v) => String(v).toLowerCase())).size;
+      return new Set(values.map((value) => String(value).toLowerCase())).size;
     case "sum":
     case "avg": {
-      if (vals.length === 0) return null;
+      if (values.length === 0) return null;
       let total = toDec(0);
-      for (const v of vals)
-        if (isNumber(v)) total = new ApexDecimal(total.d.add(toDec(v).d), Math.max(total.scale, toDec(v).scale));
+      for (const value of values)
+        if (isNumber(value))
+          total = new ApexDecimal(total.d.add(toDec(value).d), Math.max(total.scale, toDec(value).scale));
       if (fn === "sum") return total;
       return new ApexDecimal(
-        total.d.div(vals.length),
-        Math.max(total.scale, Math.min(18, total.d.div(vals.length).decimalPlaces()))
+        total.d.div(values.length),
+        Math.max(total.scale, Math.min(18, total.d.div(values.length).decimalPlaces()))
       );
     }
     case "min":
     case "max": {
-      if (vals.length === 0) return null;
-      let best = vals[0];
-      for (const v of vals.slice(1)) {
-        const a = isNumber(v)
-          ? toDec(v).d.toNumber()
-          : v instanceof ApexDate || v instanceof ApexDatetime
-            ? v.ms
-            : String(v);
-        const b = isNumber(best)
-          ? toDec(best).d.toNumber()
-          : best instanceof ApexDate || best instanceof ApexDatetime
-            ? best.ms
-            : String(best);
-        if (fn === "min" ? a < b : a > b) best = v;
+      if (values.length === 0) return null;
+      const comparable = (value: Value) =>
+        isNumber(value)
+          ? toDec(value).d.toNumber()
+          : value instanceof ApexDate || value instanceof ApexDatetime
+            ? value.ms
+            : String(value);
+      let best = values[0];
+      for (const value of values.slice(1)) {
+        const a = comparable(value);
+        const b = comparable(best);
+        if (fn === "min" ? a < b : a > b) best = value;
       }
       return best;
     }
   }
-  rt.unsupported(`SOQL aggregate function ${fn}`, loc);
+  unsupported(context.runtime, `SOQL aggregate function ${fn}`, context.loc);
 }

@@ -9,6 +9,8 @@ export interface StandardObjectDef {
   label: string;
   keyPrefix: string;
   fields: Record<string, string>;
+  /** Kept by the platform: queries only, DML on it is refused. */
+  readOnly?: true;
 }
 
 export const STANDARD_OBJECTS: StandardObjectDef[] = [
@@ -255,6 +257,32 @@ export const STANDARD_OBJECTS: StandardObjectDef[] = [
       LatestVersionId: "string readonly",
       NamespacePrefix: "string readonly"
     }
+  },
+  {
+    // Scheduled Apex jobs (System.schedule), as Setup's Scheduled Jobs page lists them.
+    name: "CronTrigger",
+    label: "Cron Trigger",
+    keyPrefix: "08e",
+    readOnly: true,
+    fields: {
+      CronExpression: "string readonly",
+      CronJobDetailId: "reference readonly ref:CronJobDetail",
+      EndTime: "datetime readonly",
+      NextFireTime: "datetime readonly",
+      OwnerId: "reference readonly ref:User",
+      PreviousFireTime: "datetime readonly",
+      StartTime: "datetime readonly",
+      State: "picklist readonly values:WAITING|ACQUIRED|EXECUTING|COMPLETE|ERROR|DELETED|PAUSED|BLOCKED|PAUSED_BLOCKED",
+      TimesTriggered: "int readonly",
+      TimeZoneSidKey: "picklist readonly"
+    }
+  },
+  {
+    name: "CronJobDetail",
+    label: "Cron Job Detail",
+    keyPrefix: "08a",
+    readOnly: true,
+    fields: { Name: "string readonly", JobType: "picklist readonly" }
   },
   {
     name: "Organization",

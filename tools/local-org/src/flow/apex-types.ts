@@ -11,7 +11,7 @@ import {
   ApexTime,
   SObjectValue,
   type Value
-} from "../interpreter/values.js";
+} from "../runtime/values.js";
 import { flowFault } from "./errors.js";
 import type { ApexType } from "./host.js";
 import { asDecimal, describeValue } from "./values.js";

@@ -2,7 +2,7 @@
 // operators of Decision elements and entry conditions, and record filters turned into queries.
 // Text comparisons ignore case except between record ids, as documented for Decision, Wait
 // and Collection Filter elements; a blank value equals blank text.
-import { ApexDate, ApexDatetime, ApexList, ApexTime, SObjectValue, type Value } from "../interpreter/values.js";
+import { ApexDate, ApexDatetime, ApexList, ApexTime, SObjectValue, type Value } from "../runtime/values.js";
 import { invalidFlow, unsupportedFlowFeature } from "./errors.js";
 import type { QueryCondition, QueryOperator } from "./host.js";
 import type { FlowInterview } from "./interview.js";

@@ -2,7 +2,7 @@
 // caller activates as a subscriber would after Save As), autolaunched starts with input and
 // output variables, record-triggered runs around saves, and the queue of scheduled paths that
 // wait for the clock. It reaches the org only through its host.
-import type { Value } from "../interpreter/values.js";
+import type { Value } from "../runtime/values.js";
 import { FlowConfigurationError, FlowFault, invalidFlow } from "./errors.js";
 import type { FlowHost } from "./host.js";
 import { FlowInterview, InterviewBatch, type FlowEvent, type InterviewEnvironment } from "./interview.js";

@@ -2,7 +2,7 @@
 // (query, insert, update, delete, describe), invocable Apex actions, the clock and the running
 // user, and transaction boundaries. The local org implements it in one adapter; flow code
 // depends only on this and the run-time value classes.
-import type { ApexList, SObjectValue, Value } from "../interpreter/values.js";
+import type { ApexList, SObjectValue, Value } from "../runtime/values.js";
 import type { FlowDataType } from "./model.js";
 
 export interface FieldDescription {

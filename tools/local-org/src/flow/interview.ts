@@ -1,7 +1,7 @@
 // A flow interview: one running instance of a flow, with its resource values, element outputs,
 // loop positions, the element it is at, and how it ended. Interviews of one batch share a
 // context: the host, the engine's flows, and the parent records they have loaded.
-import type { SObjectValue, Value } from "../interpreter/values.js";
+import type { SObjectValue, Value } from "../runtime/values.js";
 import type { FlowHost } from "./host.js";
 import { nameKey, type FlowDefinition } from "./model.js";
 

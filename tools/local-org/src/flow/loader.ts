@@ -348,39 +348,39 @@ function readResources(flow: Xml, unsupported: string[]): Map<string, FlowResour
   const resources = new Map<string, FlowResource>();
   const add = (resource: FlowResource) => resources.set(nameKey(resource.name), resource);
   const scale = (value: unknown) => (value === undefined ? null : Number(value));
-  for (const v of list(flow.variables)) {
+  for (const variable of list(flow.variables)) {
     add({
       kind: "variable",
-      name: text(v.name) ?? "",
-      dataType: (text(v.dataType) ?? "String") as FlowDataType,
-      isCollection: flag(v.isCollection),
-      isInput: flag(v.isInput),
-      isOutput: flag(v.isOutput),
-      objectType: text(v.objectType),
-      apexClass: text(v.apexClass),
-      scale: scale(v.scale),
-      value: v.value === undefined ? null : readValue(v.value)
+      name: text(variable.name) ?? "",
+      dataType: (text(variable.dataType) ?? "String") as FlowDataType,
+      isCollection: flag(variable.isCollection),
+      isInput: flag(variable.isInput),
+      isOutput: flag(variable.isOutput),
+      objectType: text(variable.objectType),
+      apexClass: text(variable.apexClass),
+      scale: scale(variable.scale),
+      value: variable.value === undefined ? null : readValue(variable.value)
     });
   }
-  for (const c of list(flow.constants)) {
+  for (const constant of list(flow.constants)) {
     add({
       kind: "constant",
-      name: text(c.name) ?? "",
-      dataType: (text(c.dataType) ?? "String") as FlowDataType,
-      value: c.value === undefined ? null : readValue(c.value)
+      name: text(constant.name) ?? "",
+      dataType: (text(constant.dataType) ?? "String") as FlowDataType,
+      value: constant.value === undefined ? null : readValue(constant.value)
     });
   }
-  for (const f of list(flow.formulas)) {
+  for (const formula of list(flow.formulas)) {
     add({
       kind: "formula",
-      name: text(f.name) ?? "",
-      dataType: (text(f.dataType) ?? "String") as FlowDataType,
-      expression: text(f.expression) ?? "",
-      scale: scale(f.scale)
+      name: text(formula.name) ?? "",
+      dataType: (text(formula.dataType) ?? "String") as FlowDataType,
+      expression: text(formula.expression) ?? "",
+      scale: scale(formula.scale)
     });
   }
-  for (const t of list(flow.textTemplates))
-    add({ kind: "textTemplate", name: text(t.name) ?? "", text: text(t.text) ?? "" });
+  for (const template of list(flow.textTemplates))
+    add({ kind: "textTemplate", name: text(template.name) ?? "", text: text(template.text) ?? "" });
   for (const tag of ["choices", "dynamicChoiceSets", "stages"])
     for (const item of list(flow[tag])) unsupported.push(`the ${tag} resource ${text(item.name)}`);
   return resources;

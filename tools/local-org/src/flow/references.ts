@@ -2,7 +2,7 @@
 // templates, element outputs (Get_Records, Create_Account, Action.output, Loop items, decision
 // outcomes), record fields with parent lookups ($Record.Account.Name), and the globals $Record,
 // $Record__Prior, $Flow, $GlobalConstant, $User, $Organization and $Label.
-import { ApexDate, ApexDatetime, ApexObject, SObjectValue, type Value } from "../interpreter/values.js";
+import { ApexDate, ApexDatetime, ApexObject, SObjectValue, type Value } from "../runtime/values.js";
 import {
   evaluateFormula,
   formulaText,
@@ -273,9 +273,10 @@ function evaluateExpression(
   let tree;
   try {
     tree = parseFormulaCached(expression);
-  } catch (e) {
-    if (e instanceof FormulaSyntaxError) invalidFlow(flow.apiName, name, `the formula is not valid: ${e.message}`);
-    throw e;
+  } catch (error) {
+    if (error instanceof FormulaSyntaxError)
+      invalidFlow(flow.apiName, name, `the formula is not valid: ${error.message}`);
+    throw error;
   }
   const record = interview.record;
   const prior = interview.prior;
@@ -292,11 +293,12 @@ function evaluateExpression(
           }
         : undefined
     });
-  } catch (e) {
-    if (e instanceof FormulaEvaluationError) flowFault(`The formula ${name} could not be evaluated: ${e.message}`);
-    if (e instanceof FormulaUnsupportedError)
-      unsupportedFlowFeature(flow.apiName, name, e.message.replace(/ is not supported by local-org$/, ""));
-    throw e;
+  } catch (error) {
+    if (error instanceof FormulaEvaluationError)
+      flowFault(`The formula ${name} could not be evaluated: ${error.message}`);
+    if (error instanceof FormulaUnsupportedError)
+      unsupportedFlowFeature(flow.apiName, name, error.message.replace(/ is not supported by local-org$/, ""));
+    throw error;
   }
   if (dataType === "String" || dataType === "Picklist" || dataType === "Multipicklist")
     return result === null ? null : formulaText(result);

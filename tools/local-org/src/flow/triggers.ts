@@ -3,8 +3,8 @@
 // "only when a record is updated to meet the condition requirements"), in trigger order, with
 // $Record and $Record__Prior; and their scheduled paths: Run Asynchronously after the
 // transaction commits, or at a time offset when the clock reaches it.
-import type { SObjectValue, Value } from "../interpreter/values.js";
-import { ApexDate, ApexDatetime } from "../interpreter/values.js";
+import type { SObjectValue, Value } from "../runtime/values.js";
+import { ApexDate, ApexDatetime } from "../runtime/values.js";
 import { FlowConfigurationError } from "./errors.js";
 import { FlowInterview, InterviewBatch, type InterviewEnvironment, type InterviewPath } from "./interview.js";
 import { nameKey, type FlowDefinition, type FlowScheduledPath, type FlowStart } from "./model.js";

@@ -149,9 +149,9 @@ export function validateReferences(flow: FlowDefinition): void {
     let tree;
     try {
       tree = parseFormula(expression);
-    } catch (e) {
-      if (e instanceof FormulaSyntaxError) invalidFlow(name, where, `the formula is not valid: ${e.message}`);
-      throw e;
+    } catch (error) {
+      if (error instanceof FormulaSyntaxError) invalidFlow(name, where, `the formula is not valid: ${error.message}`);
+      throw error;
     }
     for (const fn of formulaFunctions(tree))
       if (!FORMULA_FUNCTIONS.has(fn)) unsupportedFlowFeature(name, where, `the formula function ${fn}`);

@@ -13,7 +13,7 @@ import {
   Dec,
   SObjectValue,
   type Value
-} from "../interpreter/values.js";
+} from "../runtime/values.js";
 import { formulaText } from "../formula/index.js";
 import { flowFault } from "./errors.js";
 import type { FieldDescription, FlowHost } from "./host.js";

@@ -2,25 +2,17 @@
 // exact decimals; blank (null) numbers and dates make arithmetic blank; text treats blank as
 // the empty string; `=` on text is case-sensitive; a wrong type or a division by zero fails the
 // formula as `#Error!` does.
-import { ApexDate, ApexDatetime, ApexDecimal, ApexTime, Dec, type Value } from "../interpreter/values.js";
+import { ApexDate, ApexDatetime, ApexDecimal, ApexTime, Dec } from "../runtime/values.js";
 import type { FormulaNode } from "./syntax.js";
+import type { FormulaContext, FormulaEvaluation } from "./evaluation.js";
 import { evaluationError, unsupportedFormulaFeature } from "./errors.js";
 import { decimal, number, toFormulaValue, typeOf, type FormulaType, type FormulaValue } from "./values.js";
 import { FUNCTIONS } from "./functions/index.js";
 
-export interface FormulaContext {
-  /** The value of a reference: a field, a flow resource or merge field, a global such as $User.Id. */
-  resolve(reference: string): Value;
-  /** Epoch milliseconds of the current time, for NOW() and TODAY(). */
-  now(): number;
-  /** The record being saved, for ISNEW(), ISCHANGED() and PRIORVALUE(). */
-  record?: { isNew(): boolean; priorValue(reference: string): Value };
-}
-
 const DAY_MS = 86400000;
 
 /** One evaluation of one formula: the context and the typed argument readers functions use. */
-export class FormulaEvaluation {
+class Evaluation implements FormulaEvaluation {
   constructor(readonly context: FormulaContext) {}
 
   evaluate(node: FormulaNode): FormulaValue {
@@ -201,5 +193,5 @@ function addDays(date: ApexDate, days: InstanceType<typeof Dec>): ApexDate {
 
 /** Evaluates a formula tree in a context. */
 export function evaluateFormula(tree: FormulaNode, context: FormulaContext): FormulaValue {
-  return new FormulaEvaluation(context).evaluate(tree);
+  return new Evaluation(context).evaluate(tree);
 }

@@ -11,7 +11,7 @@ import {
   pad,
   type DecT,
   type Value
-} from "../interpreter/values.js";
+} from "../runtime/values.js";
 import { evaluationError } from "./errors.js";
 
 export type FormulaValue = null | string | boolean | ApexDecimal | ApexDate | ApexDatetime | ApexTime;

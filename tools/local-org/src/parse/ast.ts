@@ -90,41 +90,41 @@ export interface NewExpr extends Node {
 }
 export interface AssignExpr extends Node {
   kind: "Assign";
-  op: string;
+  operator: string;
   target: Expr;
   value: Expr;
 }
 export interface BinaryExpr extends Node {
   kind: "Binary";
-  op: string;
+  operator: string;
   left: Expr;
   right: Expr;
 }
 export interface UnaryExpr extends Node {
   kind: "Unary";
-  op: "!" | "-" | "+" | "~";
+  operator: "!" | "-" | "+" | "~";
   operand: Expr;
 }
 export interface IncDecExpr extends Node {
   kind: "IncDec";
-  op: "++" | "--";
+  operator: "++" | "--";
   prefix: boolean;
   target: Expr;
 }
 export interface CondExpr extends Node {
   kind: "Cond";
-  cond: Expr;
+  condition: Expr;
   then: Expr;
   else: Expr;
 }
 export interface CastExpr extends Node {
   kind: "Cast";
   type: TypeRef;
-  expr: Expr;
+  expression: Expr;
 }
 export interface InstanceOfExpr extends Node {
   kind: "InstanceOf";
-  expr: Expr;
+  expression: Expr;
   type: TypeRef;
 }
 export interface SoqlExpr extends Node {
@@ -150,29 +150,29 @@ export type SoqlSelectItem =
 
 export type SoqlValue =
   | { kind: "literal"; value: SoqlLiteral }
-  | { kind: "bind"; expr: Expr }
+  | { kind: "bind"; expression: Expr }
   | { kind: "list"; values: SoqlValue[] }
   | { kind: "dateLiteral"; name: string; n: number }
   | { kind: "subquery"; query: SoqlQuery };
 
 export type SoqlLiteral =
-  | { type: "null" }
-  | { type: "boolean"; value: boolean }
-  | { type: "number"; text: string }
-  | { type: "string"; value: string }
-  | { type: "date"; text: string }
-  | { type: "datetime"; text: string };
+  | { kind: "null" }
+  | { kind: "boolean"; value: boolean }
+  | { kind: "number"; text: string }
+  | { kind: "string"; value: string }
+  | { kind: "date"; text: string }
+  | { kind: "datetime"; text: string };
 
 export type SoqlCond =
   | { kind: "and"; items: SoqlCond[] }
   | { kind: "or"; items: SoqlCond[] }
   | { kind: "not"; item: SoqlCond }
-  | { kind: "cmp"; path: string[]; fn?: string; op: string; value: SoqlValue };
+  | { kind: "cmp"; path: string[]; fn?: string; operator: string; value: SoqlValue };
 
 export interface SoqlOrder {
   path: string[];
   fn?: string;
-  desc: boolean;
+  descending: boolean;
   nullsFirst: boolean;
 }
 
@@ -216,38 +216,38 @@ export interface BlockStmt extends Node {
 }
 export interface VarDecl {
   name: string;
-  init: Expr | null;
+  initializer: Expr | null;
   line: number;
 }
 export interface LocalVarStmt extends Node {
   kind: "LocalVar";
   type: TypeRef;
-  decls: VarDecl[];
+  declarations: VarDecl[];
 }
 export interface ExprStmt extends Node {
   kind: "Expr";
-  expr: Expr;
+  expression: Expr;
 }
 export interface IfStmt extends Node {
   kind: "If";
-  cond: Expr;
+  condition: Expr;
   then: Stmt;
   else: Stmt | null;
 }
 export interface WhileStmt extends Node {
   kind: "While";
-  cond: Expr;
+  condition: Expr;
   body: Stmt;
 }
 export interface DoWhileStmt extends Node {
   kind: "DoWhile";
-  cond: Expr;
+  condition: Expr;
   body: Stmt;
 }
 export interface ForStmt extends Node {
   kind: "For";
-  init: LocalVarStmt | Expr[] | null;
-  cond: Expr | null;
+  initializer: LocalVarStmt | Expr[] | null;
+  condition: Expr | null;
   update: Expr[];
   body: Stmt;
 }
@@ -255,16 +255,16 @@ export interface ForEachStmt extends Node {
   kind: "ForEach";
   type: TypeRef;
   name: string;
-  expr: Expr;
+  expression: Expr;
   body: Stmt;
 }
 export interface ReturnStmt extends Node {
   kind: "Return";
-  expr: Expr | null;
+  expression: Expr | null;
 }
 export interface ThrowStmt extends Node {
   kind: "Throw";
-  expr: Expr;
+  expression: Expr;
 }
 export interface BreakStmt extends Node {
   kind: "Break";
@@ -289,13 +289,13 @@ export type WhenClause =
   | { kind: "type"; type: TypeRef; name: string; body: BlockStmt };
 export interface SwitchStmt extends Node {
   kind: "Switch";
-  expr: Expr;
+  expression: Expr;
   whens: WhenClause[];
 }
 export interface DmlStmt extends Node {
   kind: "Dml";
-  op: "insert" | "update" | "upsert" | "delete" | "undelete" | "merge";
-  expr: Expr;
+  operator: "insert" | "update" | "upsert" | "delete" | "undelete" | "merge";
+  expression: Expr;
   externalIdField?: string;
 }
 export interface RunAsStmt extends Node {
@@ -332,7 +332,7 @@ export interface MethodDecl extends Loc {
   /** null means void. */
   returnType: TypeRef | null;
   body: BlockStmt | null;
-  mods: Modifiers;
+  modifiers: Modifiers;
   isStatic: boolean;
   isConstructor: boolean;
 }
@@ -340,8 +340,8 @@ export interface MethodDecl extends Loc {
 export interface FieldDecl extends Loc {
   name: string;
   type: TypeRef;
-  init: Expr | null;
-  mods: Modifiers;
+  initializer: Expr | null;
+  modifiers: Modifiers;
   isStatic: boolean;
   /** Present for properties; an accessor without a body is automatic. */
   getter?: { body: BlockStmt | null };
@@ -358,7 +358,7 @@ export interface Initializer extends Loc {
 export interface TypeDecl extends Loc {
   kind: "class" | "interface" | "enum";
   name: string;
-  mods: Modifiers;
+  modifiers: Modifiers;
   extends: TypeRef | null;
   implements: TypeRef[];
   fields: FieldDecl[];

@@ -24,7 +24,7 @@ const FORMAT = converterFingerprint();
 
 function converterFingerprint(): string {
   const h = createHash("sha256").update("local-org-ast");
-  for (const f of ["convert.ts", "ast.ts"]) {
+  for (const f of ["convert.ts", "convert-soql.ts", "literals.ts", "ast.ts"]) {
     try {
       h.update(readFileSync(join(__dirname, f)));
     } catch {

@@ -23,7 +23,6 @@ import {
   EnumDeclarationContext,
   EqualityExpressionContext,
   ExpressionContext,
-  FieldNameContext,
   IdPrimaryContext,
   InstanceOfExpressionContext,
   InterfaceDeclarationContext,
@@ -31,7 +30,6 @@ import {
   LiteralPrimaryContext,
   LogAndExpressionContext,
   LogOrExpressionContext,
-  LogicalExpressionContext,
   MethodCallExpressionContext,
   ModifierContext,
   NegExpressionContext,
@@ -40,29 +38,20 @@ import {
   PreOpExpressionContext,
   PrimaryExpressionContext,
   QueryContext,
-  SoqlFunctionContext,
   SoqlPrimaryContext,
   SoslPrimaryContext,
   StatementContext,
   SubExpressionContext,
-  SubQueryContext,
   SuperPrimaryContext,
   ThisPrimaryContext,
   TypeRefContext,
   TypeRefPrimaryContext,
-  ValueContext,
   VoidPrimaryContext,
-  WhereLogicalExpressionContext,
-  WhereConditionalExpressionContext,
   MemberDeclarationContext,
   AnonymousMemberDeclarationContext,
   FormalParametersContext,
   LocalVariableDeclarationContext,
   WhenLiteralContext,
-  FieldExpressionContext,
-  SelectEntryContext,
-  SubFieldEntryContext,
-  ConditionalExpressionContext,
   type ApexParserRuleContext,
   type ApexTerminalNode
 } from "@apexdevtools/apex-parser";
@@ -72,34 +61,22 @@ import type {
   Expr,
   FieldDecl,
   LocalVarStmt,
-  MethodDecl,
   Modifiers,
-  SoqlCond,
-  SoqlOrder,
   SoqlQuery,
-  SoqlSelectItem,
-  SoqlValue,
   Stmt,
   TypeDecl,
   TypeRef,
   WhenClause
 } from "./ast.js";
-import { baseName } from "../interpreter/errors.js";
-
-export class ApexSyntaxError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    message: string
-  ) {
-    super(`${message} (${baseName(file)}:${line})`);
-  }
-}
+import { SoqlConverter } from "./convert-soql.js";
+import { decodeStringLiteral } from "./literals.js";
+import { ANONYMOUS_CLASS } from "./location.js";
+import { ApexSyntaxError } from "./syntax-error.js";
 
 class CollectingListener extends ApexErrorListener {
   errors: { line: number; msg: string }[] = [];
-  apexSyntaxError(line: number, _column: number, msg: string): void {
-    this.errors.push({ line, msg });
+  apexSyntaxError(line: number, _column: number, message: string): void {
+    this.errors.push({ line, msg: message });
   }
 }
 
@@ -127,11 +104,14 @@ export function parseClassFile(source: string, file: string): TypeDecl {
   const unit = parser.compilationUnit();
   check();
   const conv = new Converter(file);
-  const td = unit.typeDeclaration();
-  const mods = conv.modifiers(td.modifier_list());
+  const declaration = unit.typeDeclaration();
+  const mods = conv.modifiers(declaration.modifier_list());
   const lines = new Set<number>();
   conv.lines = lines;
-  const decl = conv.typeDecl(td.classDeclaration() ?? td.enumDeclaration() ?? td.interfaceDeclaration(), mods);
+  const decl = conv.typeDecl(
+    declaration.classDeclaration() ?? declaration.enumDeclaration() ?? declaration.interfaceDeclaration(),
+    mods
+  );
   return decl;
 }
 
@@ -142,29 +122,33 @@ export function parseAnonymous(source: string, file: string): TypeDecl {
   check();
   const conv = new Converter(file);
   conv.lines = new Set();
-  const decl = conv.emptyType("class", "AnonymousApex", 1, { keywords: new Set(["public"]), annotations: [] });
+  const decl = conv.emptyType("class", ANONYMOUS_CLASS, 1, { keywords: new Set(["public"]), annotations: [] });
   const body: Stmt[] = [];
-  for (const m of unit.anonymousBlock().anonymousBlockMember_list()) {
-    const member = m.anonymousMemberDeclaration();
+  for (const anonymousBlockMember of unit.anonymousBlock().anonymousBlockMember_list()) {
+    const member = anonymousBlockMember.anonymousMemberDeclaration();
     const field = member?.fieldDeclaration();
-    if (field && m.modifier_list().length === 0) {
+    if (field && anonymousBlockMember.modifier_list().length === 0) {
       // Top-level declarations in anonymous Apex are local variables.
       body.push({
         kind: "LocalVar",
         ...conv.loc(field),
         type: conv.typeRef(field.typeRef()),
-        decls: field
+        declarations: field
           .variableDeclarators()
           .variableDeclarator_list()
-          .map((v) => {
-            const init = v.expression();
-            return { name: v.id().getText(), init: init ? conv.expr(init) : null, line: v.start.line };
+          .map((variableDeclarator) => {
+            const init = variableDeclarator.expression();
+            return {
+              name: variableDeclarator.id().getText(),
+              initializer: init ? conv.expr(init) : null,
+              line: variableDeclarator.start.line
+            };
           })
       });
     } else if (member) {
-      conv.member(decl, member, conv.modifiers(m.modifier_list()));
+      conv.member(decl, member, conv.modifiers(anonymousBlockMember.modifier_list()));
     } else {
-      body.push(conv.stmt(m.statement()));
+      body.push(conv.stmt(anonymousBlockMember.statement()));
     }
   }
   decl.methods.push({
@@ -174,7 +158,7 @@ export function parseAnonymous(source: string, file: string): TypeDecl {
     params: [],
     returnType: null,
     body: { kind: "Block", file, line: 1, body },
-    mods: { keywords: new Set(["public", "static"]), annotations: [] },
+    modifiers: { keywords: new Set(["public", "static"]), annotations: [] },
     isStatic: true,
     isConstructor: false
   });
@@ -186,15 +170,15 @@ export function parseSoqlString(source: string, file: string, line: number): Soq
   const listener = new CollectingListener();
   // SOQL's LIKE escapes \_ and \% are not Apex escapes: keep the backslash for the LIKE matcher.
   const text = source.replace(/'(?:[^'\\]|\\.)*'/g, (lit) =>
-    lit.replace(/\\(.)/g, (m: string, c: string) => (c === "_" || c === "%" ? `\\${m}` : m))
+    lit.replace(/\\(.)/g, (m: string, character: string) => (character === "_" || character === "%" ? `\\${m}` : m))
   );
   const { parser } = ApexParserFactory.createLexerAndParser(text, listener);
-  const q = parser.query();
+  const query = parser.query();
   const first = listener.errors[0];
   if (first) throw new ApexSyntaxError(file, line, `Invalid SOQL: ${first.msg}`);
   const conv = new Converter(file);
   conv.fixedLine = line;
-  return conv.query(q);
+  return conv.query(query);
 }
 
 type Ctx = ApexParserRuleContext;
@@ -203,74 +187,39 @@ function tokText(t: ApexTerminalNode | null | undefined): string | null {
   return t ? t.getText() : null;
 }
 
-export function decodeStringLiteral(raw: string): string {
-  const body = raw.slice(1, -1);
-  let out = "";
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== "\\") {
-      out += c;
-      continue;
-    }
-    const n = body[++i];
-    switch (n) {
-      case "n":
-        out += "\n";
-        break;
-      case "t":
-        out += "\t";
-        break;
-      case "r":
-        out += "\r";
-        break;
-      case "b":
-        out += "\b";
-        break;
-      case "f":
-        out += "\f";
-        break;
-      case "u":
-        out += String.fromCharCode(parseInt(body.slice(i + 1, i + 5), 16));
-        i += 4;
-        break;
-      default:
-        out += n;
-    }
-  }
-  return out;
-}
-
 class Converter {
   lines: Set<number> | null = null;
   fixedLine: number | null = null;
   constructor(readonly file: string) {}
 
-  loc(ctx: Ctx) {
-    return { file: this.file, line: this.fixedLine ?? ctx.start.line };
+  loc(context: Ctx) {
+    return { file: this.file, line: this.fixedLine ?? context.start.line };
   }
 
-  unsupported(ctx: Ctx, feature: string): Expr {
-    return { kind: "Unsupported", feature, ...this.loc(ctx) };
+  unsupported(context: Ctx, feature: string): Expr {
+    return { kind: "Unsupported", feature, ...this.loc(context) };
   }
 
   modifiers(list: ModifierContext[] | null): Modifiers {
     const keywords = new Set<string>();
     const annotations: Annotation[] = [];
-    for (const m of list ?? []) {
-      const a = m.annotation();
-      if (a) {
+    for (const modifier of list ?? []) {
+      const annotation = modifier.annotation();
+      if (annotation) {
         const params: Record<string, string> = {};
-        const pairs = a.elementValuePairs();
+        const pairs = annotation.elementValuePairs();
         if (pairs) {
-          for (const p of pairs.elementValuePair_list()) {
-            params[p.id().getText().toLowerCase()] = this.annotationValue(p.elementValue().getText());
+          for (const elementValuePair of pairs.elementValuePair_list()) {
+            params[elementValuePair.id().getText().toLowerCase()] = this.annotationValue(
+              elementValuePair.elementValue().getText()
+            );
           }
-        } else if (a.elementValue()) {
-          params["value"] = this.annotationValue(a.elementValue().getText());
+        } else if (annotation.elementValue()) {
+          params["value"] = this.annotationValue(annotation.elementValue().getText());
         }
-        annotations.push({ name: a.id().getText().toLowerCase(), params });
+        annotations.push({ name: annotation.id().getText().toLowerCase(), params });
       } else {
-        keywords.add(m.getText().toLowerCase());
+        keywords.add(modifier.getText().toLowerCase());
       }
     }
     return { keywords, annotations };
@@ -286,7 +235,7 @@ class Converter {
       name,
       file: this.file,
       line,
-      mods,
+      modifiers: mods,
       extends: null,
       implements: [],
       fields: [],
@@ -300,69 +249,70 @@ class Converter {
   }
 
   typeDecl(
-    ctx: ClassDeclarationContext | EnumDeclarationContext | InterfaceDeclarationContext,
+    context: ClassDeclarationContext | EnumDeclarationContext | InterfaceDeclarationContext,
     mods: Modifiers
   ): TypeDecl {
-    if (ctx instanceof EnumDeclarationContext) {
-      const d = this.emptyType("enum", ctx.id().getText(), ctx.start.line, mods);
-      d.enumValues = (ctx.enumConstants()?.id_list() ?? []).map((i) => i.getText());
-      return d;
+    if (context instanceof EnumDeclarationContext) {
+      const decl = this.emptyType("enum", context.id().getText(), context.start.line, mods);
+      decl.enumValues = (context.enumConstants()?.id_list() ?? []).map((id) => id.getText());
+      return decl;
     }
-    if (ctx instanceof InterfaceDeclarationContext) {
-      const d = this.emptyType("interface", ctx.id().getText(), ctx.start.line, mods);
-      d.implements = (ctx.typeList()?.typeRef_list() ?? []).map((t) => this.typeRef(t));
-      for (const m of ctx.interfaceBody().interfaceMethodDeclaration_list()) {
-        const tr = m.typeRef();
-        d.methods.push({
-          ...this.loc(m),
-          name: m.id().getText(),
-          params: this.params(m.formalParameters()),
-          returnType: tr ? this.typeRef(tr) : null,
+    if (context instanceof InterfaceDeclarationContext) {
+      const decl = this.emptyType("interface", context.id().getText(), context.start.line, mods);
+      decl.implements = (context.typeList()?.typeRef_list() ?? []).map((typeRef) => this.typeRef(typeRef));
+      for (const interfaceMethodDeclaration of context.interfaceBody().interfaceMethodDeclaration_list()) {
+        const typeRef = interfaceMethodDeclaration.typeRef();
+        decl.methods.push({
+          ...this.loc(interfaceMethodDeclaration),
+          name: interfaceMethodDeclaration.id().getText(),
+          params: this.params(interfaceMethodDeclaration.formalParameters()),
+          returnType: typeRef ? this.typeRef(typeRef) : null,
           body: null,
-          mods: this.modifiers(m.modifier_list()),
+          modifiers: this.modifiers(interfaceMethodDeclaration.modifier_list()),
           isStatic: false,
           isConstructor: false
         });
       }
-      return d;
+      return decl;
     }
-    const d = this.emptyType("class", ctx.id().getText(), ctx.start.line, mods);
-    const ext = ctx.typeRef();
+    const d = this.emptyType("class", context.id().getText(), context.start.line, mods);
+    const ext = context.typeRef();
     d.extends = ext ? this.typeRef(ext) : null;
-    d.implements = (ctx.typeList()?.typeRef_list() ?? []).map((t) => this.typeRef(t));
-    for (const b of ctx.classBody().classBodyDeclaration_list()) this.bodyDecl(d, b);
+    d.implements = (context.typeList()?.typeRef_list() ?? []).map((typeRef) => this.typeRef(typeRef));
+    for (const classBodyDeclaration of context.classBody().classBodyDeclaration_list())
+      this.bodyDecl(d, classBodyDeclaration);
     return d;
   }
 
-  bodyDecl(d: TypeDecl, b: ClassBodyDeclarationContext) {
-    const block = b.block();
+  bodyDecl(decl: TypeDecl, classBodyDeclaration: ClassBodyDeclarationContext) {
+    const block = classBodyDeclaration.block();
     if (block) {
-      d.initializers.push({
-        ...this.loc(b),
-        isStatic: !!b.STATIC(),
-        afterFields: d.fields.length,
+      decl.initializers.push({
+        ...this.loc(classBodyDeclaration),
+        isStatic: !!classBodyDeclaration.STATIC(),
+        afterFields: decl.fields.length,
         body: this.block(block)
       });
       return;
     }
-    const member = b.memberDeclaration();
+    const member = classBodyDeclaration.memberDeclaration();
     if (!member) return;
-    this.member(d, member, this.modifiers(b.modifier_list()));
+    this.member(decl, member, this.modifiers(classBodyDeclaration.modifier_list()));
   }
 
-  member(d: TypeDecl, member: MemberDeclarationContext | AnonymousMemberDeclarationContext, mods: Modifiers) {
+  member(decl: TypeDecl, member: MemberDeclarationContext | AnonymousMemberDeclarationContext, mods: Modifiers) {
     const isStatic = mods.keywords.has("static");
     const method = member.methodDeclaration();
     if (method) {
-      const tr = method.typeRef();
+      const typeRef = method.typeRef();
       const body = method.block();
-      d.methods.push({
+      decl.methods.push({
         ...this.loc(method),
         name: method.id().getText(),
         params: this.params(method.formalParameters()),
-        returnType: tr ? this.typeRef(tr) : null,
+        returnType: typeRef ? this.typeRef(typeRef) : null,
         body: body ? this.block(body) : null,
-        mods,
+        modifiers: mods,
         isStatic,
         isConstructor: false
       });
@@ -370,13 +320,13 @@ class Converter {
     }
     const ctor = member instanceof MemberDeclarationContext ? member.constructorDeclaration() : null;
     if (ctor) {
-      d.constructors.push({
+      decl.constructors.push({
         ...this.loc(ctor),
-        name: d.name,
+        name: decl.name,
         params: this.params(ctor.formalParameters()),
         returnType: null,
         body: this.block(ctor.block()),
-        mods,
+        modifiers: mods,
         isStatic: false,
         isConstructor: true
       });
@@ -385,15 +335,15 @@ class Converter {
     const field = member.fieldDeclaration();
     if (field) {
       const type = this.typeRef(field.typeRef());
-      for (const v of field.variableDeclarators().variableDeclarator_list()) {
-        const init = v.expression();
-        if (init) this.lines?.add(v.start.line);
-        d.fields.push({
-          ...this.loc(v),
-          name: v.id().getText(),
+      for (const variableDeclarator of field.variableDeclarators().variableDeclarator_list()) {
+        const init = variableDeclarator.expression();
+        if (init) this.lines?.add(variableDeclarator.start.line);
+        decl.fields.push({
+          ...this.loc(variableDeclarator),
+          name: variableDeclarator.id().getText(),
           type,
-          init: init ? this.expr(init) : null,
-          mods,
+          initializer: init ? this.expr(init) : null,
+          modifiers: mods,
           isStatic
         });
       }
@@ -401,586 +351,452 @@ class Converter {
     }
     const prop = member.propertyDeclaration();
     if (prop) {
-      const f: FieldDecl = {
+      const field: FieldDecl = {
         ...this.loc(prop),
         name: prop.id().getText(),
         type: this.typeRef(prop.typeRef()),
-        init: null,
-        mods,
+        initializer: null,
+        modifiers: mods,
         isStatic
       };
-      for (const pb of prop.propertyBlock_list()) {
-        const g = pb.getter();
-        const s = pb.setter();
-        if (g) {
-          const blk = g.block();
-          f.getter = { body: blk ? this.block(blk) : null };
+      for (const propertyBlock of prop.propertyBlock_list()) {
+        const getter = propertyBlock.getter();
+        const setter = propertyBlock.setter();
+        if (getter) {
+          const block = getter.block();
+          field.getter = { body: block ? this.block(block) : null };
         }
-        if (s) {
-          const blk = s.block();
-          f.setter = { body: blk ? this.block(blk) : null };
+        if (setter) {
+          const block = setter.block();
+          field.setter = { body: block ? this.block(block) : null };
         }
       }
-      d.fields.push(f);
+      decl.fields.push(field);
       return;
     }
     const inner = member.classDeclaration() ?? member.interfaceDeclaration() ?? member.enumDeclaration();
-    if (inner) d.inner.push(this.typeDecl(inner, mods));
+    if (inner) decl.inner.push(this.typeDecl(inner, mods));
   }
 
-  params(ctx: FormalParametersContext) {
-    const list = ctx.formalParameterList();
+  params(context: FormalParametersContext) {
+    const list = context.formalParameterList();
     if (!list) return [];
-    return list.formalParameter_list().map((p) => ({ type: this.typeRef(p.typeRef()), name: p.id().getText() }));
+    return list.formalParameter_list().map((formalParameter) => ({
+      type: this.typeRef(formalParameter.typeRef()),
+      name: formalParameter.id().getText()
+    }));
   }
 
-  typeRef(ctx: TypeRefContext): TypeRef {
+  typeRef(context: TypeRefContext): TypeRef {
     const names: string[] = [];
     let args: TypeRef[] = [];
-    for (const tn of ctx.typeName_list()) {
-      const id = tn.id();
-      names.push(id ? id.getText() : (tokText(tn.LIST()) ?? tokText(tn.SET()) ?? tokText(tn.MAP()) ?? ""));
-      const ta = tn.typeArguments();
-      if (ta)
-        args = ta
+    for (const typeName of context.typeName_list()) {
+      const id = typeName.id();
+      names.push(
+        id ? id.getText() : (tokText(typeName.LIST()) ?? tokText(typeName.SET()) ?? tokText(typeName.MAP()) ?? "")
+      );
+      const typeArguments = typeName.typeArguments();
+      if (typeArguments)
+        args = typeArguments
           .typeList()
           .typeRef_list()
-          .map((t) => this.typeRef(t));
+          .map((typeRef) => this.typeRef(typeRef));
     }
-    const subs = ctx.arraySubscripts();
-    let t: TypeRef = { names, args, text: ctx.getText() };
+    const subs = context.arraySubscripts();
+    let t: TypeRef = { names, args, text: context.getText() };
     const depth = subs ? subs.LBRACK_list().length : 0;
-    for (let i = 0; i < depth; i++) t = { names: ["List"], args: [t], text: ctx.getText() };
+    for (let i = 0; i < depth; i++) t = { names: ["List"], args: [t], text: context.getText() };
     return t;
   }
 
-  block(ctx: BlockContext): BlockStmt {
-    return { kind: "Block", ...this.loc(ctx), body: ctx.statement_list().map((s) => this.stmt(s)) };
+  block(context: BlockContext): BlockStmt {
+    return {
+      kind: "Block",
+      ...this.loc(context),
+      body: context.statement_list().map((statement) => this.stmt(statement))
+    };
   }
 
-  localVar(ctx: LocalVariableDeclarationContext): LocalVarStmt {
+  localVar(context: LocalVariableDeclarationContext): LocalVarStmt {
     return {
       kind: "LocalVar",
-      ...this.loc(ctx),
-      type: this.typeRef(ctx.typeRef()),
-      decls: ctx
+      ...this.loc(context),
+      type: this.typeRef(context.typeRef()),
+      declarations: context
         .variableDeclarators()
         .variableDeclarator_list()
-        .map((v) => {
-          const init = v.expression();
-          return { name: v.id().getText(), init: init ? this.expr(init) : null, line: v.start.line };
+        .map((variableDeclarator) => {
+          const init = variableDeclarator.expression();
+          return {
+            name: variableDeclarator.id().getText(),
+            initializer: init ? this.expr(init) : null,
+            line: variableDeclarator.start.line
+          };
         })
     };
   }
 
-  stmt(ctx: StatementContext): Stmt {
-    const loc = this.loc(ctx);
-    const s = this.stmtInner(ctx);
+  stmt(context: StatementContext): Stmt {
+    const loc = this.loc(context);
+    const statement = this.stmtInner(context);
     // Blocks, `try` and declarations without a value are structure, not executable lines.
-    const bareDeclaration = s.kind === "LocalVar" && s.decls.every((d) => d.init === null);
-    if (s.kind !== "Block" && s.kind !== "Try" && !bareDeclaration) this.lines?.add(loc.line);
-    return s;
+    const bareDeclaration =
+      statement.kind === "LocalVar" && statement.declarations.every((d) => d.initializer === null);
+    if (statement.kind !== "Block" && statement.kind !== "Try" && !bareDeclaration) this.lines?.add(loc.line);
+    return statement;
   }
 
-  stmtInner(ctx: StatementContext): Stmt {
-    const loc = this.loc(ctx);
+  stmtInner(context: StatementContext): Stmt {
+    const loc = this.loc(context);
     let c;
-    if ((c = ctx.block())) return this.block(c);
-    if ((c = ctx.localVariableDeclarationStatement())) return this.localVar(c.localVariableDeclaration());
-    if ((c = ctx.expressionStatement())) return { kind: "Expr", ...loc, expr: this.expr(c.expression()) };
-    if ((c = ctx.ifStatement())) {
+    if ((c = context.block())) return this.block(c);
+    if ((c = context.localVariableDeclarationStatement())) return this.localVar(c.localVariableDeclaration());
+    if ((c = context.expressionStatement())) return { kind: "Expr", ...loc, expression: this.expr(c.expression()) };
+    if ((c = context.ifStatement())) {
       const ss = c.statement_list();
       return {
         kind: "If",
         ...loc,
-        cond: this.expr(c.parExpression().expression()),
+        condition: this.expr(c.parExpression().expression()),
         then: this.stmt(ss[0]),
         else: ss[1] ? this.stmt(ss[1]) : null
       };
     }
-    if ((c = ctx.returnStatement())) {
-      const e = c.expression();
-      return { kind: "Return", ...loc, expr: e ? this.expr(e) : null };
+    if ((c = context.returnStatement())) {
+      const expression = c.expression();
+      return { kind: "Return", ...loc, expression: expression ? this.expr(expression) : null };
     }
-    if ((c = ctx.forStatement())) {
-      const fc = c.forControl();
+    if ((c = context.forStatement())) {
+      const forControl = c.forControl();
       const body: Stmt = c.statement() ? this.stmt(c.statement()) : { kind: "Block", ...loc, body: [] };
-      const en = fc.enhancedForControl();
-      if (en) {
+      const enhancedForControl = forControl.enhancedForControl();
+      if (enhancedForControl) {
         return {
           kind: "ForEach",
           ...loc,
-          type: this.typeRef(en.typeRef()),
-          name: en.id().getText(),
-          expr: this.expr(en.expression()),
+          type: this.typeRef(enhancedForControl.typeRef()),
+          name: enhancedForControl.id().getText(),
+          expression: this.expr(enhancedForControl.expression()),
           body
         };
       }
-      const init = fc.forInit();
-      const lv = init?.localVariableDeclaration();
-      const el = init?.expressionList();
-      const cond = fc.expression();
-      const upd = fc.forUpdate();
+      const init = forControl.forInit();
+      const target = init?.localVariableDeclaration();
+      const expressionList = init?.expressionList();
+      const cond = forControl.expression();
+      const forUpdate = forControl.forUpdate();
       return {
         kind: "For",
         ...loc,
-        init: lv ? this.localVar(lv) : el ? el.expression_list().map((e) => this.expr(e)) : null,
-        cond: cond ? this.expr(cond) : null,
-        update: upd
-          ? upd
+        initializer: target
+          ? this.localVar(target)
+          : expressionList
+            ? expressionList.expression_list().map((expression) => this.expr(expression))
+            : null,
+        condition: cond ? this.expr(cond) : null,
+        update: forUpdate
+          ? forUpdate
               .expressionList()
               .expression_list()
-              .map((e) => this.expr(e))
+              .map((expression) => this.expr(expression))
           : [],
         body
       };
     }
-    if ((c = ctx.whileStatement())) {
-      const st = c.statement();
+    if ((c = context.whileStatement())) {
+      const staticType = c.statement();
       return {
         kind: "While",
         ...loc,
-        cond: this.expr(c.parExpression().expression()),
-        body: st ? this.stmt(st) : { kind: "Block", ...loc, body: [] }
+        condition: this.expr(c.parExpression().expression()),
+        body: staticType ? this.stmt(staticType) : { kind: "Block", ...loc, body: [] }
       };
     }
-    if ((c = ctx.doWhileStatement())) {
-      return { kind: "DoWhile", ...loc, cond: this.expr(c.parExpression().expression()), body: this.block(c.block()) };
+    if ((c = context.doWhileStatement())) {
+      return {
+        kind: "DoWhile",
+        ...loc,
+        condition: this.expr(c.parExpression().expression()),
+        body: this.block(c.block())
+      };
     }
-    if ((c = ctx.tryStatement())) {
-      const fin = c.finallyBlock();
+    if ((c = context.tryStatement())) {
+      const finallyBlock = c.finallyBlock();
       return {
         kind: "Try",
         ...loc,
         body: this.block(c.block()),
-        catches: c.catchClause_list().map((cc) => {
-          const ids = cc
+        catches: c.catchClause_list().map((catchClause) => {
+          const ids = catchClause
             .qualifiedName()
             .id_list()
-            .map((i) => i.getText());
+            .map((id) => id.getText());
           return {
             type: { names: ids, args: [], text: ids.join(".") },
-            name: cc.id().getText(),
-            body: this.block(cc.block())
+            name: catchClause.id().getText(),
+            body: this.block(catchClause.block())
           };
         }),
-        finally: fin ? this.block(fin.block()) : null
+        finally: finallyBlock ? this.block(finallyBlock.block()) : null
       };
     }
-    if ((c = ctx.throwStatement())) return { kind: "Throw", ...loc, expr: this.expr(c.expression()) };
-    if (ctx.breakStatement()) return { kind: "Break", ...loc };
-    if (ctx.continueStatement()) return { kind: "Continue", ...loc };
-    if ((c = ctx.switchStatement())) {
-      const whens: WhenClause[] = c.whenControl_list().map((w) => {
-        const wv = w.whenValue();
-        const body = this.block(w.block());
-        if (wv.ELSE()) return { kind: "else", body };
-        const tr = wv.typeRef();
-        if (tr) return { kind: "type", type: this.typeRef(tr), name: wv.id().getText(), body };
-        return { kind: "values", values: wv.whenLiteral_list().map((l) => this.whenLiteral(l)), body };
+    if ((c = context.throwStatement())) return { kind: "Throw", ...loc, expression: this.expr(c.expression()) };
+    if (context.breakStatement()) return { kind: "Break", ...loc };
+    if (context.continueStatement()) return { kind: "Continue", ...loc };
+    if ((c = context.switchStatement())) {
+      const whens: WhenClause[] = c.whenControl_list().map((whenControl) => {
+        const whenValue = whenControl.whenValue();
+        const body = this.block(whenControl.block());
+        if (whenValue.ELSE()) return { kind: "else", body };
+        const typeRef = whenValue.typeRef();
+        if (typeRef) return { kind: "type", type: this.typeRef(typeRef), name: whenValue.id().getText(), body };
+        return {
+          kind: "values",
+          values: whenValue.whenLiteral_list().map((whenLiteral) => this.whenLiteral(whenLiteral)),
+          body
+        };
       });
-      return { kind: "Switch", ...loc, expr: this.expr(c.expression()), whens };
+      return { kind: "Switch", ...loc, expression: this.expr(c.expression()), whens };
     }
     const dml = (
       [
-        ["insert", ctx.insertStatement()],
-        ["update", ctx.updateStatement()],
-        ["delete", ctx.deleteStatement()],
-        ["undelete", ctx.undeleteStatement()]
+        ["insert", context.insertStatement()],
+        ["update", context.updateStatement()],
+        ["delete", context.deleteStatement()],
+        ["undelete", context.undeleteStatement()]
       ] as const
     ).find(([, v]) => !!v);
-    if (dml && dml[1]) return { kind: "Dml", ...loc, op: dml[0], expr: this.expr(dml[1].expression()) };
-    if ((c = ctx.upsertStatement())) {
-      const qn = c.qualifiedName();
+    if (dml && dml[1]) return { kind: "Dml", ...loc, operator: dml[0], expression: this.expr(dml[1].expression()) };
+    if ((c = context.upsertStatement())) {
+      const qualifiedName = c.qualifiedName();
       return {
         kind: "Dml",
         ...loc,
-        op: "upsert",
-        expr: this.expr(c.expression()),
-        externalIdField: qn ? qn.getText() : undefined
+        operator: "upsert",
+        expression: this.expr(c.expression()),
+        externalIdField: qualifiedName ? qualifiedName.getText() : undefined
       };
     }
-    if (ctx.mergeStatement()) return { kind: "Unsupported", ...loc, feature: "merge" };
-    if ((c = ctx.runAsStatement())) {
+    if (context.mergeStatement()) return { kind: "Unsupported", ...loc, feature: "merge" };
+    if ((c = context.runAsStatement())) {
       const args = this.args(c.expressionList());
       if (args.length !== 1) return { kind: "Unsupported", ...loc, feature: "System.runAs with a version argument" };
       return { kind: "RunAs", ...loc, user: args[0], body: this.block(c.block()) };
     }
-    return { kind: "Unsupported", ...loc, feature: `statement '${ctx.getText().slice(0, 30)}'` };
+    return { kind: "Unsupported", ...loc, feature: `statement '${context.getText().slice(0, 30)}'` };
   }
 
-  whenLiteral(ctx: WhenLiteralContext): Expr {
-    const loc = this.loc(ctx);
-    const inner = ctx.whenLiteral();
+  whenLiteral(context: WhenLiteralContext): Expr {
+    const loc = this.loc(context);
+    const inner = context.whenLiteral();
     if (inner) return this.whenLiteral(inner);
-    const neg = ctx.SUB_list().length % 2 === 1 ? "-" : "";
-    const i = ctx.IntegerLiteral();
+    const neg = context.SUB_list().length % 2 === 1 ? "-" : "";
+    const i = context.IntegerLiteral();
     if (i) return { kind: "Literal", ...loc, type: "Integer", value: neg + i.getText() };
-    const l = ctx.LongLiteral();
+    const l = context.LongLiteral();
     if (l) return { kind: "Literal", ...loc, type: "Long", value: neg + l.getText() };
-    const s = ctx.StringLiteral();
+    const s = context.StringLiteral();
     if (s) return { kind: "Literal", ...loc, type: "String", value: decodeStringLiteral(s.getText()) };
-    if (ctx.NULL()) return { kind: "Literal", ...loc, type: "Null", value: "null" };
-    const q = ctx.qualifiedName();
-    const ids = q.id_list().map((x) => x.getText());
+    if (context.NULL()) return { kind: "Literal", ...loc, type: "Null", value: "null" };
+    const qualifiedName = context.qualifiedName();
+    const ids = qualifiedName.id_list().map((id) => id.getText());
     // Enum values in `when` are written bare; qualified names are resolved at run time.
-    let e: Expr = { kind: "Name", ...loc, name: ids[0] };
-    for (const id of ids.slice(1)) e = { kind: "Field", ...loc, target: e, name: id, safe: false };
-    return e;
+    let expression: Expr = { kind: "Name", ...loc, name: ids[0] };
+    for (const id of ids.slice(1)) expression = { kind: "Field", ...loc, target: expression, name: id, safe: false };
+    return expression;
   }
 
-  literal(ctx: LiteralContext): Expr {
-    const loc = this.loc(ctx);
+  literal(context: LiteralContext): Expr {
+    const loc = this.loc(context);
     let t;
-    if ((t = ctx.IntegerLiteral())) return { kind: "Literal", ...loc, type: "Integer", value: t.getText() };
-    if ((t = ctx.LongLiteral())) return { kind: "Literal", ...loc, type: "Long", value: t.getText().slice(0, -1) };
-    if ((t = ctx.NumberLiteral())) {
+    if ((t = context.IntegerLiteral())) return { kind: "Literal", ...loc, type: "Integer", value: t.getText() };
+    if ((t = context.LongLiteral())) return { kind: "Literal", ...loc, type: "Long", value: t.getText().slice(0, -1) };
+    if ((t = context.NumberLiteral())) {
       const text = t.getText();
       if (/[dD]$/.test(text)) return { kind: "Literal", ...loc, type: "Double", value: text.slice(0, -1) };
       return { kind: "Literal", ...loc, type: "Decimal", value: text };
     }
-    if ((t = ctx.StringLiteral()))
+    if ((t = context.StringLiteral()))
       return { kind: "Literal", ...loc, type: "String", value: decodeStringLiteral(t.getText()) };
-    if ((t = ctx.MultilineStringLiteral())) {
-      return this.unsupported(ctx, "multiline string literal");
+    if ((t = context.MultilineStringLiteral())) {
+      return this.unsupported(context, "multiline string literal");
     }
-    if ((t = ctx.BooleanLiteral()))
+    if ((t = context.BooleanLiteral()))
       return { kind: "Literal", ...loc, type: "Boolean", value: t.getText().toLowerCase() };
     return { kind: "Literal", ...loc, type: "Null", value: "null" };
   }
 
   args(list: { expression_list(): ExpressionContext[] } | null): Expr[] {
-    return list ? list.expression_list().map((e) => this.expr(e)) : [];
+    return list ? list.expression_list().map((expression) => this.expr(expression)) : [];
   }
 
-  expr(ctx: ExpressionContext): Expr {
-    const loc = this.loc(ctx);
-    if (ctx instanceof PrimaryExpressionContext) {
-      const p = ctx.primary();
-      if (p instanceof LiteralPrimaryContext) return this.literal(p.literal());
-      if (p instanceof IdPrimaryContext) return { kind: "Name", ...loc, name: p.id().getText() };
-      if (p instanceof ThisPrimaryContext) return { kind: "This", ...loc };
-      if (p instanceof SuperPrimaryContext) return { kind: "Super", ...loc };
-      if (p instanceof TypeRefPrimaryContext) return { kind: "ClassLiteral", ...loc, type: this.typeRef(p.typeRef()) };
-      if (p instanceof VoidPrimaryContext) return this.unsupported(ctx, "void.class");
-      if (p instanceof SoqlPrimaryContext) return { kind: "Soql", ...loc, query: this.query(p.soqlLiteral().query()) };
-      if (p instanceof SoslPrimaryContext) return this.unsupported(ctx, "SOSL");
-      return this.unsupported(ctx, `expression '${ctx.getText().slice(0, 30)}'`);
+  expr(context: ExpressionContext): Expr {
+    const loc = this.loc(context);
+    if (context instanceof PrimaryExpressionContext) {
+      const primary = context.primary();
+      if (primary instanceof LiteralPrimaryContext) return this.literal(primary.literal());
+      if (primary instanceof IdPrimaryContext) return { kind: "Name", ...loc, name: primary.id().getText() };
+      if (primary instanceof ThisPrimaryContext) return { kind: "This", ...loc };
+      if (primary instanceof SuperPrimaryContext) return { kind: "Super", ...loc };
+      if (primary instanceof TypeRefPrimaryContext)
+        return { kind: "ClassLiteral", ...loc, type: this.typeRef(primary.typeRef()) };
+      if (primary instanceof VoidPrimaryContext) return this.unsupported(context, "void.class");
+      if (primary instanceof SoqlPrimaryContext)
+        return { kind: "Soql", ...loc, query: this.query(primary.soqlLiteral().query()) };
+      if (primary instanceof SoslPrimaryContext) return this.unsupported(context, "SOSL");
+      return this.unsupported(context, `expression '${context.getText().slice(0, 30)}'`);
     }
-    if (ctx instanceof SubExpressionContext) return this.expr(ctx.expression());
-    if (ctx instanceof DotExpressionContext) {
-      const target = this.expr(ctx.expression());
-      const safe = !!ctx.QUESTIONDOT();
-      const dm = ctx.dotMethodCall();
-      if (dm) {
+    if (context instanceof SubExpressionContext) return this.expr(context.expression());
+    if (context instanceof DotExpressionContext) {
+      const target = this.expr(context.expression());
+      const safe = !!context.QUESTIONDOT();
+      const dotMethodCall = context.dotMethodCall();
+      if (dotMethodCall) {
         return {
           kind: "Call",
           ...loc,
           target,
-          name: dm.anyId().getText(),
-          args: this.args(dm.expressionList()),
+          name: dotMethodCall.anyId().getText(),
+          args: this.args(dotMethodCall.expressionList()),
           safe
         };
       }
-      return { kind: "Field", ...loc, target, name: ctx.anyId().getText(), safe };
+      return { kind: "Field", ...loc, target, name: context.anyId().getText(), safe };
     }
-    if (ctx instanceof MethodCallExpressionContext) {
-      const mc = ctx.methodCall();
-      const name = mc.id() ? mc.id().getText() : mc.THIS() ? "this" : "super";
-      return { kind: "Call", ...loc, target: null, name, args: this.args(mc.expressionList()), safe: false };
+    if (context instanceof MethodCallExpressionContext) {
+      const methodCall = context.methodCall();
+      const name = methodCall.id() ? methodCall.id().getText() : methodCall.THIS() ? "this" : "super";
+      return { kind: "Call", ...loc, target: null, name, args: this.args(methodCall.expressionList()), safe: false };
     }
-    if (ctx instanceof ArrayExpressionContext) {
-      const [a, b] = ctx.expression_list();
-      return { kind: "Index", ...loc, target: this.expr(a), index: this.expr(b) };
+    if (context instanceof ArrayExpressionContext) {
+      const [target, index] = context.expression_list();
+      return { kind: "Index", ...loc, target: this.expr(target), index: this.expr(index) };
     }
-    if (ctx instanceof NewExpressionContext) return this.creator(ctx.creator(), loc);
-    if (ctx instanceof AssignExpressionContext) {
-      const [a, b] = ctx.expression_list();
-      const op = ctx.getChild(1).getText();
-      return { kind: "Assign", ...loc, op, target: this.expr(a), value: this.expr(b) };
+    if (context instanceof NewExpressionContext) return this.creator(context.creator(), loc);
+    if (context instanceof AssignExpressionContext) {
+      const [target, value] = context.expression_list();
+      const operator = context.getChild(1).getText();
+      return { kind: "Assign", ...loc, operator, target: this.expr(target), value: this.expr(value) };
     }
-    if (ctx instanceof CondExpressionContext) {
-      const [a, b, c] = ctx.expression_list();
-      return { kind: "Cond", ...loc, cond: this.expr(a), then: this.expr(b), else: this.expr(c) };
+    if (context instanceof CondExpressionContext) {
+      const [condition, then, otherwise] = context.expression_list();
+      return {
+        kind: "Cond",
+        ...loc,
+        condition: this.expr(condition),
+        then: this.expr(then),
+        else: this.expr(otherwise)
+      };
     }
-    if (ctx instanceof CastExpressionContext) {
-      return { kind: "Cast", ...loc, type: this.typeRef(ctx.typeRef()), expr: this.expr(ctx.expression()) };
+    if (context instanceof CastExpressionContext) {
+      return {
+        kind: "Cast",
+        ...loc,
+        type: this.typeRef(context.typeRef()),
+        expression: this.expr(context.expression())
+      };
     }
-    if (ctx instanceof InstanceOfExpressionContext) {
-      return { kind: "InstanceOf", ...loc, expr: this.expr(ctx.expression()), type: this.typeRef(ctx.typeRef()) };
+    if (context instanceof InstanceOfExpressionContext) {
+      return {
+        kind: "InstanceOf",
+        ...loc,
+        expression: this.expr(context.expression()),
+        type: this.typeRef(context.typeRef())
+      };
     }
-    if (ctx instanceof PostOpExpressionContext) {
+    if (context instanceof PostOpExpressionContext) {
       return {
         kind: "IncDec",
         ...loc,
-        op: ctx.INC() ? "++" : "--",
+        operator: context.INC() ? "++" : "--",
         prefix: false,
-        target: this.expr(ctx.expression())
+        target: this.expr(context.expression())
       };
     }
-    if (ctx instanceof PreOpExpressionContext) {
-      const operand = this.expr(ctx.expression());
-      if (ctx.INC()) return { kind: "IncDec", ...loc, op: "++", prefix: true, target: operand };
-      if (ctx.DEC()) return { kind: "IncDec", ...loc, op: "--", prefix: true, target: operand };
-      if (ctx.SUB() && operand.kind === "Literal" && ["Integer", "Long", "Decimal", "Double"].includes(operand.type)) {
+    if (context instanceof PreOpExpressionContext) {
+      const operand = this.expr(context.expression());
+      if (context.INC()) return { kind: "IncDec", ...loc, operator: "++", prefix: true, target: operand };
+      if (context.DEC()) return { kind: "IncDec", ...loc, operator: "--", prefix: true, target: operand };
+      if (
+        context.SUB() &&
+        operand.kind === "Literal" &&
+        ["Integer", "Long", "Decimal", "Double"].includes(operand.type)
+      ) {
         // -2147483648 is a literal in its own right, not a negated out-of-range one.
         return { ...operand, value: operand.value.startsWith("-") ? operand.value.slice(1) : "-" + operand.value };
       }
-      return { kind: "Unary", ...loc, op: ctx.SUB() ? "-" : "+", operand };
+      return { kind: "Unary", ...loc, operator: context.SUB() ? "-" : "+", operand };
     }
-    if (ctx instanceof NegExpressionContext) {
-      return { kind: "Unary", ...loc, op: ctx.BANG() ? "!" : "~", operand: this.expr(ctx.expression()) };
+    if (context instanceof NegExpressionContext) {
+      return { kind: "Unary", ...loc, operator: context.BANG() ? "!" : "~", operand: this.expr(context.expression()) };
     }
     if (
-      ctx instanceof Arth1ExpressionContext ||
-      ctx instanceof Arth2ExpressionContext ||
-      ctx instanceof CoalExpressionContext ||
-      ctx instanceof BitOrExpressionContext ||
-      ctx instanceof BitAndExpressionContext ||
-      ctx instanceof BitNotExpressionContext ||
-      ctx instanceof LogAndExpressionContext ||
-      ctx instanceof LogOrExpressionContext ||
-      ctx instanceof CmpExpressionContext ||
-      ctx instanceof BitExpressionContext ||
-      ctx instanceof EqualityExpressionContext
+      context instanceof Arth1ExpressionContext ||
+      context instanceof Arth2ExpressionContext ||
+      context instanceof CoalExpressionContext ||
+      context instanceof BitOrExpressionContext ||
+      context instanceof BitAndExpressionContext ||
+      context instanceof BitNotExpressionContext ||
+      context instanceof LogAndExpressionContext ||
+      context instanceof LogOrExpressionContext ||
+      context instanceof CmpExpressionContext ||
+      context instanceof BitExpressionContext ||
+      context instanceof EqualityExpressionContext
     ) {
-      const [a, b] = ctx.expression_list();
+      const [left, right] = context.expression_list();
       // The operator is every token between the two operands (e.g. '>' '=' or '>' '>' '>').
-      let op = "";
-      for (let i = 0; i < ctx.getChildCount(); i++) {
-        const ch = ctx.getChild(i);
-        if (ch !== a && ch !== b) op += ch.getText();
+      let operator = "";
+      for (let i = 0; i < context.getChildCount(); i++) {
+        const child = context.getChild(i);
+        if (child !== left && child !== right) operator += child.getText();
       }
-      return { kind: "Binary", ...loc, op, left: this.expr(a), right: this.expr(b) };
+      return { kind: "Binary", ...loc, operator, left: this.expr(left), right: this.expr(right) };
     }
-    return this.unsupported(ctx, `expression '${ctx.getText().slice(0, 30)}'`);
+    return this.unsupported(context, `expression '${context.getText().slice(0, 30)}'`);
   }
 
-  creator(ctx: CreatorContext, loc: { file: string; line: number }): Expr {
-    const pairs = ctx.createdName().idCreatedNamePair_list();
-    const names = pairs.map((p) => p.anyId().getText());
+  creator(context: CreatorContext, loc: { file: string; line: number }): Expr {
+    const pairs = context.createdName().idCreatedNamePair_list();
+    const names = pairs.map((idCreatedNamePair) => idCreatedNamePair.anyId().getText());
     const last = pairs[pairs.length - 1];
-    const tl = last.typeList();
+    const typeList = last.typeList();
     const type: TypeRef = {
       names,
-      args: tl ? tl.typeRef_list().map((t) => this.typeRef(t)) : [],
-      text: ctx.createdName().getText()
+      args: typeList ? typeList.typeRef_list().map((typeRef) => this.typeRef(typeRef)) : [],
+      text: context.createdName().getText()
     };
-    const cr = ctx.classCreatorRest();
-    if (cr) return { kind: "New", ...loc, type, args: this.args(cr.arguments().expressionList()) };
-    if (ctx.noRest()) return { kind: "New", ...loc, type, items: [] };
-    const ar = ctx.arrayCreatorRest();
-    if (ar) {
+    const classCreatorRest = context.classCreatorRest();
+    if (classCreatorRest)
+      return { kind: "New", ...loc, type, args: this.args(classCreatorRest.arguments().expressionList()) };
+    if (context.noRest()) return { kind: "New", ...loc, type, items: [] };
+    const result = context.arrayCreatorRest();
+    if (result) {
       const listType: TypeRef = { names: ["List"], args: [type], text: `List<${type.text}>` };
-      const init = ar.arrayInitializer();
+      const init = result.arrayInitializer();
       if (init) return { kind: "New", ...loc, type: listType, items: this.args(init), array: true };
-      return { kind: "New", ...loc, type: listType, size: this.expr(ar.expression()), array: true };
+      return { kind: "New", ...loc, type: listType, size: this.expr(result.expression()), array: true };
     }
-    const mr = ctx.mapCreatorRest();
-    if (mr) {
+    const mapCreatorRest = context.mapCreatorRest();
+    if (mapCreatorRest) {
       return {
         kind: "New",
         ...loc,
         type,
-        pairs: mr.mapCreatorRestPair_list().map((p) => {
-          const [k, v] = p.expression_list();
-          return [this.expr(k), this.expr(v)] as [Expr, Expr];
+        pairs: mapCreatorRest.mapCreatorRestPair_list().map((mapCreatorRestPair) => {
+          const [expression, v] = mapCreatorRestPair.expression_list();
+          return [this.expr(expression), this.expr(v)] as [Expr, Expr];
         })
       };
     }
-    const sr = ctx.setCreatorRest();
-    return { kind: "New", ...loc, type, items: sr ? this.args(sr) : [] };
+    const setCreatorRest = context.setCreatorRest();
+    return { kind: "New", ...loc, type, items: setCreatorRest ? this.args(setCreatorRest) : [] };
   }
 
-  // ---- SOQL ----
-
-  fieldPath(ctx: FieldNameContext): string[] {
-    return ctx.soqlId_list().map((s) => s.getText());
-  }
-
-  soqlFunction(ctx: SoqlFunctionContext): { fn: string; path: string[] | null } {
-    const fn = ctx.getChild(0).getText().toLowerCase();
-    const fname = ctx.fieldName();
-    if (fname) return { fn, path: this.fieldPath(fname) };
-    const inner = ctx.soqlFunction();
-    if (inner)
-      throw new ApexSyntaxError(
-        this.file,
-        ctx.start.line,
-        `SOQL function ${fn}() over a function is not supported by local-org`
-      );
-    const dfn = ctx.dateFieldName();
-    if (dfn) return { fn, path: this.fieldPath(dfn.fieldName()) };
-    return { fn, path: null };
-  }
-
-  selectItems(entries: (SelectEntryContext | SubFieldEntryContext)[], line: number): SoqlSelectItem[] {
-    return entries.map((e) => {
-      const alias = e.soqlId()?.getText();
-      const sq = e.subQuery();
-      if (sq) return { kind: "subquery", query: this.subQuery(sq) };
-      const fn = e.soqlFunction();
-      if (fn) {
-        const f = this.soqlFunction(fn);
-        if (f.fn === "count" && f.path === null) return { kind: "countAll" };
-        if (f.fn === "fields")
-          throw new ApexSyntaxError(this.file, line, "FIELDS() in SOQL is not supported by local-org");
-        return { kind: "agg", fn: f.fn, path: f.path, alias };
-      }
-      if (e.typeOf()) throw new ApexSyntaxError(this.file, line, "TYPEOF in SOQL is not supported by local-org");
-      return { kind: "field", path: this.fieldPath(e.fieldName() as FieldNameContext), alias };
-    });
-  }
-
-  query(ctx: QueryContext): SoqlQuery {
-    const loc = this.loc(ctx);
-    const from = ctx.fromNameList().fieldName_list();
-    if (from.length !== 1)
-      throw new ApexSyntaxError(this.file, loc.line, "SOQL with several FROM objects is not supported by local-org");
-    if (ctx.usingScope()) throw new ApexSyntaxError(this.file, loc.line, "USING SCOPE is not supported by local-org");
-    const q: SoqlQuery = {
-      ...loc,
-      select: this.selectItems(ctx.selectList().selectEntry_list(), loc.line),
-      from: this.fieldPath(from[0]).join("."),
-      orderBy: [],
-      allRows: !!ctx.allRowsClause(),
-      forUpdate: !!ctx.forClauses()
-    };
-    this.queryTail(q, ctx);
-    const gb = ctx.groupByClause();
-    if (gb) {
-      if (gb.ROLLUP() || gb.CUBE())
-        throw new ApexSyntaxError(this.file, loc.line, "GROUP BY ROLLUP/CUBE is not supported by local-org");
-      q.groupBy = (gb.fieldGroupByList()?.fieldGroupBy_list() ?? []).map((f) => {
-        const fn = f.fieldName();
-        if (!fn) throw new ApexSyntaxError(this.file, loc.line, "GROUP BY on a function is not supported by local-org");
-        return this.fieldPath(fn);
-      });
-      const having = gb.logicalExpression();
-      if (having) q.having = this.logical(having);
-    }
-    const off = ctx.offsetClause();
-    if (off) {
-      const be = off.boundExpression();
-      q.offset = be
-        ? { kind: "bind", expr: this.expr(be.expression()) }
-        : { kind: "literal", value: { type: "number", text: off.IntegerLiteral().getText() } };
-    }
-    const wc = ctx.withClause();
-    if (wc && !(wc.SECURITY_ENFORCED() || wc.SYSTEM_MODE() || wc.USER_MODE())) {
-      throw new ApexSyntaxError(this.file, loc.line, "SOQL WITH clause is not supported by local-org");
-    }
-    return q;
-  }
-
-  subQuery(ctx: SubQueryContext): SoqlQuery {
-    const loc = this.loc(ctx);
-    const q: SoqlQuery = {
-      ...loc,
-      select: this.selectItems(ctx.subFieldList().subFieldEntry_list(), loc.line),
-      from: this.fieldPath(ctx.fromNameList().fieldName_list()[0]).join("."),
-      orderBy: [],
-      allRows: false,
-      forUpdate: false
-    };
-    this.queryTail(q, ctx);
-    return q;
-  }
-
-  queryTail(q: SoqlQuery, ctx: QueryContext | SubQueryContext) {
-    const wh = ctx.whereClause();
-    if (wh) q.where = this.whereLogical(wh.whereLogicalExpression());
-    const ob = ctx.orderByClause();
-    if (ob) {
-      q.orderBy = ob
-        .fieldOrderList()
-        .fieldOrder_list()
-        .map((fo): SoqlOrder => {
-          const desc = !!fo.DESC();
-          const fn = fo.fieldName();
-          if (!fn) throw new ApexSyntaxError(this.file, q.line, "ORDER BY on a function is not supported by local-org");
-          return {
-            path: this.fieldPath(fn),
-            desc,
-            // Salesforce sorts nulls first ascending and last descending unless told otherwise.
-            nullsFirst: fo.NULLS() ? !!fo.FIRST() : true
-          };
-        });
-    }
-    const lc = ctx.limitClause();
-    if (lc) {
-      const be = lc.boundExpression();
-      q.limit = be
-        ? { kind: "bind", expr: this.expr(be.expression()) }
-        : { kind: "literal", value: { type: "number", text: lc.IntegerLiteral().getText() } };
-    }
-  }
-
-  whereLogical(ctx: WhereLogicalExpressionContext): SoqlCond {
-    const parts = ctx.whereConditionalExpression_list().map((c) => this.whereCond(c));
-    if (ctx.NOT()) return { kind: "not", item: parts[0] };
-    if (parts.length === 1) return parts[0];
-    return ctx.SOQLOR_list().length > 0 ? { kind: "or", items: parts } : { kind: "and", items: parts };
-  }
-
-  whereCond(ctx: WhereConditionalExpressionContext): SoqlCond {
-    const le = ctx.whereLogicalExpression();
-    if (le) return this.whereLogical(le);
-    const wf = ctx.whereFieldExpression();
-    const fe = wf.fieldExpression();
-    if (!fe)
-      throw new ApexSyntaxError(this.file, ctx.start.line, "FORMULA in SOQL WHERE is not supported by local-org");
-    return this.fieldExpression(fe);
-  }
-
-  logical(ctx: LogicalExpressionContext): SoqlCond {
-    const parts = ctx.conditionalExpression_list().map((c) => this.conditional(c));
-    if (ctx.NOT()) return { kind: "not", item: parts[0] };
-    if (parts.length === 1) return parts[0];
-    return ctx.SOQLOR_list().length > 0 ? { kind: "or", items: parts } : { kind: "and", items: parts };
-  }
-
-  conditional(ctx: ConditionalExpressionContext): SoqlCond {
-    const le = ctx.logicalExpression();
-    if (le) return this.logical(le);
-    return this.fieldExpression(ctx.fieldExpression());
-  }
-
-  fieldExpression(fe: FieldExpressionContext): SoqlCond {
-    const opText = fe.comparisonOperator().getText().toLowerCase().replace(/^not/, "not ").trim();
-    const fname = fe.fieldName();
-    const value = this.value(fe.value());
-    if (fname) return { kind: "cmp", path: this.fieldPath(fname), op: opText, value };
-    const f = this.soqlFunction(fe.soqlFunction());
-    return { kind: "cmp", path: f.path ?? [], fn: f.fn, op: opText, value };
-  }
-
-  value(ctx: ValueContext): SoqlValue {
-    if (ctx.NULL()) return { kind: "literal", value: { type: "null" } };
-    let t;
-    if ((t = ctx.BooleanLiteral()))
-      return { kind: "literal", value: { type: "boolean", value: t.getText().toLowerCase() === "true" } };
-    const sn = ctx.signedNumber();
-    if (sn) return { kind: "literal", value: { type: "number", text: sn.getText() } };
-    if ((t = ctx.IntegerLiteral())) return { kind: "literal", value: { type: "number", text: t.getText() } };
-    if ((t = ctx.StringLiteral()))
-      return { kind: "literal", value: { type: "string", value: decodeStringLiteral(t.getText()) } };
-    if ((t = ctx.DateLiteral())) return { kind: "literal", value: { type: "date", text: t.getText() } };
-    if ((t = ctx.DateTimeLiteral())) return { kind: "literal", value: { type: "datetime", text: t.getText() } };
-    const df = ctx.dateFormula();
-    if (df) {
-      const text = df.getText().toUpperCase();
-      const m = /^([A-Z_]+?)(?::(-?\d+))?$/.exec(text);
-      return { kind: "dateLiteral", name: m ? m[1] : text, n: m && m[2] ? Number(m[2]) : 0 };
-    }
-    const be = ctx.boundExpression();
-    if (be) return { kind: "bind", expr: this.expr(be.expression()) };
-    const sq = ctx.subQuery();
-    if (sq) return { kind: "subquery", query: this.subQuery(sq) };
-    const vl = ctx.valueList();
-    if (vl) return { kind: "list", values: vl.value_list().map((v) => this.value(v)) };
-    throw new ApexSyntaxError(this.file, ctx.start.line, `SOQL value '${ctx.getText()}' is not supported by local-org`);
+  query(context: QueryContext): SoqlQuery {
+    return new SoqlConverter(
+      this.file,
+      (node) => this.loc(node),
+      (expression) => this.expr(expression)
+    ).query(context);
   }
 }
-
-export type { MethodDecl };

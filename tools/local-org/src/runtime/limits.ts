@@ -1,5 +1,4 @@
-// Governor limits for one transaction (synchronous values).
-import type { Interpreter } from "../interpreter/interpreter.js";
+// Governor limits for one transaction (synchronous values) and the counters against them.
 
 export const LIMITS = {
   queries: 100,
@@ -15,7 +14,14 @@ export const LIMITS = {
   calloutTime: 120000
 } as const;
 
+export type CountedLimit =
+  "queries" | "queryRows" | "dmlStatements" | "dmlRows" | "callouts" | "queueableJobs" | "futureCalls";
+
 export class Limits {
+  /** The most each counted limit allows: the platform's, unless a transaction has its own (an
+   * @AuraEnabled(cacheable=true) method may not run DML at all). */
+  constructor(readonly maximums: Readonly<Record<CountedLimit, number>> = LIMITS) {}
+
   queries = 0;
   queryRows = 0;
   dmlStatements = 0;
@@ -27,37 +33,13 @@ export class Limits {
   calloutTime = 0;
   statements = 0;
   private readonly startedAt = process.cpuUsage();
-  private ticks = 0;
+  /** Calls since the transaction started, for sampling the CPU time. */
+  ticks = 0;
 
   /** Milliseconds of CPU time this process spent in the transaction (the interpreter's, so
    * somewhat more than the platform would count for the same code). */
   cpuTime(): number {
     const used = process.cpuUsage(this.startedAt);
     return Math.round((used.user + used.system) / 1000);
-  }
-
-  tickCpu(rt: Interpreter) {
-    if ((++this.ticks & 1023) !== 0) return;
-    if (this.cpuTime() > LIMITS.cpuTime) rt.throwApex("LimitException", "Apex CPU time limit exceeded");
-  }
-
-  count(
-    rt: Interpreter,
-    kind: "queries" | "queryRows" | "dmlStatements" | "dmlRows" | "callouts" | "queueableJobs" | "futureCalls",
-    n = 1
-  ) {
-    this[kind] += n;
-    if (this[kind] > LIMITS[kind]) {
-      const messages: Record<typeof kind, string> = {
-        queries: "Too many SOQL queries: " + this.queries,
-        queryRows: "Too many query rows: " + this.queryRows,
-        dmlStatements: "Too many DML statements: " + this.dmlStatements,
-        dmlRows: "Too many DML rows: " + this.dmlRows,
-        callouts: "Too many callouts: " + this.callouts,
-        queueableJobs: "Too many queueable jobs added to the queue: " + this.queueableJobs,
-        futureCalls: "Too many future calls: " + this.futureCalls
-      };
-      rt.throwApex("LimitException", messages[kind]);
-    }
   }
 }

@@ -1,7 +1,7 @@
 // List, Set and Map with Apex equality: keys hash by value, String keys are case-sensitive.
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
-import { OBJECT, type RType } from "../interpreter/types.js";
+import { NO_METHOD, type RuntimeContext } from "../runtime/context.js";
+import { OBJECT } from "../runtime/types.js";
 import {
   ApexDate,
   ApexDatetime,
@@ -16,157 +16,156 @@ import {
   isNumber,
   toDec,
   toJsNumber,
-  type Value
-} from "../interpreter/values.js";
-import { str, compareNum, hashKey, keyEquals, looseEquals, mapEntries, setItems } from "../interpreter/ops.js";
+  type Value,
+  type RType
+} from "../runtime/values.js";
+import { str, compareNum, hashKey, keyEquals, looseEquals, mapEntries, setItems } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
-import { normalizeId } from "./id.js";
+import { normalizeId } from "../runtime/ids.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { coerce, runtimeTypeName } from "../runtime/conversion.js";
 
-export function setValues(s: ApexSet): Value[] {
-  return setItems(s);
-}
-
-export function collectionAdd(rt: Interpreter, s: ApexSet, v: Value): boolean {
-  const h = hashKey(rt, v);
-  const bucket = s.map.get(h);
+export function collectionAdd(runtime: RuntimeContext, set: ApexSet, value: Value): boolean {
+  const hash = hashKey(runtime, value);
+  const bucket = set.map.get(hash);
   if (bucket) {
-    if (bucket.some((x) => keyEquals(rt, x, v))) return false;
-    bucket.push(v);
-  } else s.map.set(h, [v]);
-  s.size++;
+    if (bucket.some((item) => keyEquals(runtime, item, value))) return false;
+    bucket.push(value);
+  } else set.map.set(hash, [value]);
+  set.size++;
   return true;
 }
 
-function setHas(rt: Interpreter, s: ApexSet, value: Value): boolean {
-  const v = setKey(s, value);
-  const bucket = s.map.get(hashKey(rt, v));
-  return !!bucket && bucket.some((x) => keyEquals(rt, x, v));
+function setHas(runtime: RuntimeContext, set: ApexSet, value: Value): boolean {
+  const v = setKey(set, value);
+  const bucket = set.map.get(hashKey(runtime, v));
+  return !!bucket && bucket.some((item) => keyEquals(runtime, item, v));
 }
 
-function setRemove(rt: Interpreter, s: ApexSet, value: Value): boolean {
-  const v = setKey(s, value);
-  const h = hashKey(rt, v);
-  const bucket = s.map.get(h);
+function setRemove(runtime: RuntimeContext, set: ApexSet, value: Value): boolean {
+  const v = setKey(set, value);
+  const hash = hashKey(runtime, v);
+  const bucket = set.map.get(hash);
   if (!bucket) return false;
-  const i = bucket.findIndex((x) => keyEquals(rt, x, v));
+  const i = bucket.findIndex((item) => keyEquals(runtime, item, v));
   if (i < 0) return false;
   bucket.splice(i, 1);
-  if (bucket.length === 0) s.map.delete(h);
-  s.size--;
+  if (bucket.length === 0) set.map.delete(hash);
+  set.size--;
   return true;
 }
 
-function mapKey(m: ApexMap, k: Value): Value {
-  if (typeof k === "string" && m.keyType.k === "prim" && m.keyType.name === "Id") return idKey(k);
-  if (m.ignoreKeyCase && typeof k === "string") return k.toLowerCase();
-  return numberKey(m.keyType, k);
+function mapKey(map: ApexMap, key: Value): Value {
+  if (typeof key === "string" && map.keyType.kind === "prim" && map.keyType.name === "Id") return idKey(key);
+  if (map.ignoreKeyCase && typeof key === "string") return key.toLowerCase();
+  return numberKey(map.keyType, key);
 }
 
 /** A lookup argument converts to a numeric key type, as a parameter of that type would. */
-function numberKey(t: RType, k: Value): Value {
-  if (t.k !== "prim" || !isNumber(k)) return k;
-  if (t.name === "Decimal" && !(k instanceof ApexDecimal)) return toDec(k);
-  if (t.name === "Long" && typeof k === "number") return BigInt(k);
-  if (t.name === "Double" && !(k instanceof ApexDouble)) return new ApexDouble(toJsNumber(k));
-  return k;
+function numberKey(type: RType, key: Value): Value {
+  if (type.kind !== "prim" || !isNumber(key)) return key;
+  if (type.name === "Decimal" && !(key instanceof ApexDecimal)) return toDec(key);
+  if (type.name === "Long" && typeof key === "number") return BigInt(key);
+  if (type.name === "Double" && !(key instanceof ApexDouble)) return new ApexDouble(toJsNumber(key));
+  return key;
 }
 
 /** Lookups in Id-keyed collections convert the argument to an Id, so 15-character ids match. */
-function idKey(k: string): string {
-  return normalizeId(k) ?? k;
+function idKey(key: string): string {
+  return normalizeId(key) ?? key;
 }
 
-function setKey(s: ApexSet, k: Value): Value {
-  if (typeof k === "string" && s.elemType.k === "prim" && s.elemType.name === "Id") return idKey(k);
-  return numberKey(s.elemType, k);
+function setKey(set: ApexSet, key: Value): Value {
+  if (typeof key === "string" && set.elemType.kind === "prim" && set.elemType.name === "Id") return idKey(key);
+  return numberKey(set.elemType, key);
 }
 
-export function mapPut(rt: Interpreter, m: ApexMap, key: Value, v: Value): Value {
-  const k = mapKey(m, key);
-  const h = hashKey(rt, k);
-  const bucket = m.map.get(h);
+export function mapPut(runtime: RuntimeContext, map: ApexMap, key: Value, value: Value): Value {
+  const k = mapKey(map, key);
+  const hash = hashKey(runtime, k);
+  const bucket = map.map.get(hash);
   if (bucket) {
-    const e = bucket.find((x) => keyEquals(rt, x[0], k));
+    const e = bucket.find((entry) => keyEquals(runtime, entry[0], k));
     if (e) {
       const old = e[1];
-      e[1] = v;
+      e[1] = value;
       return old;
     }
-    bucket.push([k, v]);
-  } else m.map.set(h, [[k, v]]);
-  m.size++;
+    bucket.push([k, value]);
+  } else map.map.set(hash, [[k, value]]);
+  map.size++;
   return null;
 }
 
-export function mapGet(rt: Interpreter, m: ApexMap, key: Value): Value {
-  const k = mapKey(m, key);
-  const bucket = m.map.get(hashKey(rt, k));
+export function mapGet(runtime: RuntimeContext, map: ApexMap, key: Value): Value {
+  const k = mapKey(map, key);
+  const bucket = map.map.get(hashKey(runtime, k));
   if (!bucket) return null;
-  const e = bucket.find((x) => keyEquals(rt, x[0], k));
+  const e = bucket.find((entry) => keyEquals(runtime, entry[0], k));
   return e ? e[1] : null;
 }
 
-function mapRemove(rt: Interpreter, m: ApexMap, key: Value): Value {
-  const k = mapKey(m, key);
-  const h = hashKey(rt, k);
-  const bucket = m.map.get(h);
+function mapRemove(runtime: RuntimeContext, map: ApexMap, key: Value): Value {
+  const k = mapKey(map, key);
+  const hash = hashKey(runtime, k);
+  const bucket = map.map.get(hash);
   if (!bucket) return null;
-  const i = bucket.findIndex((x) => keyEquals(rt, x[0], k));
+  const i = bucket.findIndex((entry) => keyEquals(runtime, entry[0], k));
   if (i < 0) return null;
   const [, old] = bucket.splice(i, 1)[0];
-  if (bucket.length === 0) m.map.delete(h);
-  m.size--;
+  if (bucket.length === 0) map.map.delete(hash);
+  map.size--;
   return old;
 }
 
-export function listGet(rt: Interpreter, l: ApexList, i: Value): Value {
-  if (i === null) rt.npe();
-  if (typeof i !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(i)}`);
+export function listGet(runtime: RuntimeContext, list: ApexList, i: Value): Value {
+  if (i === null) nullPointer(runtime);
+  if (typeof i !== "number") unsupported(runtime, `List index of type ${runtimeTypeName(i)}`);
   const n = i;
-  if (n < 0 || n >= l.items.length) rt.throwApex("ListException", `List index out of bounds: ${n}`);
-  return l.items[n];
+  if (n < 0 || n >= list.items.length) throwApex(runtime, "ListException", `List index out of bounds: ${n}`);
+  return list.items[n];
 }
 
-export function listSet(rt: Interpreter, l: ApexList, i: Value, v: Value): Value {
-  if (i === null) rt.npe();
-  if (typeof i !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(i)}`);
+export function listSet(runtime: RuntimeContext, list: ApexList, i: Value, value: Value): Value {
+  if (i === null) nullPointer(runtime);
+  if (typeof i !== "number") unsupported(runtime, `List index of type ${runtimeTypeName(i)}`);
   const n = i;
-  if (n < 0 || n >= l.items.length) rt.throwApex("ListException", `List index out of bounds: ${n}`);
-  l.items[n] = rt.coerce(v, l.elemType);
-  return l.items[n];
+  if (n < 0 || n >= list.items.length) throwApex(runtime, "ListException", `List index out of bounds: ${n}`);
+  list.items[n] = coerce(runtime, value, list.elemType);
+  return list.items[n];
 }
 
-function itemsOf(rt: Interpreter, v: Value, loc: Loc): Value[] {
-  if (v === null) rt.npe();
-  if (v instanceof ApexList) return v.items;
-  if (v instanceof ApexSet) return setItems(v);
-  rt.unsupported(`collection argument of type ${rt.runtimeTypeName(v)}`, loc);
+function itemsOf(runtime: RuntimeContext, value: Value, loc: Loc): Value[] {
+  if (value === null) nullPointer(runtime);
+  if (value instanceof ApexList) return value.items;
+  if (value instanceof ApexSet) return setItems(value);
+  unsupported(runtime, `collection argument of type ${runtimeTypeName(value)}`, loc);
 }
 
-export function copyInto(rt: Interpreter, target: ApexList | ApexSet | ApexMap, src: Value, loc: Loc) {
-  if (src === null) rt.npe();
+export function copyInto(runtime: RuntimeContext, target: ApexList | ApexSet | ApexMap, source: Value, loc: Loc) {
+  if (source === null) nullPointer(runtime);
   if (target instanceof ApexMap) {
-    if (src instanceof ApexMap) {
-      for (const [k, v] of mapEntries(src)) mapPut(rt, target, k, v);
+    if (source instanceof ApexMap) {
+      for (const [key, value] of mapEntries(source)) mapPut(runtime, target, key, value);
       return;
     }
     // new Map<Id, SObject>(records) keys the records by Id.
-    for (const r of itemsOf(rt, src, loc)) {
-      if (!(r instanceof SObjectValue)) rt.unsupported("Map constructor from a list of non-SObjects", loc);
+    for (const r of itemsOf(runtime, source, loc)) {
+      if (!(r instanceof SObjectValue)) unsupported(runtime, "Map constructor from a list of non-SObjects", loc);
       const id = r.fields.get("id") ?? null;
-      if (id === null) rt.throwApex("ListException", "Row with null Id at index: 0");
-      mapPut(rt, target, id, r);
+      if (id === null) throwApex(runtime, "ListException", "Row with null Id at index: 0");
+      mapPut(runtime, target, id, r);
     }
     return;
   }
-  for (const x of itemsOf(rt, src, loc)) {
-    if (target instanceof ApexList) target.items.push(rt.coerce(x, target.elemType));
-    else collectionAdd(rt, target, rt.coerce(x, target.elemType));
+  for (const item of itemsOf(runtime, source, loc)) {
+    if (target instanceof ApexList) target.items.push(coerce(runtime, item, target.elemType));
+    else collectionAdd(runtime, target, coerce(runtime, item, target.elemType));
   }
 }
 
 /** Default sort order of List.sort(). */
-export function compareForSort(rt: Interpreter, a: Value, b: Value, loc: Loc): number {
+export function compareForSort(runtime: RuntimeContext, a: Value, b: Value, loc: Loc): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
   if (isNumber(a) && isNumber(b)) return compareNum(a, b);
   if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
@@ -174,202 +173,210 @@ export function compareForSort(rt: Interpreter, a: Value, b: Value, loc: Loc): n
   if ((a instanceof ApexDate && b instanceof ApexDate) || (a instanceof ApexDatetime && b instanceof ApexDatetime))
     return a.ms - b.ms;
   if (a instanceof EnumValue && b instanceof EnumValue) return a.ordinal - b.ordinal;
-  if (a instanceof SObjectValue && b instanceof SObjectValue) return compareSObjects(rt, a, b, loc);
+  if (a instanceof SObjectValue && b instanceof SObjectValue) return compareSObjects(runtime, a, b, loc);
   if (a instanceof ApexObject) {
-    const m = rt.findUserMethod(a.cls, "compareto", 1);
-    if (m) return Number(rt.invoke(m.cls, m.method, a, [b], loc));
+    const result = runtime.callDeclaredMethod(a, "compareto", [b]);
+    if (result !== NO_METHOD) return Number(result);
   }
-  rt.unsupported(`sorting values of type ${rt.runtimeTypeName(a)}`, loc);
+  unsupported(runtime, `sorting values of type ${runtimeTypeName(a)}`, loc);
 }
 
 /**
  * The documented order of List<SObject>.sort(): object label, then Name, then the other
  * standard fields and then custom fields, each alphabetically by API name; empty values first.
  */
-function compareSObjects(rt: Interpreter, a: SObjectValue, b: SObjectValue, loc: Loc): number {
+function compareSObjects(runtime: RuntimeContext, a: SObjectValue, b: SObjectValue, loc: Loc): number {
   if (a.type !== b.type) return a.type.label < b.type.label ? -1 : a.type.label > b.type.label ? 1 : 0;
-  const names = new Set([...a.fields.keys(), ...b.fields.keys()].filter((k) => a.type.fields.has(k) && k !== "id"));
-  const ordered = [...names].sort((x, y) => {
-    const rank = (k: string) => (k === "name" ? 0 : a.type.fields.get(k)!.custom ? 2 : 1);
-    return rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0);
+  const names = new Set(
+    [...a.fields.keys(), ...b.fields.keys()].filter((key) => a.type.fields.has(key) && key !== "id")
+  );
+  const ordered = [...names].sort((text, y) => {
+    const rank = (key: string) => (key === "name" ? 0 : a.type.fields.get(key)!.custom ? 2 : 1);
+    return rank(text) - rank(y) || (text < y ? -1 : text > y ? 1 : 0);
   });
-  for (const k of ordered) {
-    const x = a.fields.get(k) ?? null;
-    const y = b.fields.get(k) ?? null;
+  for (const key of ordered) {
+    const x = a.fields.get(key) ?? null;
+    const y = b.fields.get(key) ?? null;
     const xEmpty = x === null || x === "";
     const yEmpty = y === null || y === "";
     if (xEmpty || yEmpty) {
       if (xEmpty !== yEmpty) return xEmpty ? -1 : 1;
       continue;
     }
-    const c = compareForSort(rt, x, y, loc);
+    const c = compareForSort(runtime, x, y, loc);
     if (c !== 0) return c;
   }
   return 0;
 }
 
-export function installCollections(rt: Interpreter, lib: Stdlib) {
+export function installCollections(lib: Stdlib) {
+  const runtime = lib.runtime;
+  const data = lib.data;
   const mutate = <T extends ApexList | ApexSet>(c: T): T => {
-    if (c.iterating > 0) rt.throwApex("FinalException", "Cannot modify a collection while it is being iterated.");
+    if (c.iterating > 0) throwApex(runtime, "FinalException", "Cannot modify a collection while it is being iterated.");
     return c;
   };
-  const idx = (v: Value): number => {
-    if (v === null) rt.npe();
+  const idx = (value: Value): number => {
+    if (value === null) nullPointer(runtime);
     // List methods take an Integer index; List.remove has no remove(Object) form in Apex.
-    if (typeof v !== "number") rt.unsupported(`List index of type ${rt.runtimeTypeName(v)}`);
-    return v;
+    if (typeof value !== "number") unsupported(runtime, `List index of type ${runtimeTypeName(value)}`);
+    return value;
   };
   lib.instance<ApexList>("list", {
-    add: (l, a) => {
-      mutate(l);
-      if (a.length === 2) {
-        const i = idx(a[0]);
-        if (i < 0 || i > l.items.length) rt.throwApex("ListException", `List index out of bounds: ${i}`);
-        l.items.splice(i, 0, rt.coerce(a[1], l.elemType));
+    add: (list, args) => {
+      mutate(list);
+      if (args.length === 2) {
+        const i = idx(args[0]);
+        if (i < 0 || i > list.items.length) throwApex(runtime, "ListException", `List index out of bounds: ${i}`);
+        list.items.splice(i, 0, coerce(runtime, args[1], list.elemType));
         return null;
       }
-      l.items.push(rt.coerce(a[0], l.elemType));
+      list.items.push(coerce(runtime, args[0], list.elemType));
       return null;
     },
-    addAll: (l, a, loc) => {
-      mutate(l);
-      for (const x of [...itemsOf(rt, a[0], loc)]) l.items.push(rt.coerce(x, l.elemType));
+    addAll: (list, args, loc) => {
+      mutate(list);
+      for (const item of [...itemsOf(runtime, args[0], loc)]) list.items.push(coerce(runtime, item, list.elemType));
       return null;
     },
-    get: (l, a) => listGet(rt, l, a[0]),
-    set: (l, a) => {
-      listSet(rt, l, a[0], a[1]);
+    get: (list, args) => listGet(runtime, list, args[0]),
+    set: (list, args) => {
+      listSet(runtime, list, args[0], args[1]);
       return null;
     },
-    size: (l) => l.items.length,
-    isEmpty: (l) => l.items.length === 0,
-    clear: (l) => {
-      mutate(l);
-      l.items.length = 0;
+    size: (list) => list.items.length,
+    isEmpty: (list) => list.items.length === 0,
+    clear: (list) => {
+      mutate(list);
+      list.items.length = 0;
       return null;
     },
-    remove: (l, a) => {
-      mutate(l);
-      const i = idx(a[0]);
-      if (i < 0 || i >= l.items.length) rt.throwApex("ListException", `List index out of bounds: ${i}`);
-      return l.items.splice(i, 1)[0];
+    remove: (list, args) => {
+      mutate(list);
+      const i = idx(args[0]);
+      if (i < 0 || i >= list.items.length) throwApex(runtime, "ListException", `List index out of bounds: ${i}`);
+      return list.items.splice(i, 1)[0];
     },
-    contains: (l, a) => l.items.some((x) => keyEquals(rt, x, numberKey(l.elemType, a[0]))),
-    indexOf: (l, a) => l.items.findIndex((x) => keyEquals(rt, x, numberKey(l.elemType, a[0]))),
-    sort: (l, a, loc) => {
-      const comparator = a[0];
-      if (a.length > 0 && !(comparator instanceof ApexObject)) rt.npe();
-      const cmp = (x: Value, y: Value) =>
+    contains: (list, args) => list.items.some((item) => keyEquals(runtime, item, numberKey(list.elemType, args[0]))),
+    indexOf: (list, args) =>
+      list.items.findIndex((item) => keyEquals(runtime, item, numberKey(list.elemType, args[0]))),
+    sort: (list, args, loc) => {
+      const comparator = args[0];
+      if (args.length > 0 && !(comparator instanceof ApexObject)) nullPointer(runtime);
+      const cmp = (item: Value, y: Value) =>
         comparator instanceof ApexObject
-          ? Number(rt.callObjectMethod(comparator, "compare", [x, y], loc))
-          : compareForSort(rt, x, y, loc);
+          ? Number(runtime.callMethod(comparator, "compare", [item, y], loc))
+          : compareForSort(runtime, item, y, loc);
       // A stable sort, as the platform's sort keeps equal elements in order.
-      const sorted = [...l.items].map((v, i) => ({ v, i }));
+      const sorted = [...list.items].map((value, i) => ({ v: value, i }));
       sorted.sort((x, y) => cmp(x.v, y.v) || x.i - y.i);
-      l.items.splice(0, l.items.length, ...sorted.map((x) => x.v));
+      list.items.splice(0, list.items.length, ...sorted.map((x) => x.v));
       return null;
     },
-    clone: (l) => new ApexList(l.elemType, [...l.items]),
-    deepClone: (l) =>
+    clone: (list) => new ApexList(list.elemType, [...list.items]),
+    deepClone: (list) =>
       new ApexList(
-        l.elemType,
-        l.items.map((x) => (x instanceof SObjectValue ? rt.data.cloneRecord(x, true) : x))
+        list.elemType,
+        list.items.map((item) => (item instanceof SObjectValue ? data.cloneRecord(item, true) : item))
       ),
-    equals: (l, a) => looseEquals(rt, l, a[0]),
-    hashCode: (l) => hashCode(hashKey(rt, l)),
-    toString: (l: ApexList) => str(rt, l),
-    getSObjectType: (l) =>
-      l.elemType.k === "sobject" && l.elemType.obj ? rt.data.sobjectTypeToken(l.elemType.obj) : null,
-    iterator: (_l, _a, loc) => rt.unsupported("List.iterator()", loc)
+    equals: (list, args) => looseEquals(runtime, list, args[0]),
+    hashCode: (list) => hashCode(hashKey(runtime, list)),
+    toString: (list: ApexList) => str(runtime, list),
+    getSObjectType: (list) =>
+      list.elemType.kind === "sobject" && list.elemType.obj ? data.sobjectTypeToken(list.elemType.obj) : null,
+    iterator: (_l, _args, loc) => unsupported(runtime, "List.iterator()", loc)
   });
   lib.instance<ApexSet>("set", {
-    add: (s, a) => collectionAdd(rt, mutate(s), rt.coerce(a[0], s.elemType)),
-    addAll: (s, a, loc) => {
-      mutate(s);
+    add: (set, args) => collectionAdd(runtime, mutate(set), coerce(runtime, args[0], set.elemType)),
+    addAll: (set, args, loc) => {
+      mutate(set);
       let changed = false;
-      for (const x of [...itemsOf(rt, a[0], loc)]) changed = collectionAdd(rt, s, rt.coerce(x, s.elemType)) || changed;
+      for (const item of [...itemsOf(runtime, args[0], loc)])
+        changed = collectionAdd(runtime, set, coerce(runtime, item, set.elemType)) || changed;
       return changed;
     },
-    contains: (s, a) => setHas(rt, s, a[0]),
-    containsAll: (s, a, loc) => itemsOf(rt, a[0], loc).every((x) => setHas(rt, s, x)),
-    remove: (s, a) => setRemove(rt, mutate(s), a[0]),
-    removeAll: (s, a, loc) => {
-      mutate(s);
+    contains: (set, args) => setHas(runtime, set, args[0]),
+    containsAll: (set, args, loc) => itemsOf(runtime, args[0], loc).every((item) => setHas(runtime, set, item)),
+    remove: (set, args) => setRemove(runtime, mutate(set), args[0]),
+    removeAll: (set, args, loc) => {
+      mutate(set);
       let changed = false;
-      for (const x of [...itemsOf(rt, a[0], loc)]) changed = setRemove(rt, s, x) || changed;
+      for (const item of [...itemsOf(runtime, args[0], loc)]) changed = setRemove(runtime, set, item) || changed;
       return changed;
     },
-    retainAll: (s, a, loc) => {
-      mutate(s);
+    retainAll: (set, args, loc) => {
+      mutate(set);
       const keep = new ApexSet(OBJECT);
-      for (const x of itemsOf(rt, a[0], loc)) collectionAdd(rt, keep, x);
+      for (const item of itemsOf(runtime, args[0], loc)) collectionAdd(runtime, keep, item);
       let changed = false;
-      for (const x of setItems(s)) if (!setHas(rt, keep, x)) changed = setRemove(rt, s, x) || changed;
+      for (const item of setItems(set))
+        if (!setHas(runtime, keep, item)) changed = setRemove(runtime, set, item) || changed;
       return changed;
     },
-    size: (s) => s.size,
-    isEmpty: (s) => s.size === 0,
-    clear: (s) => {
-      mutate(s);
-      s.map.clear();
-      s.size = 0;
+    size: (set) => set.size,
+    isEmpty: (set) => set.size === 0,
+    clear: (set) => {
+      mutate(set);
+      set.map.clear();
+      set.size = 0;
       return null;
     },
-    clone: (s) => {
-      const c = new ApexSet(s.elemType);
-      for (const x of setItems(s)) collectionAdd(rt, c, x);
+    clone: (set) => {
+      const c = new ApexSet(set.elemType);
+      for (const item of setItems(set)) collectionAdd(runtime, c, item);
       return c;
     },
-    equals: (s, a) => looseEquals(rt, s, a[0]),
-    hashCode: (s) => hashCode(hashKey(rt, s))
+    equals: (set, args) => looseEquals(runtime, set, args[0]),
+    hashCode: (set) => hashCode(hashKey(runtime, set))
   });
   lib.instance<ApexMap>("map", {
-    put: (m, a) => mapPut(rt, m, rt.coerce(a[0], m.keyType), rt.coerce(a[1], m.valueType)),
-    get: (m, a) => mapGet(rt, m, a[0]),
-    containsKey: (m, a) => {
-      const k = mapKey(m, a[0]);
-      return m.map.get(hashKey(rt, k))?.some((x) => keyEquals(rt, x[0], k)) ?? false;
+    put: (map, args) =>
+      mapPut(runtime, map, coerce(runtime, args[0], map.keyType), coerce(runtime, args[1], map.valueType)),
+    get: (map, args) => mapGet(runtime, map, args[0]),
+    containsKey: (map, args) => {
+      const key = mapKey(map, args[0]);
+      return map.map.get(hashKey(runtime, key))?.some((entry) => keyEquals(runtime, entry[0], key)) ?? false;
     },
-    remove: (m, a) => mapRemove(rt, m, a[0]),
-    keySet: (m) => {
-      const s = new ApexSet(m.keyType);
-      for (const [k] of mapEntries(m)) collectionAdd(rt, s, k);
-      return s;
+    remove: (map, args) => mapRemove(runtime, map, args[0]),
+    keySet: (map) => {
+      const set = new ApexSet(map.keyType);
+      for (const [key] of mapEntries(map)) collectionAdd(runtime, set, key);
+      return set;
     },
-    values: (m) =>
+    values: (map) =>
       new ApexList(
-        m.valueType,
-        mapEntries(m).map(([, v]) => v)
+        map.valueType,
+        mapEntries(map).map(([, value]) => value)
       ),
-    size: (m) => m.size,
-    isEmpty: (m) => m.size === 0,
-    clear: (m) => {
-      m.map.clear();
-      m.size = 0;
+    size: (map) => map.size,
+    isEmpty: (map) => map.size === 0,
+    clear: (map) => {
+      map.map.clear();
+      map.size = 0;
       return null;
     },
-    putAll: (m, a, loc) => {
-      copyInto(rt, m, a[0], loc);
+    putAll: (map, args, loc) => {
+      copyInto(runtime, map, args[0], loc);
       return null;
     },
-    clone: (m) => {
-      const c = new ApexMap(m.keyType, m.valueType);
-      for (const [k, v] of mapEntries(m)) mapPut(rt, c, k, v);
+    clone: (map) => {
+      const c = new ApexMap(map.keyType, map.valueType);
+      for (const [key, value] of mapEntries(map)) mapPut(runtime, c, key, value);
       return c;
     },
-    deepClone: (m) => {
-      const c = new ApexMap(m.keyType, m.valueType);
-      for (const [k, v] of mapEntries(m))
-        mapPut(rt, c, k, v instanceof SObjectValue ? rt.data.cloneRecord(v, true) : v);
+    deepClone: (map) => {
+      const c = new ApexMap(map.keyType, map.valueType);
+      for (const [key, value] of mapEntries(map))
+        mapPut(runtime, c, key, value instanceof SObjectValue ? data.cloneRecord(value, true) : value);
       return c;
     },
-    equals: (m, a) => looseEquals(rt, m, a[0]),
-    hashCode: (m) => hashCode(hashKey(rt, m))
+    equals: (map, args) => looseEquals(runtime, map, args[0]),
+    hashCode: (map) => hashCode(hashKey(runtime, map))
   });
 }
 
-function hashCode(s: string): number {
+function hashCode(text: string): number {
   let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
   return h;
 }

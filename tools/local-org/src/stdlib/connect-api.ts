@@ -2,53 +2,13 @@
 // org's credential store. A value saved for a named principal is the value the next callout through a
 // named credential merges into `{!$Credential.ExternalCredential.Parameter}`.
 import type { Loc, TypeDecl, TypeRef, FieldDecl } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
-import type { ClassInfo } from "../interpreter/types.js";
-import { ApexMap, ApexObject, type Value } from "../interpreter/values.js";
-import { mapEntries, str } from "../interpreter/ops.js";
+import { nullPointer, throwApex, unsupported } from "../runtime/errors.js";
+import { mapEntries, str } from "../runtime/operators.js";
+import { systemClass } from "../runtime/system-types.js";
+import { ApexMap, ApexObject, type ClassInfo, type Value } from "../runtime/values.js";
 import { mapPut } from "./collections.js";
-import { systemClass } from "./exceptions.js";
+import type { ExternalCredentialDefinition, StoredCredentialValue } from "./credential-store.js";
 import type { Stdlib } from "./registry.js";
-
-export type PrincipalType = "NamedPrincipal" | "PerUserPrincipal" | "AwsStsPrincipal";
-
-/** An external credential as its metadata declares it. */
-export interface ExternalCredentialDefinition {
-  /** Developer name, as metadata names it (`Stigg`). */
-  name: string;
-  /** `Custom`, `OAuth`, `AwsSv4`, ... */
-  authenticationProtocol: string;
-  principals: { name: string; type: PrincipalType }[];
-}
-
-interface StoredValue {
-  value: string;
-  encrypted: boolean;
-}
-
-/** The org's external credentials and the values saved for their principals. */
-export class CredentialStore {
-  readonly definitions = new Map<string, ExternalCredentialDefinition>();
-  /** Saved values by `externalcredential|principal` (lower case). */
-  readonly saved = new Map<string, Map<string, StoredValue>>();
-  /** External credentials whose values given to LocalOrg.load were taken over. */
-  readonly seeded = new Set<string>();
-}
-
-const stores = new WeakMap<Interpreter, CredentialStore>();
-
-export function credentialStore(rt: Interpreter): CredentialStore {
-  let store = stores.get(rt);
-  if (!store) {
-    store = new CredentialStore();
-    stores.set(rt, store);
-  }
-  return store;
-}
-
-export function defineExternalCredential(rt: Interpreter, definition: ExternalCredentialDefinition) {
-  credentialStore(rt).definitions.set(definition.name.toLowerCase(), definition);
-}
 
 const PRINCIPAL_TYPES = ["AwsStsPrincipal", "NamedPrincipal", "PerUserPrincipal"];
 const PROTOCOLS = ["AwsSv4", "Basic", "Custom", "Jwt", "OAuth"];
@@ -68,21 +28,21 @@ function typeRef(text: string, ...args: TypeRef[]): TypeRef {
 }
 
 /** A ConnectApi input or output class: public fields only, as the platform's are. */
-function dataClass(rt: Interpreter, name: string, fields: [string, TypeRef][]): ClassInfo {
+function dataClass(lib: Stdlib, name: string, fields: [string, TypeRef][]): ClassInfo {
   const file = "ConnectApi";
   const decl: TypeDecl = {
     kind: "class",
     name,
     file,
     line: 0,
-    mods: { keywords: new Set(["global"]), annotations: [] },
+    modifiers: { keywords: new Set(["global"]), annotations: [] },
     extends: null,
     implements: [],
     fields: fields.map(([fieldName, type]): FieldDecl => ({
       name: fieldName,
       type,
-      init: null,
-      mods: { keywords: new Set(["global"]), annotations: [] },
+      initializer: null,
+      modifiers: { keywords: new Set(["global"]), annotations: [] },
       isStatic: false,
       file,
       line: 0
@@ -94,36 +54,41 @@ function dataClass(rt: Interpreter, name: string, fields: [string, TypeRef][]): 
     enumValues: [],
     executableLines: new Set()
   };
-  const ci = rt.makeClass(decl, null);
-  ci.name = `ConnectApi.${name}`;
-  // System code: never counted for coverage.
-  ci.isTest = true;
-  rt.systemClasses.set(ci.name.toLowerCase(), ci);
-  rt.link(ci);
-  return ci;
+  // A class with fields and nothing else needs no linking; being system code, it never counts for coverage.
+  const cls: ClassInfo = {
+    ...systemClass(`ConnectApi.${name}`, "class", null),
+    decl,
+    isException: false,
+    isTest: true
+  };
+  cls.file = file;
+  for (const field of decl.fields) cls.fields.set(field.name.toLowerCase(), field);
+  lib.runtime.systemTypes.classes.set(cls.name.toLowerCase(), cls);
+  return cls;
 }
 
-export function installConnectApi(rt: Interpreter, lib: Stdlib) {
+export function installConnectApi(lib: Stdlib) {
+  const systemTypes = lib.runtime.systemTypes;
   lib.namespaces.add("connectapi");
   lib.systemEnum("ConnectApi.CredentialPrincipalType", PRINCIPAL_TYPES);
   lib.systemEnum("ConnectApi.CredentialAuthenticationProtocol", PROTOCOLS);
   lib.systemEnum("ConnectApi.CredentialAuthenticationProtocolVariant", PROTOCOL_VARIANTS);
   lib.systemEnum("ConnectApi.CredentialAuthenticationStatus", STATUSES);
-  const base = rt.systemClasses.get("exception")!;
+  const base = systemTypes.exception("Exception");
   for (const name of ["ConnectApiException", "NotFoundException", "RateLimitException"]) {
-    rt.systemClasses.set(`connectapi.${name.toLowerCase()}`, systemClass(`ConnectApi.${name}`, "class", base));
+    systemTypes.classes.set(`connectapi.${name.toLowerCase()}`, systemClass(`ConnectApi.${name}`, "class", base));
   }
-  const value = dataClass(rt, "CredentialValue", [
+  const value = dataClass(lib, "CredentialValue", [
     ["encrypted", typeRef("Boolean")],
     ["revision", typeRef("Integer")],
     ["value", typeRef("String")]
   ]);
-  dataClass(rt, "CredentialValueInput", [
+  dataClass(lib, "CredentialValueInput", [
     ["encrypted", typeRef("Boolean")],
     ["revision", typeRef("Integer")],
     ["value", typeRef("String")]
   ]);
-  const credential = dataClass(rt, "Credential", [
+  const credential = dataClass(lib, "Credential", [
     ["authenticationProtocol", typeRef("ConnectApi.CredentialAuthenticationProtocol")],
     ["authenticationProtocolVariant", typeRef("ConnectApi.CredentialAuthenticationProtocolVariant")],
     ["authenticationStatus", typeRef("ConnectApi.CredentialAuthenticationStatus")],
@@ -132,7 +97,7 @@ export function installConnectApi(rt: Interpreter, lib: Stdlib) {
     ["principalName", typeRef("String")],
     ["principalType", typeRef("ConnectApi.CredentialPrincipalType")]
   ]);
-  dataClass(rt, "CredentialInput", [
+  dataClass(lib, "CredentialInput", [
     ["authenticationProtocol", typeRef("ConnectApi.CredentialAuthenticationProtocol")],
     ["authenticationProtocolVariant", typeRef("ConnectApi.CredentialAuthenticationProtocolVariant")],
     ["credentials", typeRef("Map", typeRef("String"), typeRef("ConnectApi.CredentialValueInput"))],
@@ -140,10 +105,11 @@ export function installConnectApi(rt: Interpreter, lib: Stdlib) {
     ["principalName", typeRef("String")],
     ["principalType", typeRef("ConnectApi.CredentialPrincipalType")]
   ]);
-  rt.systemClasses.set("connectapi.namedcredentials", systemClass("ConnectApi.NamedCredentials", "class", null));
-  rt.systemClasses.get("connectapi.namedcredentials")!.isException = false;
+  const namedCredentials = systemClass("ConnectApi.NamedCredentials", "class", null);
+  namedCredentials.isException = false;
+  systemTypes.classes.set("connectapi.namedcredentials", namedCredentials);
 
-  const operations = new NamedCredentialOperations(rt, lib, credential, value);
+  const operations = new NamedCredentialOperations(lib, credential, value);
   lib.static_("ConnectApi.NamedCredentials", {
     getCredential: (a, loc) => operations.get(a, loc),
     createCredential: (a, loc) => operations.save(a, loc, "create"),
@@ -154,33 +120,38 @@ export function installConnectApi(rt: Interpreter, lib: Stdlib) {
 
 class NamedCredentialOperations {
   constructor(
-    readonly rt: Interpreter,
     readonly lib: Stdlib,
     readonly credentialClass: ClassInfo,
     readonly valueClass: ClassInfo
   ) {}
 
+  private get runtime() {
+    return this.lib.runtime;
+  }
+
   private notFound(message: string): never {
-    this.rt.throwApex("ConnectApi.NotFoundException", message);
+    throwApex(this.runtime, "ConnectApi.NotFoundException", message);
   }
 
   private refuse(message: string): never {
-    this.rt.throwApex("ConnectApi.ConnectApiException", message);
+    throwApex(this.runtime, "ConnectApi.ConnectApiException", message);
   }
 
   private guard(loc: Loc) {
     // ConnectApi needs the org's real setup data, which tests do not see without SeeAllData.
-    if (this.rt.test) this.rt.unsupported("ConnectApi.NamedCredentials in an Apex test", loc);
+    if (this.runtime.transaction.test) unsupported(this.runtime, "ConnectApi.NamedCredentials in an Apex test", loc);
   }
 
   /** The definition and principal a call names; NotFoundException when either does not exist. */
   private principal(externalCredential: Value, principalName: Value, principalType: Value, loc: Loc) {
     const typeName = this.lib.enumName(principalType);
-    if (externalCredential === null || principalType === null) this.rt.npe();
-    const definition = credentialStore(this.rt).definitions.get(str(this.rt, externalCredential).toLowerCase());
-    if (!definition) this.notFound(`No external credential named ${str(this.rt, externalCredential)} exists.`);
-    if (typeName !== "NamedPrincipal") this.rt.unsupported(`ConnectApi credentials of a ${typeName}`, loc);
-    const name = principalName === null ? "" : str(this.rt, principalName);
+    if (externalCredential === null || principalType === null) nullPointer(this.runtime);
+    const definition = this.lib.externalCredentials.definitions.get(
+      str(this.runtime, externalCredential).toLowerCase()
+    );
+    if (!definition) this.notFound(`No external credential named ${str(this.runtime, externalCredential)} exists.`);
+    if (typeName !== "NamedPrincipal") unsupported(this.runtime, `ConnectApi credentials of a ${typeName}`, loc);
+    const name = principalName === null ? "" : str(this.runtime, principalName);
     const principal = definition.principals.find(
       (p) => p.type === "NamedPrincipal" && p.name.toLowerCase() === name.toLowerCase()
     );
@@ -188,16 +159,19 @@ class NamedCredentialOperations {
     return { definition, principal };
   }
 
-  private savedValues(definition: ExternalCredentialDefinition, principalName: string): Map<string, StoredValue> {
-    const store = credentialStore(this.rt);
+  private savedValues(
+    definition: ExternalCredentialDefinition,
+    principalName: string
+  ): Map<string, StoredCredentialValue> {
+    const store = this.lib.externalCredentials;
     const key = `${definition.name}|${principalName}`.toLowerCase();
     const named = definition.principals.filter((p) => p.type === "NamedPrincipal");
     // Values given to LocalOrg.load belong to the external credential's only named principal.
     if (!store.seeded.has(definition.name.toLowerCase()) && named.length === 1) {
       store.seeded.add(definition.name.toLowerCase());
       const prefix = `${definition.name.toLowerCase()}.`;
-      const values = new Map<string, StoredValue>();
-      for (const [k, v] of this.rt.credentials) {
+      const values = new Map<string, StoredCredentialValue>();
+      for (const [k, v] of this.lib.credentials) {
         if (k.startsWith(prefix))
           values.set(this.parameterName(definition.name, k.slice(prefix.length)), { value: v, encrypted: true });
       }
@@ -208,7 +182,7 @@ class NamedCredentialOperations {
 
   /** A parameter's name as the named credentials' merge fields spell it (the org keeps it in lower case). */
   private parameterName(externalCredential: string, lowerCase: string): string {
-    for (const config of this.rt.namedCredentials.values()) {
+    for (const config of this.lib.namedCredentials.values()) {
       for (const header of Object.values(config.headers ?? {})) {
         for (const [, credential, parameter] of header.matchAll(
           /\{!\$Credential\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\}/g
@@ -222,8 +196,8 @@ class NamedCredentialOperations {
     return lowerCase;
   }
 
-  private credentialValue(stored: StoredValue): ApexObject {
-    const value = this.rt.instantiate(this.valueClass, [], { file: "ConnectApi", line: 0 });
+  private credentialValue(stored: StoredCredentialValue): ApexObject {
+    const value = this.runtime.instantiate(this.valueClass, [], { file: "ConnectApi", line: 0 });
     value.fields.set("encrypted", stored.encrypted);
     // An encrypted value never comes back out of the store.
     value.fields.set("value", stored.encrypted ? null : stored.value);
@@ -233,11 +207,11 @@ class NamedCredentialOperations {
   private credential(
     definition: ExternalCredentialDefinition,
     principalName: string,
-    values: Map<string, StoredValue>
+    values: Map<string, StoredCredentialValue>
   ) {
-    const credential = this.rt.instantiate(this.credentialClass, [], { file: "ConnectApi", line: 0 });
-    const map = new ApexMap({ k: "prim", name: "String" }, { k: "class", cls: this.valueClass });
-    for (const [name, stored] of values) mapPut(this.rt, map, name, this.credentialValue(stored));
+    const credential = this.runtime.instantiate(this.credentialClass, [], { file: "ConnectApi", line: 0 });
+    const map = new ApexMap({ kind: "prim", name: "String" }, { kind: "class", cls: this.valueClass });
+    for (const [name, stored] of values) mapPut(this.runtime, map, name, this.credentialValue(stored));
     credential.fields.set(
       "authenticationprotocol",
       this.lib.enumValue("CredentialAuthenticationProtocol", definition.authenticationProtocol)
@@ -262,7 +236,7 @@ class NamedCredentialOperations {
   save(args: Value[], loc: Loc, mode: "create" | "update"): Value {
     this.guard(loc);
     const input = args[0];
-    if (!(input instanceof ApexObject)) this.rt.npe();
+    if (!(input instanceof ApexObject)) nullPointer(this.runtime);
     const field = (name: string) => input.fields.get(name.toLowerCase()) ?? null;
     for (const required of ["externalCredential", "principalType", "authenticationProtocol", "credentials"]) {
       if (field(required) === null) this.refuse(`The ${required} of the credential input is required.`);
@@ -279,15 +253,15 @@ class NamedCredentialOperations {
         `External credential ${definition.name} uses the ${definition.authenticationProtocol} authentication protocol, not ${protocol}.`
       );
     }
-    const values = new Map<string, StoredValue>();
+    const values = new Map<string, StoredCredentialValue>();
     for (const [name, entry] of mapEntries(field("credentials") as ApexMap)) {
-      if (!(entry instanceof ApexObject)) this.refuse(`The credential value ${str(this.rt, name)} is missing.`);
+      if (!(entry instanceof ApexObject)) this.refuse(`The credential value ${str(this.runtime, name)} is missing.`);
       const value = entry.fields.get("value") ?? null;
       const encrypted = entry.fields.get("encrypted") ?? null;
       if (value === null || encrypted === null) {
-        this.refuse(`The credential value ${str(this.rt, name)} needs both value and encrypted.`);
+        this.refuse(`The credential value ${str(this.runtime, name)} needs both value and encrypted.`);
       }
-      values.set(str(this.rt, name), { value: str(this.rt, value), encrypted: encrypted === true });
+      values.set(str(this.runtime, name), { value: str(this.runtime, value), encrypted: encrypted === true });
     }
     const existing = this.savedValues(definition, principal.name);
     if (mode === "create" && existing.size > 0) {
@@ -312,10 +286,15 @@ class NamedCredentialOperations {
   }
 
   /** Saves the principal's values and hands them to callouts through the credential's merge fields. */
-  private store(definition: ExternalCredentialDefinition, principalName: string, values: Map<string, StoredValue>) {
-    credentialStore(this.rt).saved.set(`${definition.name}|${principalName}`.toLowerCase(), values);
+  private store(
+    definition: ExternalCredentialDefinition,
+    principalName: string,
+    values: Map<string, StoredCredentialValue>
+  ) {
+    this.lib.externalCredentials.saved.set(`${definition.name}|${principalName}`.toLowerCase(), values);
     const prefix = `${definition.name.toLowerCase()}.`;
-    for (const key of [...this.rt.credentials.keys()]) if (key.startsWith(prefix)) this.rt.credentials.delete(key);
-    for (const [name, stored] of values) this.rt.credentials.set(`${prefix}${name.toLowerCase()}`, stored.value);
+    const credentials = this.lib.credentials;
+    for (const key of [...credentials.keys()]) if (key.startsWith(prefix)) credentials.delete(key);
+    for (const [name, stored] of values) credentials.set(`${prefix}${name.toLowerCase()}`, stored.value);
   }
 }

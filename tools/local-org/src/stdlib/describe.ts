@@ -1,11 +1,11 @@
 // Schema describes: SObjectType and SObjectField tokens, DescribeSObjectResult,
 // DescribeFieldResult, PicklistEntry and Schema.getGlobalDescribe().
-import type { Interpreter } from "../interpreter/interpreter.js";
-import { prim } from "../interpreter/types.js";
-import { ApexList, ApexMap, NativeObject, type Value } from "../interpreter/values.js";
-import type { FieldDescribe, SObjectDescribe } from "../data/schema.js";
+import { prim } from "../runtime/types.js";
+import { ApexList, ApexMap, NativeObject, type Value } from "../runtime/values.js";
+import type { FieldDescribe, SObjectDescribe } from "../runtime/describe.js";
 import { mapPut } from "./collections.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported } from "../runtime/errors.js";
 
 const DISPLAY_TYPES: Record<string, string> = {
   id: "ID",
@@ -26,54 +26,54 @@ const DISPLAY_TYPES: Record<string, string> = {
   phone: "PHONE"
 };
 
-export function installDescribe(rt: Interpreter, lib: Stdlib) {
-  const objTokens = new Map<SObjectDescribe, NativeObject>();
-  const fieldTokens = new Map<FieldDescribe, NativeObject>();
-  const objToken = (obj: SObjectDescribe) => {
-    let t = objTokens.get(obj);
-    if (!t) objTokens.set(obj, (t = new NativeObject("SObjectType", { obj })));
-    return t;
-  };
-  const fieldToken = (obj: SObjectDescribe, f: FieldDescribe) => {
-    let t = fieldTokens.get(f);
-    if (!t) fieldTokens.set(f, (t = new NativeObject("SObjectField", { obj, f })));
-    return t;
-  };
-  rt.describeTokens = { objToken, fieldToken };
-  const objOf = (o: NativeObject) => o.data.obj as SObjectDescribe;
-  const fOf = (o: NativeObject) => o.data.f as FieldDescribe;
+export function installDescribe(lib: Stdlib) {
+  const runtime = lib.runtime;
+  const data = lib.data;
+  const objToken = (obj: SObjectDescribe) => data.sobjectTypeToken(obj);
+  const fieldToken = (obj: SObjectDescribe, field: FieldDescribe) => data.fieldToken(obj, field.name.toLowerCase())!;
+  const objOf = (object: NativeObject) => object.data.obj as SObjectDescribe;
+  const fOf = (object: NativeObject) => object.data.f as FieldDescribe;
   const describeObj = (obj: SObjectDescribe) => new NativeObject("DescribeSObjectResult", { obj });
-  const describeField = (obj: SObjectDescribe, f: FieldDescribe) => new NativeObject("DescribeFieldResult", { obj, f });
+  const describeField = (obj: SObjectDescribe, field: FieldDescribe) =>
+    new NativeObject("DescribeFieldResult", { obj, f: field });
   const fieldByName = (obj: SObjectDescribe, key: string) => {
-    const f = obj.fields.get(key.toLowerCase());
-    if (!f) rt.throwApex("SObjectException", `Invalid field ${key} for ${obj.name}`);
-    return f;
+    const field = obj.fields.get(key.toLowerCase());
+    if (!field) throwApex(runtime, "SObjectException", `Invalid field ${key} for ${obj.name}`);
+    return field;
   };
 
-  lib.nativeType("Schema.SObjectType", undefined, (v) => objOf(v).name);
-  lib.nativeType("Schema.SObjectField", undefined, (v) => fOf(v).name);
-  lib.nativeType("Schema.DescribeSObjectResult", undefined, (v) => `Schema.DescribeSObjectResult[${objOf(v).name}]`);
-  lib.nativeType("Schema.DescribeFieldResult", undefined, (v) => `Schema.DescribeFieldResult[${fOf(v).name}]`);
+  lib.nativeType("Schema.SObjectType", undefined, (object) => objOf(object).name);
+  lib.nativeType("Schema.SObjectField", undefined, (object) => fOf(object).name);
+  lib.nativeType(
+    "Schema.DescribeSObjectResult",
+    undefined,
+    (object) => `Schema.DescribeSObjectResult[${objOf(object).name}]`
+  );
+  lib.nativeType(
+    "Schema.DescribeFieldResult",
+    undefined,
+    (object) => `Schema.DescribeFieldResult[${fOf(object).name}]`
+  );
   lib.nativeType("Schema.PicklistEntry");
 
   lib.instance<NativeObject>("sobjecttype", {
-    getDescribe: (o) => describeObj(objOf(o)),
-    newSObject: (o) => rt.data.newRecord(objOf(o)),
-    toString: (o: NativeObject) => objOf(o).name
+    getDescribe: (object) => describeObj(objOf(object)),
+    newSObject: (object) => data.newRecord(objOf(object)),
+    toString: (object: NativeObject) => objOf(object).name
   });
   lib.instance<NativeObject>("sobjectfield", {
-    getDescribe: (o) => describeField(objOf(o), fOf(o)),
-    toString: (o: NativeObject) => fOf(o).name
+    getDescribe: (object) => describeField(objOf(object), fOf(object)),
+    toString: (object: NativeObject) => fOf(object).name
   });
   const yes = () => true;
   lib.instance<NativeObject>("describesobjectresult", {
-    getName: (o) => objOf(o).name,
-    getLocalName: (o) => objOf(o).name,
-    getLabel: (o) => objOf(o).label,
-    getKeyPrefix: (o) => objOf(o).keyPrefix,
-    isCustom: (o) => objOf(o).custom,
-    isCustomSetting: (o) => objOf(o).customSettingType !== null,
-    getSObjectType: (o) => objToken(objOf(o)),
+    getName: (object) => objOf(object).name,
+    getLocalName: (object) => objOf(object).name,
+    getLabel: (object) => objOf(object).label,
+    getKeyPrefix: (object) => objOf(object).keyPrefix,
+    isCustom: (object) => objOf(object).custom,
+    isCustomSetting: (object) => objOf(object).customSettingType !== null,
+    getSObjectType: (object) => objToken(objOf(object)),
     isAccessible: yes,
     isCreateable: yes,
     isUpdateable: yes,
@@ -81,75 +81,76 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
     isQueryable: yes
   });
   lib.prop<NativeObject>("describesobjectresult", {
-    fields: (o) => new NativeObject("FieldsOf", { obj: objOf(o) })
+    fields: (object) => new NativeObject("FieldsOf", { obj: objOf(object) })
   });
   lib.instance<NativeObject>("fieldsof", {
-    getMap: (o) => {
-      const m = new ApexMap(prim("String"), { k: "native", name: "SObjectField" });
-      m.ignoreKeyCase = true;
-      for (const f of objOf(o).fields.values()) mapPut(rt, m, f.name.toLowerCase(), fieldToken(objOf(o), f));
-      return m;
+    getMap: (object) => {
+      const map = new ApexMap(prim("String"), { kind: "native", name: "SObjectField" });
+      map.ignoreKeyCase = true;
+      for (const field of objOf(object).fields.values())
+        mapPut(runtime, map, field.name.toLowerCase(), fieldToken(objOf(object), field));
+      return map;
     }
   });
   lib.prop<NativeObject>("fieldsof", {
-    "*": (o, _l, key) => describeField(objOf(o), fieldByName(objOf(o), key))
+    "*": (object, _loc, key) => describeField(objOf(object), fieldByName(objOf(object), key))
   });
   lib.instance<NativeObject>("describefieldresult", {
-    getName: (o) => fOf(o).name,
-    getLocalName: (o) => fOf(o).name,
-    getLabel: (o) => fOf(o).label,
-    getType: (o) => lib.enumValue("DisplayType", DISPLAY_TYPES[fOf(o).type]),
-    getLength: (o) => fOf(o).length ?? 0,
-    getScale: (o) => fOf(o).scale ?? 0,
-    isNillable: (o) => !fOf(o).required && fOf(o).type !== "boolean",
-    isUnique: (o) => fOf(o).unique,
-    isExternalId: (o) => fOf(o).externalId,
-    isCustom: (o) => fOf(o).custom,
-    isRestrictedPicklist: (o) => fOf(o).restrictedPicklist,
+    getName: (object) => fOf(object).name,
+    getLocalName: (object) => fOf(object).name,
+    getLabel: (object) => fOf(object).label,
+    getType: (object) => lib.enumValue("DisplayType", DISPLAY_TYPES[fOf(object).type]),
+    getLength: (object) => fOf(object).length ?? 0,
+    getScale: (object) => fOf(object).scale ?? 0,
+    isNillable: (object) => !fOf(object).required && fOf(object).type !== "boolean",
+    isUnique: (object) => fOf(object).unique,
+    isExternalId: (object) => fOf(object).externalId,
+    isCustom: (object) => fOf(object).custom,
+    isRestrictedPicklist: (object) => fOf(object).restrictedPicklist,
     isAccessible: yes,
-    isCreateable: (o) => !fOf(o).systemField,
-    isUpdateable: (o) => !fOf(o).systemField,
-    getRelationshipName: (o) => fOf(o).relationshipName,
-    getReferenceTo: (o) =>
+    isCreateable: (object) => !fOf(object).systemField,
+    isUpdateable: (object) => !fOf(object).systemField,
+    getRelationshipName: (object) => fOf(object).relationshipName,
+    getReferenceTo: (object) =>
       new ApexList(
-        { k: "native", name: "SObjectType" },
-        fOf(o)
-          .referenceTo.map((n) => rt.schema.get(n))
+        { kind: "native", name: "SObjectType" },
+        fOf(object)
+          .referenceTo.map((name) => data.schema.get(name))
           .filter((x): x is SObjectDescribe => !!x)
           .map(objToken)
       ),
-    getSObjectField: (o) => fieldToken(objOf(o), fOf(o)),
-    getDefaultValue: (o) => (fOf(o).defaultValue as Value) ?? null,
+    getSObjectField: (object) => fieldToken(objOf(object), fOf(object)),
+    getDefaultValue: (object) => (fOf(object).defaultValue as Value) ?? null,
     getInlineHelpText: () => null,
-    getPicklistValues: (o) =>
+    getPicklistValues: (object) =>
       new ApexList(
-        { k: "native", name: "PicklistEntry" },
-        fOf(o).picklistValues.map(
-          (v) => new NativeObject("PicklistEntry", { value: v, isDefault: fOf(o).defaultValue === v })
+        { kind: "native", name: "PicklistEntry" },
+        fOf(object).picklistValues.map(
+          (value) => new NativeObject("PicklistEntry", { value, isDefault: fOf(object).defaultValue === value })
         )
       )
   });
   lib.instance<NativeObject>("picklistentry", {
-    getValue: (o) => o.data.value as string,
-    getLabel: (o) => o.data.value as string,
+    getValue: (object) => object.data.value as string,
+    getLabel: (object) => object.data.value as string,
     isActive: yes,
-    isDefaultValue: (o) => o.data.isDefault as boolean
+    isDefaultValue: (object) => object.data.isDefault as boolean
   });
 
   lib.static_("Schema", {
     getGlobalDescribe: () => {
-      const m = new ApexMap(prim("String"), { k: "native", name: "SObjectType" });
-      m.ignoreKeyCase = true;
-      for (const o of rt.schema.objects.values()) mapPut(rt, m, o.name.toLowerCase(), objToken(o));
-      return m;
+      const map = new ApexMap(prim("String"), { kind: "native", name: "SObjectType" });
+      map.ignoreKeyCase = true;
+      for (const o of data.schema.objects.values()) mapPut(runtime, map, o.name.toLowerCase(), objToken(o));
+      return map;
     },
-    describeSObjects: (a) => {
-      const names = a[0] instanceof ApexList ? a[0].items : [];
+    describeSObjects: (args) => {
+      const names = args[0] instanceof ApexList ? args[0].items : [];
       return new ApexList(
-        { k: "native", name: "DescribeSObjectResult" },
+        { kind: "native", name: "DescribeSObjectResult" },
         names.map((n) => {
-          const o = rt.schema.get(String(n));
-          if (!o) rt.throwApex("InvalidParameterValueException", `Invalid SObject type: ${String(n)}`);
+          const o = data.schema.get(String(n));
+          if (!o) throwApex(runtime, "InvalidParameterValueException", `Invalid SObject type: ${String(n)}`);
           return describeObj(o);
         })
       );
@@ -159,15 +160,15 @@ export function installDescribe(rt: Interpreter, lib: Stdlib) {
     SObjectType: () => new NativeObject("SchemaSObjectTypes", {})
   });
   const describeByName = (key: string) => {
-    const obj = rt.schema.get(key);
-    if (!obj) rt.unsupported(`Schema.SObjectType.${key}`);
+    const obj = data.schema.get(key);
+    if (!obj) unsupported(runtime, `Schema.SObjectType.${key}`);
     return describeObj(obj);
   };
-  lib.prop<NativeObject>("schemasobjecttypes", { "*": (_o, _l, key) => describeByName(key) });
-  lib.staticProp("SObjectType", { "*": (_l, key) => describeByName(key) });
+  lib.prop<NativeObject>("schemasobjecttypes", { "*": (_object, _loc, key) => describeByName(key) });
+  lib.staticProp("SObjectType", { "*": (_loc, key) => describeByName(key) });
   // Schema.SObjectType.Account.fields.Name goes through a DescribeSObjectResult.
   lib.prop<NativeObject>("sobjecttype", {
-    fields: (o) => new NativeObject("FieldsOf", { obj: objOf(o) })
+    fields: (object) => new NativeObject("FieldsOf", { obj: objOf(object) })
   });
   lib.systemEnum("System.SObjectDescribeOptions", ["DEFERRED", "FULL", "DEFAULT"]);
   lib.systemEnum("Schema.DisplayType", [

@@ -2,9 +2,9 @@
 // inputs) or new Flow.Interview.<Name>(inputs), runs them with start() in the current
 // transaction, and reads output variables with getVariableValue(name). The flows themselves run
 // in the flow engine, reached through the starter given here.
-import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexMap, NativeObject, type Value } from "../interpreter/values.js";
-import { mapEntries, str } from "../interpreter/ops.js";
+import { throwApex } from "../runtime/errors.js";
+import { mapEntries, str } from "../runtime/operators.js";
+import { ApexMap, NativeObject, type Value } from "../runtime/values.js";
 import type { Stdlib } from "./registry.js";
 
 export interface FlowStarter {
@@ -21,11 +21,12 @@ interface InterviewData extends Record<string, unknown> {
   outputs: Map<string, Value> | null;
 }
 
-export function installFlowInterview(rt: Interpreter, lib: Stdlib, starter: FlowStarter): void {
+export function installFlowInterview(lib: Stdlib, starter: FlowStarter): void {
+  const runtime = lib.runtime;
   const names = starter.names();
   const create = (flow: string, typeName: string, inputs: Value): NativeObject => {
     const values = new Map<string, Value>();
-    if (inputs instanceof ApexMap) for (const [key, value] of mapEntries(inputs)) values.set(str(rt, key), value);
+    if (inputs instanceof ApexMap) for (const [key, value] of mapEntries(inputs)) values.set(str(runtime, key), value);
     const data: InterviewData = { flow, inputs: values, outputs: null };
     return new NativeObject(typeName, data);
   };
@@ -33,9 +34,9 @@ export function installFlowInterview(rt: Interpreter, lib: Stdlib, starter: Flow
   lib.nativeType("Flow.Interview");
   lib.static_("Interview", {
     createInterview: (args) => {
-      const name = args[0] === null ? "" : str(rt, args[0]);
+      const name = args[0] === null ? "" : str(runtime, args[0]);
       const flow = names.find((n) => n.toLowerCase() === name.toLowerCase());
-      if (!flow) rt.throwApex("FlowException", `No active autolaunched flow named ${name}`);
+      if (!flow) throwApex(runtime, "FlowException", `No active autolaunched flow named ${name}`);
       return create(flow, "Interview", args[1] ?? null);
     }
   });
@@ -43,13 +44,13 @@ export function installFlowInterview(rt: Interpreter, lib: Stdlib, starter: Flow
     start: (self: NativeObject) => {
       const data = self.data as InterviewData;
       const outputs = starter.start(data.flow, data.inputs);
-      if (outputs === null) rt.throwApex("FlowException", "An unhandled fault has occurred in this flow");
+      if (outputs === null) throwApex(runtime, "FlowException", "An unhandled fault has occurred in this flow");
       data.outputs = outputs;
       return null;
     },
     getVariableValue: (self: NativeObject, args: Value[]) => {
       const data = self.data as InterviewData;
-      const name = args[0] === null ? "" : str(rt, args[0]).toLowerCase();
+      const name = args[0] === null ? "" : str(runtime, args[0]).toLowerCase();
       return data.outputs?.get(name) ?? null;
     }
   };

@@ -1,20 +1,13 @@
 // HttpRequest, HttpResponse and Http: mocked callouts in tests, real HTTP otherwise.
 import { execFileSync } from "node:child_process";
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
-import { prim } from "../interpreter/types.js";
-import { ApexBlob, ApexList, ApexObject, NativeObject, type Value } from "../interpreter/values.js";
-import { str } from "../interpreter/ops.js";
+import { prim } from "../runtime/types.js";
+import { ApexBlob, ApexList, ApexObject, NativeObject, type Value } from "../runtime/values.js";
+import { str } from "../runtime/operators.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { countLimit } from "../runtime/governor.js";
 import { LIMITS } from "../runtime/limits.js";
-
-export interface NamedCredentialConfig {
-  /** Base URL; `callout:Name/path` becomes `<url>/path`. */
-  url: string;
-  /** Headers added to every request through this credential (e.g. an API key). Values may use
-   * `{!$Credential.ExternalCredential.Parameter}` merge fields, filled from the credential values. */
-  headers?: Record<string, string>;
-}
 
 interface ReqData extends Record<string, unknown> {
   endpoint: string | null;
@@ -33,7 +26,7 @@ interface ResData extends Record<string, unknown> {
 
 function headerGet(h: Map<string, string>, k: string): string | null {
   if (h.has(k)) return h.get(k)!;
-  for (const [key, v] of h) if (key.toLowerCase() === k.toLowerCase()) return v;
+  for (const [key, value] of h) if (key.toLowerCase() === k.toLowerCase()) return value;
   return null;
 }
 
@@ -42,83 +35,98 @@ export function newResponse(): NativeObject {
   return new NativeObject("HttpResponse", d);
 }
 
-export function installHttp(rt: Interpreter, lib: Stdlib) {
+export function installHttp(lib: Stdlib) {
+  const runtime = lib.runtime;
   lib.nativeType(
     "System.HttpRequest",
     () => {
       const d: ReqData = { endpoint: null, method: null, headers: new Map(), body: null, timeout: 10000 };
       return new NativeObject("HttpRequest", d);
     },
-    (v) => `System.HttpRequest[Endpoint=${(v.data as ReqData).endpoint}, Method=${(v.data as ReqData).method}]`
+    (object) =>
+      `System.HttpRequest[Endpoint=${(object.data as ReqData).endpoint}, Method=${(object.data as ReqData).method}]`
   );
   lib.nativeType(
     "System.HttpResponse",
     () => newResponse(),
-    (v) => `System.HttpResponse[Status=${(v.data as ResData).status}, StatusCode=${(v.data as ResData).statusCode}]`
+    (object) =>
+      `System.HttpResponse[Status=${(object.data as ResData).status}, StatusCode=${(object.data as ResData).statusCode}]`
   );
   lib.nativeType("System.Http", () => new NativeObject("Http", {}));
 
-  const s = (v: Value) => (v === null ? null : str(rt, v));
-  const req = (o: NativeObject) => o.data as ReqData;
-  const res = (o: NativeObject) => o.data as ResData;
+  const s = (value: Value) => (value === null ? null : str(runtime, value));
+  const request = (object: NativeObject) => object.data as ReqData;
+  const result = (object: NativeObject) => object.data as ResData;
   lib.instance<NativeObject>("httprequest", {
-    setEndpoint: (o, a) => ((req(o).endpoint = s(a[0])), null),
-    getEndpoint: (o) => req(o).endpoint,
-    setMethod: (o, a) => ((req(o).method = s(a[0])), null),
-    getMethod: (o) => req(o).method,
-    setHeader: (o, a) => (req(o).headers.set(String(a[0]), String(a[1])), null),
-    getHeader: (o, a) => headerGet(req(o).headers, String(a[0])),
-    setBody: (o, a) => ((req(o).body = s(a[0])), null),
-    getBody: (o) => req(o).body ?? "",
-    setBodyAsBlob: (o, a) => ((req(o).body = a[0] instanceof ApexBlob ? a[0].bytes.toString("utf8") : null), null),
-    getBodyAsBlob: (o) => new ApexBlob(Buffer.from(req(o).body ?? "", "utf8")),
-    setTimeout: (o, a) => ((req(o).timeout = Number(a[0])), null),
+    setEndpoint: (object, args) => ((request(object).endpoint = s(args[0])), null),
+    getEndpoint: (object) => request(object).endpoint,
+    setMethod: (object, args) => ((request(object).method = s(args[0])), null),
+    getMethod: (object) => request(object).method,
+    setHeader: (object, args) => (request(object).headers.set(String(args[0]), String(args[1])), null),
+    getHeader: (object, args) => headerGet(request(object).headers, String(args[0])),
+    setBody: (object, args) => ((request(object).body = s(args[0])), null),
+    getBody: (object) => request(object).body ?? "",
+    setBodyAsBlob: (object, args) => (
+      (request(object).body = args[0] instanceof ApexBlob ? args[0].bytes.toString("utf8") : null),
+      null
+    ),
+    getBodyAsBlob: (object) => new ApexBlob(Buffer.from(request(object).body ?? "", "utf8")),
+    setTimeout: (object, args) => ((request(object).timeout = Number(args[0])), null),
     setCompressed: () => null,
-    toString: (o: NativeObject) => rt.nativeToString(o)
+    toString: (object: NativeObject) => runtime.nativeToString(object)
   });
   lib.instance<NativeObject>("httpresponse", {
-    setStatusCode: (o, a) => ((res(o).statusCode = Number(a[0])), null),
-    getStatusCode: (o) => res(o).statusCode,
-    setStatus: (o, a) => ((res(o).status = s(a[0])), null),
-    getStatus: (o) => res(o).status,
-    setHeader: (o, a) => (res(o).headers.set(String(a[0]), String(a[1])), null),
-    getHeader: (o, a) => headerGet(res(o).headers, String(a[0])),
-    getHeaderKeys: (o) => new ApexList(prim("String"), [...res(o).headers.keys()]),
-    setBody: (o, a) => ((res(o).body = s(a[0])), null),
-    getBody: (o) => res(o).body,
-    setBodyAsBlob: (o, a) => ((res(o).body = a[0] instanceof ApexBlob ? a[0].bytes.toString("utf8") : null), null),
-    getBodyAsBlob: (o) => new ApexBlob(Buffer.from(res(o).body ?? "", "utf8")),
-    toString: (o: NativeObject) => rt.nativeToString(o)
+    setStatusCode: (object, args) => ((result(object).statusCode = Number(args[0])), null),
+    getStatusCode: (object) => result(object).statusCode,
+    setStatus: (object, args) => ((result(object).status = s(args[0])), null),
+    getStatus: (object) => result(object).status,
+    setHeader: (object, args) => (result(object).headers.set(String(args[0]), String(args[1])), null),
+    getHeader: (object, args) => headerGet(result(object).headers, String(args[0])),
+    getHeaderKeys: (object) => new ApexList(prim("String"), [...result(object).headers.keys()]),
+    setBody: (object, args) => ((result(object).body = s(args[0])), null),
+    getBody: (object) => result(object).body,
+    setBodyAsBlob: (object, args) => (
+      (result(object).body = args[0] instanceof ApexBlob ? args[0].bytes.toString("utf8") : null),
+      null
+    ),
+    getBodyAsBlob: (object) => new ApexBlob(Buffer.from(result(object).body ?? "", "utf8")),
+    toString: (object: NativeObject) => runtime.nativeToString(object)
   });
   lib.instance<NativeObject>("http", {
-    send: (_o, a, loc) => send(rt, a[0], loc)
+    send: (_object, args, loc) => send(lib, args[0], loc)
   });
 }
 
-function send(rt: Interpreter, request: Value, loc: Loc): Value {
-  if (!(request instanceof NativeObject) || request.typeName !== "HttpRequest") rt.npe();
+function send(lib: Stdlib, request: Value, loc: Loc): Value {
+  const runtime = lib.runtime;
+  if (!(request instanceof NativeObject) || request.typeName !== "HttpRequest") nullPointer(runtime);
   const r = request.data as ReqData;
-  if (rt.refuseCallouts > 0) rt.throwApex("CalloutException", "Callout from triggers are currently not supported.");
-  if (rt.uncommittedDml) {
-    rt.throwApex("CalloutException", "You have uncommitted work pending. Please commit or rollback before calling out");
+  if (runtime.transaction.refuseCallouts > 0)
+    throwApex(runtime, "CalloutException", "Callout from triggers are currently not supported.");
+  if (runtime.transaction.uncommittedDml) {
+    throwApex(
+      runtime,
+      "CalloutException",
+      "You have uncommitted work pending. Please commit or rollback before calling out"
+    );
   }
   // The transaction's callouts share 120 s: once spent, Salesforce refuses every further callout (catchably).
-  const calloutTimeLeft = LIMITS.calloutTime - rt.limits.calloutTime;
-  if (calloutTimeLeft <= 0) rt.throwApex("CalloutException", calloutTimeExceeded());
-  rt.limits.count(rt, "callouts");
-  if (!r.endpoint) rt.throwApex("CalloutException", "Endpoint URL is not set");
-  if (rt.test) {
-    const mock = rt.test.mock;
+  const calloutTimeLeft = LIMITS.calloutTime - runtime.transaction.limits.calloutTime;
+  if (calloutTimeLeft <= 0) throwApex(runtime, "CalloutException", calloutTimeExceeded());
+  countLimit(runtime, "callouts");
+  if (!r.endpoint) throwApex(runtime, "CalloutException", "Endpoint URL is not set");
+  if (runtime.transaction.test) {
+    const mock = runtime.transaction.test.mock;
     if (mock === null)
-      rt.throwApex("CalloutException", "Methods defined as TestMethod do not support Web service callouts");
-    if (!(mock instanceof ApexObject)) rt.unsupported("Test.setMock with a non-HttpCalloutMock", loc);
-    const response = rt.callObjectMethod(mock, "respond", [request], loc);
+      throwApex(runtime, "CalloutException", "Methods defined as TestMethod do not support Web service callouts");
+    if (!(mock instanceof ApexObject)) unsupported(runtime, "Test.setMock with a non-HttpCalloutMock", loc);
+    const response = runtime.callMethod(mock, "respond", [request], loc);
     if (!(response instanceof NativeObject) || response.typeName !== "HttpResponse") {
-      rt.throwApex("CalloutException", "The mock did not return an HttpResponse");
+      throwApex(runtime, "CalloutException", "The mock did not return an HttpResponse");
     }
     return response;
   }
-  return realCallout(rt, r, calloutTimeLeft);
+  return realCallout(lib, r, calloutTimeLeft);
 }
 
 function calloutTimeExceeded(): string {
@@ -126,30 +134,32 @@ function calloutTimeExceeded(): string {
 }
 
 /** Resolves `callout:Name/...` through the configured Named Credentials. */
-export function resolveEndpoint(rt: Interpreter, endpoint: string): { url: string; headers: Record<string, string> } {
-  const m = /^callout:([A-Za-z0-9_]+(?:__[A-Za-z0-9_]+)?)(.*)$/.exec(endpoint);
-  if (!m) return { url: endpoint, headers: {} };
-  const nc = rt.namedCredentials.get(m[1].toLowerCase());
+export function resolveEndpoint(lib: Stdlib, endpoint: string): { url: string; headers: Record<string, string> } {
+  const runtime = lib.runtime;
+  const match = /^callout:([A-Za-z0-9_]+(?:__[A-Za-z0-9_]+)?)(.*)$/.exec(endpoint);
+  if (!match) return { url: endpoint, headers: {} };
+  const nc = lib.namedCredentials.get(match[1].toLowerCase());
   if (!nc || !nc.url) {
-    rt.throwApex("CalloutException", `Unable to resolve named credential ${m[1]}: give local-org its URL`);
+    throwApex(runtime, "CalloutException", `Unable to resolve named credential ${match[1]}: give local-org its URL`);
   }
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(nc.headers ?? {})) {
-    headers[k] = v.replace(
+  for (const [key, v] of Object.entries(nc.headers ?? {})) {
+    headers[key] = v.replace(
       /\{!\$Credential\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\}/g,
       (_all, cred: string, param: string) => {
-        const value = rt.credentials.get(`${cred}.${param}`.toLowerCase());
+        const value = lib.credentials.get(`${cred}.${param}`.toLowerCase());
         if (value === undefined) {
-          rt.throwApex(
+          throwApex(
+            runtime,
             "CalloutException",
-            `No value for credential ${cred}.${param} of named credential ${m[1]}: give it to local-org`
+            `No value for credential ${cred}.${param} of named credential ${match[1]}: give it to local-org`
           );
         }
         return value;
       }
     );
   }
-  return { url: nc.url.replace(/\/$/, "") + m[2], headers };
+  return { url: nc.url.replace(/\/$/, "") + match[2], headers };
 }
 
 // Callouts are synchronous in Apex; a child process performs the request so that the
@@ -172,10 +182,11 @@ process.stdin.on("end", async () => {
   }
 });`;
 
-function realCallout(rt: Interpreter, r: ReqData, calloutTimeLeft: number): Value {
-  const { url, headers } = resolveEndpoint(rt, r.endpoint!);
+function realCallout(lib: Stdlib, r: ReqData, calloutTimeLeft: number): Value {
+  const runtime = lib.runtime;
+  const { url, headers } = resolveEndpoint(lib, r.endpoint!);
   const allHeaders: Record<string, string> = { ...headers };
-  for (const [k, v] of r.headers) allHeaders[k] = v;
+  for (const [key, value] of r.headers) allHeaders[key] = value;
   // A callout waits no longer than its own timeout nor than what is left of the transaction's callout time.
   const wait = Math.min(r.timeout, calloutTimeLeft);
   const input = JSON.stringify({
@@ -193,16 +204,16 @@ function realCallout(rt: Interpreter, r: ReqData, calloutTimeLeft: number): Valu
   const result = JSON.parse(out) as
     | { ok: true; status: number; statusText: string; headers: Record<string, string>; body: string; elapsed: number }
     | { ok: false; timedOut: boolean; error: string; elapsed: number };
-  rt.limits.calloutTime += result.elapsed;
+  runtime.transaction.limits.calloutTime += result.elapsed;
   if (!result.ok && result.timedOut) {
-    rt.throwApex("CalloutException", wait < r.timeout ? calloutTimeExceeded() : "Read timed out");
+    throwApex(runtime, "CalloutException", wait < r.timeout ? calloutTimeExceeded() : "Read timed out");
   }
-  if (!result.ok) rt.throwApex("CalloutException", `Unable to tunnel through proxy or connect: ${result.error}`);
+  if (!result.ok) throwApex(runtime, "CalloutException", `Unable to tunnel through proxy or connect: ${result.error}`);
   const resp = newResponse();
   const d = resp.data as ResData;
   d.statusCode = result.status;
   d.status = result.statusText;
   d.body = result.body;
-  for (const [k, v] of Object.entries(result.headers)) d.headers.set(k, v);
+  for (const [key, value] of Object.entries(result.headers)) d.headers.set(key, value);
   return resp;
 }

@@ -1,56 +1,28 @@
-import type { Interpreter } from "../interpreter/interpreter.js";
-import type { Value } from "../interpreter/values.js";
+// Id.valueOf and the Id instance methods (ids are strings at run time).
+import { throwApex } from "../runtime/errors.js";
+import { normalizeId } from "../runtime/ids.js";
+import type { Value } from "../runtime/values.js";
 import type { Stdlib } from "./registry.js";
 
-// Salesforce record ids: 15-character case-sensitive form and the 18-character form
-// with a case-checksum suffix.
-const CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
-const VALID = /^[a-zA-Z0-9]{15}$|^[a-zA-Z0-9]{18}$/;
-
-export function checksum(id15: string): string {
-  let out = "";
-  for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15[block * 5 + i];
-      if (c >= "A" && c <= "Z") bits |= 1 << i;
-    }
-    out += CHARS[bits];
-  }
-  return out;
-}
-
-/** The 18-character form of a valid id, or null when the text is not an id. */
-export function normalizeId(text: string): string | null {
-  if (!VALID.test(text)) return null;
-  const id15 = text.slice(0, 15);
-  const full = id15 + checksum(id15);
-  if (text.length === 18 && text.slice(15).toUpperCase() !== full.slice(15)) return null;
-  return full;
-}
-
-export function makeId(prefix: string, n: number): string {
-  const id15 = prefix + n.toString(36).toUpperCase().padStart(12, "0");
-  return id15 + checksum(id15);
-}
-
 /** Id.valueOf and the Id instance methods (ids are strings at run time). */
-export function installIds(rt: Interpreter, lib: Stdlib) {
-  const asId = (v: string): string => {
-    const id = normalizeId(v);
-    if (id === null) rt.throwApex("StringException", `Invalid id: ${v}`);
+export function installIds(lib: Stdlib) {
+  const runtime = lib.runtime;
+  const data = lib.data;
+  const asId = (value: string): string => {
+    const id = normalizeId(value);
+    if (id === null) throwApex(runtime, "StringException", `Invalid id: ${value}`);
     return id;
   };
   lib.static_("Id", {
-    valueOf: (a: Value[]) => (a[0] === null ? null : asId(String(a[0])))
+    valueOf: (args: Value[]) => (args[0] === null ? null : asId(String(args[0])))
   });
   lib.instance<string>("string", {
-    getSObjectType: (s) => {
-      const obj = rt.schema.byPrefix(asId(s).slice(0, 3));
-      if (!obj) rt.throwApex("SObjectException", `Invalid id: ${s}`);
-      return rt.data.sobjectTypeToken(obj);
+    getSObjectType: (text) => {
+      const obj = data.schema.byPrefix(asId(text).slice(0, 3));
+      if (!obj) throwApex(runtime, "SObjectException", `Invalid id: ${text}`);
+      return data.sobjectTypeToken(obj);
     },
-    to15: (s) => asId(s).slice(0, 15),
-    to18: (s) => asId(s)
+    to15: (text) => asId(text).slice(0, 15),
+    to18: (text) => asId(text)
   });
 }

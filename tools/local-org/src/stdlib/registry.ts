@@ -1,8 +1,10 @@
 // Dispatch table for the system library. Each class family lives in its own file and
-// registers its static methods, instance methods, properties and constructors here.
+// registers its static methods, instance methods, properties and constructors here
+// (library.ts installs them all).
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
-import { typeName, type ClassInfo, type RType } from "../interpreter/types.js";
+import type { DataEngine } from "../data/engine.js";
+import type { RuntimeContext } from "../runtime/context.js";
+import { typeName } from "../runtime/types.js";
 import {
   ApexBlob,
   ApexDate,
@@ -19,20 +21,21 @@ import {
   NativeObject,
   SObjectValue,
   TypeValue,
-  type Value
-} from "../interpreter/values.js";
-import { installStrings, installPatterns } from "./strings.js";
-import { installNumbers, numericCast } from "./numbers.js";
-import { installCollections, listGet, listSet, setValues, copyInto } from "./collections.js";
-import { installDates, dateArith } from "./datetime.js";
-import { installExceptions, systemClass } from "./exceptions.js";
-import { installSystem } from "./system.js";
-import { installJson } from "./json.js";
-import { installHttp } from "./http.js";
-import { installDescribe } from "./describe.js";
-import { installSObjects } from "./sobjects.js";
-import { installIds } from "./id.js";
-import { installConnectApi } from "./connect-api.js";
+  type Value,
+  type ClassInfo,
+  type RType
+} from "../runtime/values.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { ApexScheduler } from "./apex-scheduler.js";
+import { CredentialStore } from "./credential-store.js";
+
+export interface NamedCredentialConfig {
+  /** Base URL; `callout:Name/path` becomes `<url>/path`. */
+  url: string;
+  /** Headers added to every request through this credential (e.g. an API key). Values may use
+   * `{!$Credential.ExternalCredential.Parameter}` merge fields, filled from the credential values. */
+  headers?: Record<string, string>;
+}
 
 export const NOT_FOUND: unique symbol = Symbol("not found");
 export type Result = Value | typeof NOT_FOUND;
@@ -74,24 +77,24 @@ export class Stdlib {
   /** Native type display names by lower-case simple and qualified name. */
   readonly nativeTypes = new Map<string, string>();
   readonly namespaces = new Set(["system", "schema", "database"]);
-  /** System enums (RoundingMode, StatusCode, ...) by lower-case simple name. */
-  readonly systemEnums = new Map<string, ClassInfo>();
-  readonly toStrings = new Map<string, (v: NativeObject) => string>();
+  readonly toStrings = new Map<string, (object: NativeObject) => string>();
 
-  constructor(readonly rt: Interpreter) {
-    installExceptions(rt, this);
-    installStrings(rt, this);
-    installPatterns(rt, this);
-    installNumbers(rt, this);
-    installCollections(rt, this);
-    installDates(rt, this);
-    installSystem(rt, this);
-    installJson(rt, this);
-    installHttp(rt, this);
-    installDescribe(rt, this);
-    installSObjects(rt, this);
-    installIds(rt, this);
-    installConnectApi(rt, this);
+  /** Custom label values by lower-case name. */
+  readonly labels = new Map<string, string>();
+  /** Named Credentials by lower-case name, from metadata and the caller's configuration. */
+  readonly namedCredentials = new Map<string, NamedCredentialConfig>();
+  /** External credential parameter values by lower-case `Credential.Parameter`. */
+  readonly credentials = new Map<string, string>();
+  /** External credentials and the values ConnectApi saved for their principals. */
+  readonly externalCredentials = new CredentialStore();
+  /** Scheduled Apex jobs and the Schedulables they run. */
+  readonly scheduler: ApexScheduler;
+
+  constructor(
+    readonly runtime: RuntimeContext,
+    readonly data: DataEngine
+  ) {
+    this.scheduler = new ApexScheduler(runtime, data);
   }
 
   // ---- registration ----
@@ -99,7 +102,7 @@ export class Stdlib {
   static_(cls: string, methods: Record<string, StaticFn>) {
     const key = cls.toLowerCase();
     const m = this.statics.get(key) ?? new Map();
-    for (const [k, f] of Object.entries(methods)) m.set(k.toLowerCase(), f);
+    for (const [key, f] of Object.entries(methods)) m.set(key.toLowerCase(), f);
     this.statics.set(key, m);
     if (!this.isTypeName(key)) this.namespaces.add(key);
   }
@@ -107,50 +110,44 @@ export class Stdlib {
   staticProp(cls: string, props: Record<string, (loc: Loc, key: string) => Value>) {
     const key = cls.toLowerCase();
     const m = this.staticProps.get(key) ?? new Map();
-    for (const [k, f] of Object.entries(props)) m.set(k.toLowerCase(), f);
+    for (const [key, f] of Object.entries(props)) m.set(key.toLowerCase(), f);
     this.staticProps.set(key, m);
   }
 
   instance<T = Value>(kind: Kind, methods: Record<string, InstanceFn<T>>) {
     const m = this.methods.get(kind) ?? new Map();
-    for (const [k, f] of Object.entries(methods)) m.set(k.toLowerCase(), f as InstanceFn);
+    for (const [key, f] of Object.entries(methods)) m.set(key.toLowerCase(), f as InstanceFn);
     this.methods.set(kind, m);
   }
 
   prop<T = Value>(kind: Kind, props: Record<string, PropFn<T>>) {
     const m = this.props.get(kind) ?? new Map();
-    for (const [k, f] of Object.entries(props)) m.set(k.toLowerCase(), f as PropFn);
+    for (const [key, f] of Object.entries(props)) m.set(key.toLowerCase(), f as PropFn);
     this.props.set(kind, m);
   }
 
   /** A system enum (RoundingMode, LoggingLevel, ...): its values are real enum values. */
   systemEnum(qualified: string, values: string[]) {
-    const simple = qualified.split(".").pop()!;
-    const ci = systemClass(simple, "enum", null);
-    ci.isException = false;
-    ci.enumValues = values.map((n, i) => new EnumValue(ci, n, i));
-    this.systemEnums.set(simple.toLowerCase(), ci);
-    this.rt.systemClasses.set(simple.toLowerCase(), ci);
-    this.rt.systemClasses.set(qualified.toLowerCase(), ci);
+    this.runtime.systemTypes.defineEnum(qualified, values);
   }
 
   /** The value of a system enum by name, or null for a null name. */
   enumValue(simple: string, name: string | null): EnumValue | null {
-    if (name === null) return null;
-    const ci = this.systemEnums.get(simple.toLowerCase());
-    const v = ci?.enumValues.find((x) => (x as EnumValue).name === name);
-    if (!v) throw new Error(`unknown ${simple} value ${name}`);
-    return v as EnumValue;
+    return this.runtime.systemTypes.enumValue(simple, name);
   }
 
   /** The name of a system enum value handed to a system method (null stays null). */
-  enumName(v: Value | undefined): string | null {
-    if (v === null || v === undefined) return null;
-    if (v instanceof EnumValue) return v.name;
-    return String(v);
+  enumName(value: Value | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    if (value instanceof EnumValue) return value.name;
+    return String(value);
   }
 
-  nativeType(qualified: string, ctor?: (args: Value[], loc: Loc) => Value, toString?: (v: NativeObject) => string) {
+  nativeType(
+    qualified: string,
+    ctor?: (args: Value[], loc: Loc) => Value,
+    toString?: (object: NativeObject) => string
+  ) {
     const simple = qualified.split(".").pop()!;
     this.nativeTypes.set(qualified.toLowerCase(), simple);
     this.nativeTypes.set(simple.toLowerCase(), simple);
@@ -185,32 +182,32 @@ export class Stdlib {
     return this.namespaces.has(name);
   }
 
-  kindOf(v: Value): Kind {
-    if (typeof v === "string") return "string";
-    if (typeof v === "number") return "integer";
-    if (typeof v === "bigint") return "long";
-    if (typeof v === "boolean") return "boolean";
-    if (v instanceof ApexDecimal) return "decimal";
-    if (v instanceof ApexDouble) return "double";
-    if (v instanceof ApexDate) return "date";
-    if (v instanceof ApexDatetime) return "datetime";
-    if (v instanceof ApexTime) return "time";
-    if (v instanceof ApexBlob) return "blob";
-    if (v instanceof ApexList) return "list";
-    if (v instanceof ApexSet) return "set";
-    if (v instanceof ApexMap) return "map";
-    if (v instanceof SObjectValue) return "sobject";
-    if (v instanceof EnumValue) return "enum";
-    if (v instanceof TypeValue) return "type";
-    if (v instanceof NativeObject) return v.typeName.toLowerCase();
-    if (v instanceof ApexObject) return v.ex ? "exception" : "object";
+  kindOf(value: Value): Kind {
+    if (typeof value === "string") return "string";
+    if (typeof value === "number") return "integer";
+    if (typeof value === "bigint") return "long";
+    if (typeof value === "boolean") return "boolean";
+    if (value instanceof ApexDecimal) return "decimal";
+    if (value instanceof ApexDouble) return "double";
+    if (value instanceof ApexDate) return "date";
+    if (value instanceof ApexDatetime) return "datetime";
+    if (value instanceof ApexTime) return "time";
+    if (value instanceof ApexBlob) return "blob";
+    if (value instanceof ApexList) return "list";
+    if (value instanceof ApexSet) return "set";
+    if (value instanceof ApexMap) return "map";
+    if (value instanceof SObjectValue) return "sobject";
+    if (value instanceof EnumValue) return "enum";
+    if (value instanceof TypeValue) return "type";
+    if (value instanceof NativeObject) return value.typeName.toLowerCase();
+    if (value instanceof ApexObject) return value.ex ? "exception" : "object";
     return "object";
   }
 
-  callInstance(v: Value, lname: string, args: Value[], loc: Loc): Result {
-    const kind = this.kindOf(v);
-    const f = this.methods.get(kind)?.get(lname) ?? this.methods.get("any")?.get(lname);
-    if (f) return this.guard(args, () => f(v, args, loc));
+  callInstance(value: Value, lowerName: string, args: Value[], loc: Loc): Result {
+    const kind = this.kindOf(value);
+    const method = this.methods.get(kind)?.get(lowerName) ?? this.methods.get("any")?.get(lowerName);
+    if (method) return this.guard(args, () => method(value, args, loc));
     return NOT_FOUND;
   }
 
@@ -218,36 +215,36 @@ export class Stdlib {
   private guard(args: Value[], call: () => Value): Value {
     try {
       return call();
-    } catch (e) {
-      if (e instanceof TypeError && args.includes(null)) this.rt.npe();
-      throw e;
+    } catch (error) {
+      if (error instanceof TypeError && args.includes(null)) nullPointer(this.runtime);
+      throw error;
     }
   }
 
-  callObjectBuiltin(obj: ApexObject, lname: string, args: Value[], loc: Loc): Result {
+  callObjectBuiltin(obj: ApexObject, lowerName: string, args: Value[], loc: Loc): Result {
     if (obj.ex) {
-      const f = this.methods.get("exception")?.get(lname);
-      if (f) return f(obj, args, loc);
+      const method = this.methods.get("exception")?.get(lowerName);
+      if (method) return method(obj, args, loc);
     }
-    const f = this.methods.get("any")?.get(lname);
+    const f = this.methods.get("any")?.get(lowerName);
     if (f) return f(obj, args, loc);
     return NOT_FOUND;
   }
 
-  getValueProperty(v: Value, key: string, loc: Loc): Result {
-    const props = this.props.get(this.kindOf(v));
+  getValueProperty(value: Value, key: string, loc: Loc): Result {
+    const props = this.props.get(this.kindOf(value));
     const f = props?.get(key) ?? props?.get("*");
-    if (f) return f(v, loc, key);
+    if (f) return f(value, loc, key);
     return NOT_FOUND;
   }
 
-  getStaticProperty(t: RType, key: string, loc: Loc): Result {
-    if (t.k === "sobject" && t.obj) {
+  getStaticProperty(type: RType, key: string, loc: Loc): Result {
+    if (type.kind === "sobject" && type.obj) {
       const f = this.props.get("sobjecttype-static")?.get(key);
-      if (f) return f(new TypeValue(t), loc, key);
-      return this.rt.data.fieldToken(t.obj, key);
+      if (f) return f(new TypeValue(type), loc, key);
+      return this.data.fieldToken(type.obj, key) ?? NOT_FOUND;
     }
-    const props = this.staticProps.get(typeName(t).toLowerCase());
+    const props = this.staticProps.get(typeName(type).toLowerCase());
     const f = props?.get(key) ?? props?.get("*");
     if (f) return f(loc, key);
     return NOT_FOUND;
@@ -261,33 +258,33 @@ export class Stdlib {
     return NOT_FOUND;
   }
 
-  callStatic(t: RType, lname: string, args: Value[], loc: Loc): Result {
-    if (t.k === "sobject" && t.obj) {
-      const f = this.methods.get("sobjecttype-static")?.get(lname);
-      if (f) return f(new TypeValue(t), args, loc);
+  callStatic(type: RType, lowerName: string, args: Value[], loc: Loc): Result {
+    if (type.kind === "sobject" && type.obj) {
+      const method = this.methods.get("sobjecttype-static")?.get(lowerName);
+      if (method) return method(new TypeValue(type), args, loc);
       return NOT_FOUND;
     }
-    const key = t.k === "class" ? t.cls.name.toLowerCase() : typeName(t).toLowerCase();
-    const f = this.statics.get(key)?.get(lname);
+    const key = type.kind === "class" ? type.cls.name.toLowerCase() : typeName(type).toLowerCase();
+    const f = this.statics.get(key)?.get(lowerName);
     if (f) return this.guard(args, () => f(args, loc));
     return NOT_FOUND;
   }
 
-  callNamespace(ns: string, lname: string, args: Value[], loc: Loc): Result {
-    const f = this.statics.get(ns)?.get(lname);
-    if (f) return this.guard(args, () => f(args, loc));
+  callNamespace(ns: string, lowerName: string, args: Value[], loc: Loc): Result {
+    const method = this.statics.get(ns)?.get(lowerName);
+    if (method) return this.guard(args, () => method(args, loc));
     return NOT_FOUND;
   }
 
-  callEnumStatic(ci: ClassInfo, lname: string, args: Value[]): Result {
-    if (lname === "values" && args.length === 0) {
-      return new ApexList({ k: "class", cls: ci }, [...ci.enumValues]);
+  callEnumStatic(cls: ClassInfo, lowerName: string, args: Value[]): Result {
+    if (lowerName === "values" && args.length === 0) {
+      return new ApexList({ kind: "class", cls }, [...cls.enumValues]);
     }
-    if (lname === "valueof" && args.length === 1) {
+    if (lowerName === "valueof" && args.length === 1) {
       const s = args[0];
       if (s === null) return null;
-      const found = ci.enumValues.find((v) => (v as EnumValue).name === s);
-      if (!found) this.rt.throwApex("NoSuchElementException", `No enum constant ${ci.name}.${String(s)}`);
+      const found = cls.enumValues.find((value) => (value as EnumValue).name === s);
+      if (!found) throwApex(this.runtime, "NoSuchElementException", `No enum constant ${cls.name}.${String(s)}`);
       return found;
     }
     return NOT_FOUND;
@@ -295,33 +292,12 @@ export class Stdlib {
 
   construct(name: string, args: Value[], loc: Loc): Value {
     const c = this.constructors.get(name.toLowerCase());
-    if (!c) this.rt.unsupported(`new ${name}`, loc);
+    if (!c) unsupported(this.runtime, `new ${name}`, loc);
     return c(args, loc);
   }
 
-  nativeToString(v: NativeObject): string {
-    const f = this.toStrings.get(v.typeName.toLowerCase());
-    return f ? f(v) : `${v.typeName}`;
-  }
-
-  // ---- shared utilities ----
-
-  setValues(s: ApexSet): Value[] {
-    return setValues(s);
-  }
-  listGet(l: ApexList, i: Value): Value {
-    return listGet(this.rt, l, i);
-  }
-  listSet(l: ApexList, i: Value, v: Value): Value {
-    return listSet(this.rt, l, i, v);
-  }
-  numericCast(v: number | bigint | ApexDouble | ApexDecimal, target: string): Value {
-    return numericCast(this.rt, v, target);
-  }
-  collectionCopyInto(target: ApexList | ApexSet | ApexMap, src: Value, loc: Loc) {
-    copyInto(this.rt, target, src, loc);
-  }
-  dateArith(op: string, l: Value, r: Value, loc: Loc): Value {
-    return dateArith(this.rt, op, l, r, loc);
+  nativeToString(object: NativeObject): string {
+    const f = this.toStrings.get(object.typeName.toLowerCase());
+    return f ? f(object) : `${object.typeName}`;
   }
 }

@@ -1,9 +1,9 @@
 // SObject methods, SObjectType statics (custom settings), and the Database class.
 import type { Loc } from "../parse/ast.js";
-import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexSyntaxError, parseSoqlString } from "../parse/convert.js";
-import { UnsupportedError } from "../interpreter/errors.js";
-import { prim } from "../interpreter/types.js";
+import { parseSoqlString } from "../parse/convert.js";
+import { ApexSyntaxError } from "../parse/syntax-error.js";
+import { UnsupportedError } from "../runtime/errors.js";
+import { prim } from "../runtime/types.js";
 import {
   EnumValue,
   ApexList,
@@ -13,13 +13,15 @@ import {
   SObjectValue,
   TypeValue,
   type Value
-} from "../interpreter/values.js";
-import { mapEntries, str } from "../interpreter/ops.js";
+} from "../runtime/values.js";
+import { mapEntries, str } from "../runtime/operators.js";
 import type { DmlRowResult } from "../data/engine.js";
-import type { SObjectDescribe } from "../data/schema.js";
+import { relationshipField, type SObjectDescribe } from "../runtime/describe.js";
 import { mapPut } from "./collections.js";
-import { ORG_ID, PROFILE_ID, USER_ID } from "./system.js";
+import { ORG_ID, PROFILE_ID, USER_ID } from "../data/fixed-ids.js";
 import type { Stdlib } from "./registry.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { runtimeTypeName } from "../runtime/conversion.js";
 
 // The platform's StatusCode enum has hundreds of values; these are the DML ones code commonly
 // checks, including every code the local engine reports (their ordinals are not the platform's).
@@ -65,269 +67,286 @@ const STATUS_CODES = [
   "UNKNOWN_EXCEPTION"
 ];
 
-export function installSObjects(rt: Interpreter, lib: Stdlib) {
+export function installSObjects(lib: Stdlib) {
+  const runtime = lib.runtime;
+  const data = lib.data;
   /** Dynamic SOQL: bad query text is a QueryException the code may catch. */
   const dynamicSoql = (text: string, loc: Loc) => {
     try {
       return parseSoqlString(text, loc.file, loc.line);
-    } catch (e) {
-      if (!(e instanceof ApexSyntaxError)) throw e;
-      if (e.message.includes("not supported by local-org"))
-        throw new UnsupportedError(e.message.replace(/ is not supported by local-org.*$/, ""), loc);
-      return rt.throwApex("QueryException", e.message.replace(/ \([^)]*\)$/, ""));
+    } catch (error) {
+      if (!(error instanceof ApexSyntaxError)) throw error;
+      if (error.message.includes("not supported by local-org"))
+        throw new UnsupportedError(error.message.replace(/ is not supported by local-org.*$/, ""), loc);
+      return throwApex(runtime, "QueryException", error.message.replace(/ \([^)]*\)$/, ""));
     }
   };
-  const fieldName = (v: Value, loc: Loc): string => {
-    if (v === null) rt.npe();
-    if (typeof v === "string") return v;
-    if (v instanceof NativeObject && v.typeName === "SObjectField") return (v.data.f as { name: string }).name;
-    rt.unsupported(`field reference of type ${rt.runtimeTypeName(v)}`, loc);
+  const fieldName = (value: Value, loc: Loc): string => {
+    if (value === null) nullPointer(runtime);
+    if (typeof value === "string") return value;
+    if (value instanceof NativeObject && value.typeName === "SObjectField")
+      return (value.data.f as { name: string }).name;
+    unsupported(runtime, `field reference of type ${runtimeTypeName(value)}`, loc);
   };
   // get() reads a field, getSObject() a parent record, getSObjects() child records; names are
   // single API names (a path such as Account.Name is an invalid field, as on the platform).
-  const member = (rec: SObjectValue, name: string, kind: "field" | "parent" | "children", loc: Loc): Value => {
-    const k = name.toLowerCase();
+  const member = (record: SObjectValue, name: string, kind: "field" | "parent" | "children", loc: Loc): Value => {
+    const key = name.toLowerCase();
     const ok =
       kind === "field"
-        ? rec.type.fields.has(k)
+        ? record.type.fields.has(key)
         : kind === "parent"
-          ? [...rec.type.fields.values()].some((f) => f.relationshipName?.toLowerCase() === k)
-          : rec.type.childRelationships.has(k);
+          ? relationshipField(record.type, key) !== undefined
+          : record.type.childRelationships.has(key);
     if (!ok)
-      rt.throwApex(
+      throwApex(
+        runtime,
         "SObjectException",
-        `Invalid ${kind === "field" ? "field" : "relationship"} ${name} for ${rec.type.name}`
+        `Invalid ${kind === "field" ? "field" : "relationship"} ${name} for ${record.type.name}`
       );
-    return rt.data.getField(rec, name, loc);
+    return data.getField(record, name, loc);
   };
   lib.instance<SObjectValue>("sobject", {
-    get: (r, a, l) => member(r, fieldName(a[0], l), "field", l),
-    put: (r, a, l) => {
-      const name = fieldName(a[0], l);
-      if (!r.type.fields.has(name.toLowerCase()))
-        rt.throwApex("SObjectException", `Invalid field ${name} for ${r.type.name}`);
-      const old = r.fields.get(name.toLowerCase()) ?? null;
-      rt.data.setField(r, name, a[1], l);
+    get: (record, args, loc) => member(record, fieldName(args[0], loc), "field", loc),
+    put: (record, args, loc) => {
+      const name = fieldName(args[0], loc);
+      if (!record.type.fields.has(name.toLowerCase()))
+        throwApex(runtime, "SObjectException", `Invalid field ${name} for ${record.type.name}`);
+      const old = record.fields.get(name.toLowerCase()) ?? null;
+      data.setField(record, name, args[1], loc);
       return old;
     },
-    getSObject: (r, a, l) => member(r, fieldName(a[0], l), "parent", l),
-    getSObjects: (r, a, l) => member(r, fieldName(a[0], l), "children", l),
-    putSObject: (r, a, l) => {
-      const old = r.fields.get(fieldName(a[0], l).toLowerCase()) ?? null;
-      rt.data.setField(r, fieldName(a[0], l), a[1], l);
+    getSObject: (record, args, loc) => member(record, fieldName(args[0], loc), "parent", loc),
+    getSObjects: (record, args, loc) => member(record, fieldName(args[0], loc), "children", loc),
+    putSObject: (record, args, loc) => {
+      const old = record.fields.get(fieldName(args[0], loc).toLowerCase()) ?? null;
+      data.setField(record, fieldName(args[0], loc), args[1], loc);
       return old;
     },
-    getSObjectType: (r) => rt.data.sobjectTypeToken(r.type),
-    clone: (r, a) => rt.data.cloneRecord(r, a[0] === true),
-    isSet: (r, a, l) => r.fields.has(fieldName(a[0], l).toLowerCase()),
-    getPopulatedFieldsAsMap: (r) => {
-      const m = new ApexMap(prim("String"), { k: "prim", name: "Object" });
-      for (const [k, v] of r.fields) {
-        const f = r.type.fields.get(k);
-        const rel = [...r.type.fields.values()].find((x) => x.relationshipName?.toLowerCase() === k);
-        mapPut(rt, m, f?.name ?? rel?.relationshipName ?? r.type.childRelationships.get(k)?.name ?? k, v);
+    getSObjectType: (record) => data.sobjectTypeToken(record.type),
+    clone: (record, args) => data.cloneRecord(record, args[0] === true),
+    isSet: (record, args, loc) => record.fields.has(fieldName(args[0], loc).toLowerCase()),
+    getPopulatedFieldsAsMap: (record) => {
+      const map = new ApexMap(prim("String"), { kind: "prim", name: "Object" });
+      for (const [key, value] of record.fields) {
+        const field = record.type.fields.get(key);
+        const rel = relationshipField(record.type, key);
+        mapPut(
+          runtime,
+          map,
+          field?.name ?? rel?.relationshipName ?? record.type.childRelationships.get(key)?.name ?? key,
+          value
+        );
       }
-      return m;
+      return map;
     },
-    addError: (_r, _a, l) => rt.unsupported("SObject.addError (triggers are not supported)", l),
-    equals: (r, a) => str(rt, r) === str(rt, a[0]),
-    toString: (r: SObjectValue) => str(rt, r)
+    addError: (_r, _args, loc) => unsupported(runtime, "SObject.addError (triggers are not supported)", loc),
+    equals: (record, args) => str(runtime, record) === str(runtime, args[0]),
+    toString: (record: SObjectValue) => str(runtime, record)
   });
 
-  const objOf = (t: TypeValue): SObjectDescribe => {
-    if (t.type.k !== "sobject" || !t.type.obj) rt.unsupported("SObjectType statics on a generic SObject");
-    return t.type.obj;
+  const objOf = (typeValue: TypeValue): SObjectDescribe => {
+    if (typeValue.type.kind !== "sobject" || !typeValue.type.obj)
+      unsupported(runtime, "SObjectType statics on a generic SObject");
+    return typeValue.type.obj;
   };
-  const setting = (t: TypeValue, loc: Loc, kind: "Hierarchy" | "List") => {
-    const obj = objOf(t);
+  const setting = (typeValue: TypeValue, loc: Loc, kind: "Hierarchy" | "List") => {
+    const obj = objOf(typeValue);
     if (obj.customSettingType !== kind)
-      rt.unsupported(`${obj.name} is not a ${kind.toLowerCase()} custom setting`, loc);
+      unsupported(runtime, `${obj.name} is not a ${kind.toLowerCase()} custom setting`, loc);
     return obj;
   };
   const emptySetting = (obj: SObjectDescribe, owner: string | null) => {
     // The platform returns a record with default field values when none is stored.
-    const r = rt.data.newRecord(obj);
-    for (const f of obj.fields.values())
-      if (f.defaultValue !== null && !f.systemField) r.fields.set(f.name.toLowerCase(), f.defaultValue as Value);
-    if (owner) r.fields.set("setupownerid", owner);
-    return r;
+    const record = data.newRecord(obj);
+    for (const field of obj.fields.values())
+      if (field.defaultValue !== null && !field.systemField)
+        record.fields.set(field.name.toLowerCase(), field.defaultValue as Value);
+    if (owner) record.fields.set("setupownerid", owner);
+    return record;
   };
   lib.instance<TypeValue>("sobjecttype-static", {
-    getOrgDefaults: (t, _a, l) => {
-      const obj = setting(t, l, "Hierarchy");
+    getOrgDefaults: (typeValue, _args, loc) => {
+      const obj = setting(typeValue, loc, "Hierarchy");
       // Without a stored row the platform returns a new one owned by the org, ready to insert.
-      return rt.data.settingRecord(obj, ORG_ID, null) ?? emptySetting(obj, ORG_ID);
+      return data.settingRecord(obj, ORG_ID, null) ?? emptySetting(obj, ORG_ID);
     },
-    getInstance: (t, a, l) => {
-      const obj = objOf(t);
-      if (obj.customSettingType === "List") return rt.data.settingRecord(obj, null, String(a[0]));
-      if (obj.customMetadata) return metadataRecord(obj, String(a[0]));
-      setting(t, l, "Hierarchy");
-      const who = a.length > 0 && a[0] !== null ? String(a[0]) : USER_ID;
-      const direct = rt.data.settingRecord(obj, who, null);
+    getInstance: (typeValue, args, loc) => {
+      const obj = objOf(typeValue);
+      if (obj.customSettingType === "List") return data.settingRecord(obj, null, String(args[0]));
+      if (obj.customMetadata) return metadataRecord(obj, String(args[0]));
+      setting(typeValue, loc, "Hierarchy");
+      const who = args.length > 0 && args[0] !== null ? String(args[0]) : USER_ID;
+      const direct = data.settingRecord(obj, who, null);
       if (direct) return direct;
-      const chain = who.startsWith("005") ? [PROFILE_ID, ORG_ID] : who.startsWith("00e") ? [ORG_ID] : [];
+      // A user's values come from their own profile's row, then the org's.
+      const profileId = who.startsWith("005") ? data.findById(who)?.rec.get("profileid") : null;
+      const chain = who.startsWith("005")
+        ? [typeof profileId === "string" ? profileId : PROFILE_ID, ORG_ID]
+        : who.startsWith("00e")
+          ? [ORG_ID]
+          : [];
       for (const owner of chain) {
-        const r = rt.data.settingRecord(obj, owner, null);
+        const r = data.settingRecord(obj, owner, null);
         if (r) {
           // Values come from the nearest level; the returned record is not that stored row.
-          const copy = rt.data.cloneRecord(r, false);
+          const copy = data.cloneRecord(r, false);
           copy.fields.set("setupownerid", who);
           return copy;
         }
       }
       return emptySetting(obj, who);
     },
-    getValues: (t, a) => {
-      const obj = objOf(t);
-      if (obj.customMetadata) return metadataRecord(obj, String(a[0]));
-      if (obj.customSettingType === "List") return rt.data.settingRecord(obj, null, String(a[0]));
-      return rt.data.settingRecord(obj, String(a[0]), null);
+    getValues: (typeValue, args) => {
+      const obj = objOf(typeValue);
+      if (obj.customMetadata) return metadataRecord(obj, String(args[0]));
+      if (obj.customSettingType === "List") return data.settingRecord(obj, null, String(args[0]));
+      return data.settingRecord(obj, String(args[0]), null);
     },
-    getAll: (t, _a, l) => {
-      const obj = objOf(t);
-      if (obj.customSettingType !== "List" && !obj.customMetadata) rt.unsupported(`${obj.name}.getAll()`, l);
-      const m = new ApexMap(prim("String"), { k: "sobject", obj });
-      for (const r of rt.data.table(obj).values()) {
-        const key = String(obj.customMetadata ? r.get("developername") : r.get("name"));
-        mapPut(rt, m, key, rt.data.toValue(obj, r));
+    getAll: (typeValue, _args, loc) => {
+      const obj = objOf(typeValue);
+      if (obj.customSettingType !== "List" && !obj.customMetadata) unsupported(runtime, `${obj.name}.getAll()`, loc);
+      const map = new ApexMap(prim("String"), { kind: "sobject", obj });
+      for (const record of data.table(obj).values()) {
+        const key = String(obj.customMetadata ? record.get("developername") : record.get("name"));
+        mapPut(runtime, map, key, data.toValue(obj, record));
       }
-      return m;
+      return map;
     }
   });
   const metadataRecord = (obj: SObjectDescribe, name: string): Value => {
-    for (const r of rt.data.table(obj).values()) if (r.get("developername") === name) return rt.data.toValue(obj, r);
+    for (const record of data.table(obj).values())
+      if (record.get("developername") === name) return data.toValue(obj, record);
     return null;
   };
   lib.prop<TypeValue>("sobjecttype-static", {
-    SObjectType: (t) => rt.data.sobjectTypeToken(objOf(t))
+    SObjectType: (typeValue) => data.sobjectTypeToken(objOf(typeValue))
   });
 
   // ---- Database ----
-  const toRecords = (v: Value, loc: Loc): SObjectValue[] => {
-    if (v === null) rt.npe();
-    if (v instanceof SObjectValue) return [v];
-    if (v instanceof ApexList) return v.items.map((x) => (x instanceof SObjectValue ? x : rt.npe()));
-    rt.unsupported(`Database DML on ${rt.runtimeTypeName(v)}`, loc);
+  const toRecords = (value: Value, loc: Loc): SObjectValue[] => {
+    if (value === null) nullPointer(runtime);
+    if (value instanceof SObjectValue) return [value];
+    if (value instanceof ApexList)
+      return value.items.map((item) => (item instanceof SObjectValue ? item : nullPointer(runtime)));
+    unsupported(runtime, `Database DML on ${runtimeTypeName(value)}`, loc);
   };
-  const allOrNone = (v: Value | undefined, loc: Loc) => {
-    if (v === undefined || v === null || (v instanceof EnumValue && v.cls.name === "AccessLevel")) return true;
-    if (typeof v === "boolean") return v;
-    rt.unsupported("Database DML with DMLOptions or AccessLevel", loc);
+  const allOrNone = (value: Value | undefined, loc: Loc) => {
+    if (value === undefined || value === null || (value instanceof EnumValue && value.cls.name === "AccessLevel"))
+      return true;
+    if (typeof value === "boolean") return value;
+    unsupported(runtime, "Database DML with DMLOptions or AccessLevel", loc);
   };
   const resultsOf = (type: string, rs: DmlRowResult[], single: boolean): Value => {
-    const items = rs.map((r) => new NativeObject(type, { r }));
-    return single ? items[0] : new ApexList({ k: "native", name: type }, items);
+    const items = rs.map((result) => new NativeObject(type, { r: result }));
+    return single ? items[0] : new ApexList({ kind: "native", name: type }, items);
   };
-  const dml = (op: "insert" | "update" | "upsert" | "delete", type: string) => (a: Value[], loc: Loc) => {
-    const recs = toRecords(a[0], loc);
+  const dml = (op: "insert" | "update" | "upsert" | "delete", type: string) => (args: Value[], loc: Loc) => {
+    const recs = toRecords(args[0], loc);
     let ext: string | null = null;
     let optIdx = 1;
-    if (op === "upsert" && a[1] instanceof NativeObject && a[1].typeName === "SObjectField") {
-      ext = (a[1].data.f as { name: string }).name;
+    if (op === "upsert" && args[1] instanceof NativeObject && args[1].typeName === "SObjectField") {
+      ext = (args[1].data.f as { name: string }).name;
       optIdx = 2;
     }
-    const aon = allOrNone(a[optIdx], loc);
-    const rs = rt.data.dml(op, recs, ext, aon, loc);
-    const failed = rs.findIndex((r) => r.errors.length > 0);
-    if (aon && failed >= 0) rt.data.throwDml(op, rs, failed);
-    return resultsOf(type, rs, a[0] instanceof SObjectValue);
+    const aon = allOrNone(args[optIdx], loc);
+    const rs = data.dml(op, recs, ext, aon, loc);
+    const failed = rs.findIndex((result) => result.errors.length > 0);
+    if (aon && failed >= 0) data.throwDml(op, rs, failed);
+    return resultsOf(type, rs, args[0] instanceof SObjectValue);
   };
   lib.static_("Database", {
     insert: dml("insert", "SaveResult"),
     update: dml("update", "SaveResult"),
     upsert: dml("upsert", "UpsertResult"),
-    delete: (a, loc) => {
-      let v = a[0];
-      if (typeof v === "string") {
-        const found = rt.data.findById(v);
-        v = found ? rt.data.toValue(found.obj, found.rec) : v;
+    delete: (args, loc) => {
+      let value = args[0];
+      if (typeof value === "string") {
+        const found = data.findById(value);
+        value = found ? data.toValue(found.obj, found.rec) : value;
       }
-      return dml("delete", "DeleteResult")([v, ...a.slice(1)], loc);
+      return dml("delete", "DeleteResult")([value, ...args.slice(1)], loc);
     },
-    query: (a, loc) => {
-      const text = a[0];
-      if (typeof text !== "string") rt.npe();
-      const q = dynamicSoql(text, loc);
-      const frame = rt.frames[rt.frames.length - 1];
-      return rt.data.query(q, (e) => rt.eval(e, frame), loc);
+    query: (args, loc) => {
+      const text = args[0];
+      if (typeof text !== "string") nullPointer(runtime);
+      const query = dynamicSoql(text, loc);
+      return data.query(query, (expression) => runtime.evaluate(expression), loc);
     },
-    queryWithBinds: (a, loc) => {
-      const text = a[0];
-      if (typeof text !== "string") rt.npe();
-      const binds = a[1];
-      if (!(binds instanceof ApexMap)) rt.npe();
-      const q = dynamicSoql(text, loc);
-      return rt.data.query(
-        q,
-        (e) => {
-          if (e.kind !== "Name")
-            rt.unsupported("bind expressions other than plain names in Database.queryWithBinds", loc);
-          for (const [k, v] of mapEntries(binds))
-            if (typeof k === "string" && k.toLowerCase() === e.name.toLowerCase()) return v;
-          return rt.throwApex("QueryException", `Key '${e.name}' does not exist in the bindMap`);
+    queryWithBinds: (args, loc) => {
+      const text = args[0];
+      if (typeof text !== "string") nullPointer(runtime);
+      const binds = args[1];
+      if (!(binds instanceof ApexMap)) nullPointer(runtime);
+      const query = dynamicSoql(text, loc);
+      return data.query(
+        query,
+        (expression) => {
+          if (expression.kind !== "Name")
+            unsupported(runtime, "bind expressions other than plain names in Database.queryWithBinds", loc);
+          for (const [key, value] of mapEntries(binds))
+            if (typeof key === "string" && key.toLowerCase() === expression.name.toLowerCase()) return value;
+          return throwApex(runtime, "QueryException", `Key '${expression.name}' does not exist in the bindMap`);
         },
         loc
       );
     },
-    countQuery: (a, loc) => {
-      const q = dynamicSoql(String(a[0]), loc);
-      const frame = rt.frames[rt.frames.length - 1];
-      return rt.data.query(q, (e) => rt.eval(e, frame), loc);
+    countQuery: (args, loc) => {
+      const query = dynamicSoql(String(args[0]), loc);
+      return data.query(query, (expression) => runtime.evaluate(expression), loc);
     },
-    executeBatch: (_a, loc) => rt.unsupported("Database.executeBatch", loc),
-    getQueryLocator: (_a, loc) => rt.unsupported("Database.getQueryLocator", loc),
+    executeBatch: (_args, loc) => unsupported(runtime, "Database.executeBatch", loc),
+    getQueryLocator: (_args, loc) => unsupported(runtime, "Database.getQueryLocator", loc),
     setSavepoint: () => {
-      return new NativeObject("Savepoint", { snap: rt.data.snapshot(), counter: rt.data.idCounter });
+      return new NativeObject("Savepoint", { snap: data.snapshot(), counter: data.idCounter });
     },
-    rollback: (a) => {
-      const sp = a[0] as NativeObject;
-      rt.data.restore(sp.data.snap as ReturnType<typeof rt.data.snapshot>);
+    rollback: (args) => {
+      const property = args[0] as NativeObject;
+      data.restore(property.data.snap as ReturnType<typeof data.snapshot>);
       return null;
     },
-    undelete: (_a, loc) => rt.unsupported("Database.undelete", loc),
-    merge: (_a, loc) => rt.unsupported("Database.merge", loc),
-    emptyRecycleBin: (_a, loc) => rt.unsupported("Database.emptyRecycleBin", loc)
+    undelete: (_args, loc) => unsupported(runtime, "Database.undelete", loc),
+    merge: (_args, loc) => unsupported(runtime, "Database.merge", loc),
+    emptyRecycleBin: (_args, loc) => unsupported(runtime, "Database.emptyRecycleBin", loc)
   });
   for (const t of ["SaveResult", "UpsertResult", "DeleteResult"]) {
     lib.nativeType(`Database.${t}`);
     lib.instance<NativeObject>(t.toLowerCase(), {
-      isSuccess: (o) => (o.data.r as DmlRowResult).errors.length === 0,
-      getId: (o) => (o.data.r as DmlRowResult).id,
-      isCreated: (o) => (o.data.r as DmlRowResult).created,
-      getErrors: (o) =>
+      isSuccess: (object) => (object.data.r as DmlRowResult).errors.length === 0,
+      getId: (object) => (object.data.r as DmlRowResult).id,
+      isCreated: (object) => (object.data.r as DmlRowResult).created,
+      getErrors: (object) =>
         new ApexList(
-          { k: "native", name: "Error" },
-          (o.data.r as DmlRowResult).errors.map((e) => new NativeObject("Error", { e }))
+          { kind: "native", name: "Error" },
+          (object.data.r as DmlRowResult).errors.map((error) => new NativeObject("Error", { e: error }))
         )
     });
   }
   lib.nativeType("Database.Error");
   lib.instance<NativeObject>("error", {
-    getMessage: (o) => (o.data.e as { message: string }).message,
-    getStatusCode: (o) => lib.enumValue("StatusCode", (o.data.e as { statusCode: string }).statusCode),
-    getFields: (o) => new ApexList(prim("String"), [...(o.data.e as { fields: string[] }).fields])
+    getMessage: (object) => (object.data.e as { message: string }).message,
+    getStatusCode: (object) => lib.enumValue("StatusCode", (object.data.e as { statusCode: string }).statusCode),
+    getFields: (object) => new ApexList(prim("String"), [...(object.data.e as { fields: string[] }).fields])
   });
   lib.nativeType("System.Savepoint");
-  lib.nativeType(
-    "System.QueueableContext",
-    () => new NativeObject("QueueableContext", { jobId: rt.data.nextId("707") })
-  );
-  lib.instance<NativeObject>("queueablecontext", { getJobId: (o) => o.data.jobId as string });
+  lib.nativeType("System.QueueableContext", () => new NativeObject("QueueableContext", { jobId: data.nextId("707") }));
+  lib.instance<NativeObject>("queueablecontext", { getJobId: (object) => object.data.jobId as string });
   lib.systemEnum("System.StatusCode", STATUS_CODES);
   // Field-level security is not modelled: the running user can read and edit every field, so
   // stripInaccessible removes nothing.
   lib.systemEnum("System.AccessType", ["READABLE", "CREATABLE", "UPDATABLE", "UPSERTABLE"]);
   lib.static_("Security", {
-    stripInaccessible: (a, loc) => {
-      const records = toRecords(a[1], loc);
-      return new NativeObject("SObjectAccessDecision", { records: records.map((r) => rt.data.cloneRecord(r, true)) });
+    stripInaccessible: (args, loc) => {
+      const records = toRecords(args[1], loc);
+      return new NativeObject("SObjectAccessDecision", {
+        records: records.map((record) => data.cloneRecord(record, true))
+      });
     }
   });
   lib.nativeType("System.SObjectAccessDecision");
   lib.instance<NativeObject>("sobjectaccessdecision", {
-    getRecords: (o) => new ApexList({ k: "sobject", obj: null }, o.data.records as SObjectValue[]),
-    getRemovedFields: () => new ApexMap(prim("String"), { k: "set", elem: prim("String") }),
+    getRecords: (object) => new ApexList({ kind: "sobject", obj: null }, object.data.records as SObjectValue[]),
+    getRemovedFields: () => new ApexMap(prim("String"), { kind: "set", elem: prim("String") }),
     getModifiedIndexes: () => new ApexSet(prim("Integer"))
   });
   // Sharing and field-level security are not modelled: both modes see every record and field.

@@ -1,9 +1,11 @@
 // System, Assert, Test, Limits, UserInfo, EncodingUtil, Blob, Type and Crypto.
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { Loc, TypeRef } from "../parse/ast.js";
-import { UnsupportedError } from "../interpreter/errors.js";
-import type { AsyncJob, Interpreter } from "../interpreter/interpreter.js";
-import { typeName } from "../interpreter/types.js";
+import { UnsupportedError } from "../runtime/errors.js";
+import type { RuntimeContext } from "../runtime/context.js";
+import type { AsyncJob } from "../runtime/transaction.js";
+import type { DataEngine } from "../data/engine.js";
+import { typeName } from "../runtime/types.js";
 import {
   ApexBlob,
   ApexDate,
@@ -16,185 +18,198 @@ import {
   NativeObject,
   TypeValue,
   type Value
-} from "../interpreter/values.js";
-import { hashKey, looseEquals, str } from "../interpreter/ops.js";
+} from "../runtime/values.js";
+import { hashKey, looseEquals, str } from "../runtime/operators.js";
 import { LIMITS, Limits } from "../runtime/limits.js";
 import type { Stdlib } from "./registry.js";
-import { checksum } from "./id.js";
-
-function withChecksum(id15: string): string {
-  return id15 + checksum(id15);
-}
-
-export const ORG_ID = withChecksum("00D000000000001");
-export const USER_ID = withChecksum("005000000000001");
-export const PROFILE_ID = withChecksum("00e000000000001");
+import { ORG_ID, PROFILE_ID, currentUserId } from "../data/fixed-ids.js";
+import { hasCustomPermission } from "../data/permissions.js";
+import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
+import { isInstance, runtimeTypeName } from "../runtime/conversion.js";
+import { countLimit } from "../runtime/governor.js";
+import { normalizeId } from "../runtime/ids.js";
 
 /** Assertions compare with equals(): strings (also inside collections) are case-sensitive. */
-function assertEq(rt: Interpreter, a: Value, b: Value): boolean {
+function assertEq(runtime: RuntimeContext, a: Value, b: Value): boolean {
   if (typeof a === "string" && typeof b === "string") return a === b;
-  if (a instanceof ApexObject || b instanceof ApexObject) return looseEquals(rt, a, b);
+  if (a instanceof ApexObject || b instanceof ApexObject) return looseEquals(runtime, a, b);
   // Numbers compare by value (assertEquals(100, opp.Amount) passes for 100.00).
-  return hashKey(rt, a, true) === hashKey(rt, b, true);
+  return hashKey(runtime, a, true) === hashKey(runtime, b, true);
 }
 
-export function installSystem(rt: Interpreter, lib: Stdlib) {
-  const fail = (msg: string): never => rt.throwApex("AssertException", msg);
+export function installSystem(lib: Stdlib) {
+  const runtime = lib.runtime;
+  const data = lib.data;
+  const fail = (message: string): never => throwApex(runtime, "AssertException", message);
   const withMsg = (m: Value | undefined, detail: string) =>
-    m === undefined || m === null ? `Assertion Failed: ${detail}` : `Assertion Failed: ${str(rt, m)}: ${detail}`;
-  const show = (v: Value) => (v === null ? "null" : str(rt, v));
+    m === undefined || m === null ? `Assertion Failed: ${detail}` : `Assertion Failed: ${str(runtime, m)}: ${detail}`;
+  const show = (value: Value) => (value === null ? "null" : str(runtime, value));
 
-  const enqueueJob = (a: Value[], loc: Loc): Value => {
-    const job = a[0];
-    if (!(job instanceof ApexObject)) rt.npe();
-    const q = rt.systemClasses.get("queueable")!;
-    if (!rt.isInstance(job, { k: "class", cls: q })) rt.unsupported("System.enqueueJob with a non-Queueable", loc);
-    rt.limits.count(rt, "queueableJobs");
+  const enqueueJob = (args: Value[], loc: Loc): Value => {
+    const job = args[0];
+    if (!(job instanceof ApexObject)) nullPointer(runtime);
+    const q = runtime.systemTypes.get("queueable")!;
+    if (!isInstance(job, { kind: "class", cls: q }))
+      unsupported(runtime, "System.enqueueJob with a non-Queueable", loc);
+    countLimit(runtime, "queueableJobs");
     const queued: AsyncJob = {
       kind: "queueable",
       run: () => {
-        const ctx = rt.stdlib.construct("QueueableContext", [], loc);
-        rt.callObjectMethod(job, "execute", [ctx], loc);
+        const ctx = lib.construct("QueueableContext", [], loc);
+        runtime.callMethod(job, "execute", [ctx], loc);
       }
     };
-    if (rt.test) {
-      if (rt.test.runningAsync) rt.throwApex("AsyncException", "Maximum stack depth has been reached.");
-      rt.test.queued.push(queued);
-    } else rt.asyncQueue.push(queued);
-    return rt.data.nextId("707");
+    if (runtime.transaction.test?.runningAsync)
+      throwApex(runtime, "AsyncException", "Maximum stack depth has been reached.");
+    runtime.transaction.enqueue(queued);
+    return data.nextId("707");
   };
 
   lib.static_("System", {
-    debug: (a) => {
-      rt.debugLog.push(show(a[a.length - 1]));
+    debug: (args) => {
+      runtime.transaction.debugLog.push(show(args[args.length - 1]));
       return null;
     },
-    assert: (a) => {
-      if (a[0] !== true)
-        fail(a.length > 1 && a[1] !== null ? `Assertion Failed: ${str(rt, a[1])}` : "Assertion Failed");
+    assert: (args) => {
+      if (args[0] !== true)
+        fail(args.length > 1 && args[1] !== null ? `Assertion Failed: ${str(runtime, args[1])}` : "Assertion Failed");
       return null;
     },
-    assertEquals: (a) => {
-      if (!assertEq(rt, a[0], a[1])) fail(withMsg(a[2], `Expected: ${show(a[0])}, Actual: ${show(a[1])}`));
+    assertEquals: (args) => {
+      if (!assertEq(runtime, args[0], args[1]))
+        fail(withMsg(args[2], `Expected: ${show(args[0])}, Actual: ${show(args[1])}`));
       return null;
     },
-    assertNotEquals: (a) => {
-      if (assertEq(rt, a[0], a[1])) fail(withMsg(a[2], `Same value: ${show(a[0])}`));
+    assertNotEquals: (args) => {
+      if (assertEq(runtime, args[0], args[1])) fail(withMsg(args[2], `Same value: ${show(args[0])}`));
       return null;
     },
-    now: () => new ApexDatetime(Date.now()),
+    now: () => new ApexDatetime(runtime.clock.now()),
     today: () => {
-      const n = new Date();
+      const n = new Date(runtime.clock.now());
       return new ApexDate(n.getUTCFullYear(), n.getUTCMonth() + 1, n.getUTCDate());
     },
-    currentTimeMillis: () => BigInt(Date.now()),
+    currentTimeMillis: () => BigInt(runtime.clock.now()),
     enqueueJob,
     isBatch: () => false,
-    isFuture: () => rt.asyncKind === "future",
-    isQueueable: () => rt.asyncKind === "queueable",
-    isScheduled: () => false,
-    runAs: (_a, loc) => rt.unsupported("System.runAs", loc),
-    schedule: (_a, loc) => rt.unsupported("System.schedule", loc),
-    abortJob: (_a, loc) => rt.unsupported("System.abortJob", loc),
-    hashCode: (a) => (a[0] instanceof ApexObject ? a[0].identity : 0)
+    isFuture: () => runtime.transaction.asyncKind === "future",
+    isQueueable: () => runtime.transaction.asyncKind === "queueable",
+    isScheduled: () => runtime.transaction.asyncKind === "scheduled",
+    runAs: (_args, loc) => unsupported(runtime, "System.runAs", loc),
+    schedule: (args, loc) => lib.scheduler.schedule(args, loc),
+    abortJob: (args, loc) => {
+      if (args[0] === null) nullPointer(runtime);
+      const id = normalizeId(str(runtime, args[0]));
+      if (id === null) throwApex(runtime, "StringException", `Invalid id: ${str(runtime, args[0])}`);
+      if (!lib.scheduler.isTriggerId(id))
+        unsupported(runtime, "System.abortJob of a job other than scheduled Apex (a CronTrigger id)", loc);
+      lib.scheduler.abort(id);
+      return null;
+    },
+    hashCode: (args) => (args[0] instanceof ApexObject ? args[0].identity : 0)
+  });
+
+  lib.nativeType("System.SchedulableContext");
+  lib.instance<NativeObject>("schedulablecontext", {
+    getTriggerId: (context) => String(context.data.triggerId)
   });
 
   lib.static_("Assert", {
-    areEqual: (a) => {
-      if (!assertEq(rt, a[0], a[1])) fail(withMsg(a[2], `Expected: ${show(a[0])}, Actual: ${show(a[1])}`));
+    areEqual: (args) => {
+      if (!assertEq(runtime, args[0], args[1]))
+        fail(withMsg(args[2], `Expected: ${show(args[0])}, Actual: ${show(args[1])}`));
       return null;
     },
-    areNotEqual: (a) => {
-      if (assertEq(rt, a[0], a[1])) fail(withMsg(a[2], `Same value: ${show(a[0])}`));
+    areNotEqual: (args) => {
+      if (assertEq(runtime, args[0], args[1])) fail(withMsg(args[2], `Same value: ${show(args[0])}`));
       return null;
     },
-    isTrue: (a) => {
-      if (a[0] !== true) fail(withMsg(a[1], "Expected: true, Actual: " + show(a[0])));
+    isTrue: (args) => {
+      if (args[0] !== true) fail(withMsg(args[1], "Expected: true, Actual: " + show(args[0])));
       return null;
     },
-    isFalse: (a) => {
-      if (a[0] !== false) fail(withMsg(a[1], "Expected: false, Actual: " + show(a[0])));
+    isFalse: (args) => {
+      if (args[0] !== false) fail(withMsg(args[1], "Expected: false, Actual: " + show(args[0])));
       return null;
     },
-    isNull: (a) => {
-      if (a[0] !== null) fail(withMsg(a[1], "Expected: null, Actual: " + show(a[0])));
+    isNull: (args) => {
+      if (args[0] !== null) fail(withMsg(args[1], "Expected: null, Actual: " + show(args[0])));
       return null;
     },
-    isNotNull: (a) => {
-      if (a[0] === null) fail(withMsg(a[1], "Expected: not null, Actual: null"));
+    isNotNull: (args) => {
+      if (args[0] === null) fail(withMsg(args[1], "Expected: not null, Actual: null"));
       return null;
     },
-    fail: (a) => fail(a.length > 0 && a[0] !== null ? str(rt, a[0]) : "Assertion Failed"),
-    isInstanceOfType: (a) => {
-      const t = a[1];
-      if (!(t instanceof TypeValue) || !rt.isInstance(a[0], t.type)) {
+    fail: (args) => fail(args.length > 0 && args[0] !== null ? str(runtime, args[0]) : "Assertion Failed"),
+    isInstanceOfType: (args) => {
+      const t = args[1];
+      if (!(t instanceof TypeValue) || !isInstance(args[0], t.type)) {
         fail(
           withMsg(
-            a[2],
-            `Expected instance of ${t instanceof TypeValue ? typeName(t.type) : "?"}, Actual: ${rt.runtimeTypeName(a[0])}`
+            args[2],
+            `Expected instance of ${t instanceof TypeValue ? typeName(t.type) : "?"}, Actual: ${runtimeTypeName(args[0])}`
           )
         );
       }
       return null;
     },
-    isNotInstanceOfType: (a) => {
-      const t = a[1];
-      if (t instanceof TypeValue && rt.isInstance(a[0], t.type))
-        fail(withMsg(a[2], `Unexpected instance of ${typeName(t.type)}`));
+    isNotInstanceOfType: (args) => {
+      const t = args[1];
+      if (t instanceof TypeValue && isInstance(args[0], t.type))
+        fail(withMsg(args[2], `Unexpected instance of ${typeName(t.type)}`));
       return null;
     }
   });
 
   lib.static_("Test", {
-    isRunningTest: () => !!rt.test,
-    startTest: (_a, loc) => {
-      const t = rt.test;
-      if (!t) rt.unsupported("Test.startTest outside a test", loc);
-      if (t.started) rt.throwApex("FinalException", "Testing already started");
-      t.started = true;
-      savedLimits.set(rt, rt.limits);
-      rt.limits = new Limits();
-      rt.uncommittedDml = false;
+    isRunningTest: () => !!runtime.transaction.test,
+    startTest: (_args, loc) => {
+      const test = runtime.transaction.test;
+      if (!test) unsupported(runtime, "Test.startTest outside a test", loc);
+      if (test.started) throwApex(runtime, "FinalException", "Testing already started");
+      test.started = true;
+      test.limitsBeforeStart = runtime.transaction.limits;
+      runtime.transaction.limits = new Limits();
+      runtime.transaction.uncommittedDml = false;
       return null;
     },
-    stopTest: (_a, loc) => {
-      const t = rt.test;
-      if (!t) rt.unsupported("Test.stopTest outside a test", loc);
-      if (t.stopped) rt.throwApex("FinalException", "Testing already stopped");
-      t.stopped = true;
-      runQueued(rt);
-      const saved = savedLimits.get(rt);
-      if (saved) rt.limits = saved;
+    stopTest: (_args, loc) => {
+      const test = runtime.transaction.test;
+      if (!test) unsupported(runtime, "Test.stopTest outside a test", loc);
+      if (test.stopped) throwApex(runtime, "FinalException", "Testing already stopped");
+      test.stopped = true;
+      runtime.transaction.runQueued();
+      if (test.limitsBeforeStart) runtime.transaction.limits = test.limitsBeforeStart;
       return null;
     },
-    setMock: (a, loc) => {
-      if (!rt.test) rt.unsupported("Test.setMock outside a test", loc);
-      rt.test.mock = a[1];
+    setMock: (args, loc) => {
+      if (!runtime.transaction.test) unsupported(runtime, "Test.setMock outside a test", loc);
+      runtime.transaction.test.mock = args[1];
       return null;
     },
-    getStandardPricebookId: () => rt.data.standardPricebookId(),
-    loadData: (_a, loc) => rt.unsupported("Test.loadData", loc),
-    setFixedSearchResults: (_a, loc) => rt.unsupported("Test.setFixedSearchResults", loc),
-    createStub: (_a, loc) => rt.unsupported("Test.createStub", loc),
-    enableChangeDataCapture: (_a, loc) => rt.unsupported("Test.enableChangeDataCapture", loc)
+    getStandardPricebookId: () => data.standardPricebookId(),
+    loadData: (_args, loc) => unsupported(runtime, "Test.loadData", loc),
+    setFixedSearchResults: (_args, loc) => unsupported(runtime, "Test.setFixedSearchResults", loc),
+    createStub: (_args, loc) => unsupported(runtime, "Test.createStub", loc),
+    enableChangeDataCapture: (_args, loc) => unsupported(runtime, "Test.enableChangeDataCapture", loc)
   });
 
-  const limitFns: Record<string, (a: Value[], l: Loc) => Value> = {
-    getQueries: () => rt.limits.queries,
+  const limitFns: Record<string, (args: Value[], loc: Loc) => Value> = {
+    getQueries: () => runtime.transaction.limits.queries,
     getLimitQueries: () => LIMITS.queries,
-    getQueryRows: () => rt.limits.queryRows,
+    getQueryRows: () => runtime.transaction.limits.queryRows,
     getLimitQueryRows: () => LIMITS.queryRows,
-    getDmlStatements: () => rt.limits.dmlStatements,
+    getDmlStatements: () => runtime.transaction.limits.dmlStatements,
     getLimitDmlStatements: () => LIMITS.dmlStatements,
-    getDmlRows: () => rt.limits.dmlRows,
+    getDmlRows: () => runtime.transaction.limits.dmlRows,
     getLimitDmlRows: () => LIMITS.dmlRows,
-    getCallouts: () => rt.limits.callouts,
+    getCallouts: () => runtime.transaction.limits.callouts,
     getLimitCallouts: () => LIMITS.callouts,
-    getQueueableJobs: () => rt.limits.queueableJobs,
+    getQueueableJobs: () => runtime.transaction.limits.queueableJobs,
     getLimitQueueableJobs: () => LIMITS.queueableJobs,
-    getCpuTime: () => rt.limits.cpuTime(),
+    getCpuTime: () => runtime.transaction.limits.cpuTime(),
     getLimitCpuTime: () => LIMITS.cpuTime,
-    getFutureCalls: () => rt.limits.futureCalls,
+    getFutureCalls: () => runtime.transaction.limits.futureCalls,
     getLimitFutureCalls: () => LIMITS.futureCalls,
     getEmailInvocations: () => 0,
     getLimitEmailInvocations: () => LIMITS.emailInvocations
@@ -202,15 +217,15 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
   lib.static_("Limits", limitFns);
 
   lib.static_("UserInfo", {
-    getUserId: () => currentUserId(rt),
-    getUserName: () => userField(rt, "username"),
-    getName: () => userField(rt, "name"),
-    getFirstName: () => userField(rt, "firstname"),
-    getLastName: () => userField(rt, "lastname"),
-    getUserEmail: () => userField(rt, "email"),
+    getUserId: () => currentUserId(runtime.transaction),
+    getUserName: () => userField(data, "username"),
+    getName: () => userField(data, "name"),
+    getFirstName: () => userField(data, "firstname"),
+    getLastName: () => userField(data, "lastname"),
+    getUserEmail: () => userField(data, "email"),
     getOrganizationId: () => ORG_ID,
     getOrganizationName: () => "Local Org",
-    getProfileId: () => userField(rt, "profileid") ?? PROFILE_ID,
+    getProfileId: () => userField(data, "profileid") ?? PROFILE_ID,
     getTimeZone: () => new NativeObject("TimeZone", { id: "GMT" }),
     getLocale: () => "en_US",
     getLanguage: () => "en_US",
@@ -219,139 +234,146 @@ export function installSystem(rt: Interpreter, lib: Stdlib) {
     getUserType: () => "Standard"
   });
 
-  const blob = (v: Value, loc: Loc): Buffer => {
-    if (v === null) rt.npe();
-    if (!(v instanceof ApexBlob)) rt.unsupported(`Blob argument of type ${rt.runtimeTypeName(v)}`, loc);
-    return v.bytes;
+  const blob = (value: Value, loc: Loc): Buffer => {
+    if (value === null) nullPointer(runtime);
+    if (!(value instanceof ApexBlob)) unsupported(runtime, `Blob argument of type ${runtimeTypeName(value)}`, loc);
+    return value.bytes;
   };
   lib.static_("Blob", {
-    valueOf: (a: Value[]) => (a[0] === null ? rt.npe() : new ApexBlob(Buffer.from(String(a[0]), "utf8")))
+    valueOf: (args: Value[]) =>
+      args[0] === null ? nullPointer(runtime) : new ApexBlob(Buffer.from(String(args[0]), "utf8"))
   });
   lib.instance<ApexBlob>("blob", {
     toString: (b: ApexBlob) => b.bytes.toString("utf8"),
     size: (b) => b.bytes.length
   });
   lib.static_("EncodingUtil", {
-    base64Encode: (a, l) => blob(a[0], l).toString("base64"),
-    base64Decode: (a) => {
-      if (a[0] === null) rt.npe();
-      return new ApexBlob(Buffer.from(String(a[0]), "base64"));
+    base64Encode: (args, loc) => blob(args[0], loc).toString("base64"),
+    base64Decode: (args) => {
+      if (args[0] === null) nullPointer(runtime);
+      return new ApexBlob(Buffer.from(String(args[0]), "base64"));
     },
-    urlEncode: (a) =>
-      encodeURIComponent(String(a[0]))
+    urlEncode: (args) =>
+      encodeURIComponent(String(args[0]))
         .replace(/%20/g, "+")
-        .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()),
-    urlDecode: (a) => decodeURIComponent(String(a[0]).replace(/\+/g, " ")),
-    convertToHex: (a, l) => blob(a[0], l).toString("hex"),
-    convertFromHex: (a) => new ApexBlob(Buffer.from(String(a[0]), "hex"))
+        .replace(/[!'()*]/g, (character) => "%" + character.charCodeAt(0).toString(16).toUpperCase()),
+    urlDecode: (args) => decodeURIComponent(String(args[0]).replace(/\+/g, " ")),
+    convertToHex: (args, loc) => blob(args[0], loc).toString("hex"),
+    convertFromHex: (args) => new ApexBlob(Buffer.from(String(args[0]), "hex"))
   });
-  const algo = (v: Value) => String(v).toLowerCase().replace("-", "");
+  const algo = (value: Value) => String(value).toLowerCase().replace("-", "");
   lib.static_("Crypto", {
-    generateDigest: (a, l) => new ApexBlob(createHash(algo(a[0])).update(blob(a[1], l)).digest()),
-    generateMac: (a, l) =>
-      new ApexBlob(createHmac(algo(a[0]).replace("hmac", ""), blob(a[2], l)).update(blob(a[1], l)).digest()),
+    generateDigest: (args, loc) => new ApexBlob(createHash(algo(args[0])).update(blob(args[1], loc)).digest()),
+    generateMac: (args, loc) =>
+      new ApexBlob(
+        createHmac(algo(args[0]).replace("hmac", ""), blob(args[2], loc)).update(blob(args[1], loc)).digest()
+      ),
     getRandomInteger: () => randomBytes(4).readInt32BE(0),
     getRandomLong: () => randomBytes(8).readBigInt64BE(0),
-    generateAesKey: (a) => new ApexBlob(randomBytes(Number(a[0]) / 8))
+    generateAesKey: (args) => new ApexBlob(randomBytes(Number(args[0]) / 8))
   });
 
   lib.instance<EnumValue>("enum", {
-    name: (e) => e.name,
-    ordinal: (e) => e.ordinal,
-    toString: (e: EnumValue) => e.name,
-    equals: (e, a) => e === a[0],
-    hashCode: (e) => e.ordinal
+    name: (constant) => constant.name,
+    ordinal: (constant) => constant.ordinal,
+    toString: (constant: EnumValue) => constant.name,
+    equals: (constant, args) => constant === args[0],
+    hashCode: (constant) => constant.ordinal
   });
 
   // Custom labels: System.Label.Name, from labels/*.labels-meta.xml.
   lib.static_("Label", {});
   lib.staticProp("Label", {
     "*": (loc, key) =>
-      rt.labels.get(key.toLowerCase()) ?? rt.unsupported(`custom label ${key} (not in the project's labels)`, loc)
+      lib.labels.get(key.toLowerCase()) ??
+      unsupported(runtime, `custom label ${key} (not in the project's labels)`, loc)
   });
 
   lib.systemEnum("System.LoggingLevel", ["NONE", "ERROR", "WARN", "INFO", "DEBUG", "FINE", "FINER", "FINEST"]);
 
   // Only GMT exists: the local org's user is in GMT, and other zones need the tz database.
-  lib.nativeType("System.TimeZone", undefined, (v) => String(v.data.id));
+  lib.nativeType("System.TimeZone", undefined, (object) => String(object.data.id));
   lib.static_("TimeZone", {
-    getTimeZone: (a, l) => {
-      const id = String(a[0]);
+    getTimeZone: (args, loc) => {
+      const id = String(args[0]);
       if (!["GMT", "UTC", "Etc/GMT", "Etc/UTC"].includes(id)) {
-        rt.unsupported(`time zone ${id} (only GMT)`, l);
+        unsupported(runtime, `time zone ${id} (only GMT)`, loc);
       }
       return new NativeObject("TimeZone", { id });
     }
   });
   lib.instance<NativeObject>("timezone", {
-    getID: (o) => String(o.data.id),
+    getID: (object) => String(object.data.id),
     getDisplayName: () => "Greenwich Mean Time",
     getOffset: () => 0,
-    toString: (o: NativeObject) => String(o.data.id)
+    toString: (object: NativeObject) => String(object.data.id)
   });
 
   // URL: the org's own domain is a fixed local name; other URLs are parsed as given.
   const url = (text: string) => new NativeObject("Url", { url: new URL(text), text });
-  lib.nativeType("System.Url", (a) => {
+  lib.nativeType("System.Url", (args) => {
     try {
-      return url(a.length === 1 ? String(a[0]) : new URL(String(a[a.length - 1]), String(a[0])).toString());
+      return url(
+        args.length === 1 ? String(args[0]) : new URL(String(args[args.length - 1]), String(args[0])).toString()
+      );
     } catch {
-      return rt.throwApex("StringException", `Invalid URL: ${String(a[0])}`);
+      return throwApex(runtime, "StringException", `Invalid URL: ${String(args[0])}`);
     }
   });
   lib.static_("Url", {
     getOrgDomainUrl: () => url("https://local-org.my.salesforce.com"),
     getSalesforceBaseUrl: () => url("https://local-org.my.salesforce.com"),
-    getCurrentRequestUrl: (_a, l) => rt.unsupported("URL.getCurrentRequestUrl", l)
+    getCurrentRequestUrl: (_args, loc) => unsupported(runtime, "URL.getCurrentRequestUrl", loc)
   });
-  const u = (o: NativeObject) => o.data.url as URL;
+  const u = (object: NativeObject) => object.data.url as URL;
   lib.instance<NativeObject>("url", {
-    toExternalForm: (o) => String(o.data.text),
-    getHost: (o) => u(o).hostname,
-    getPath: (o) => u(o).pathname,
-    getProtocol: (o) => u(o).protocol.replace(":", ""),
-    getQuery: (o) => (u(o).search ? u(o).search.slice(1) : null),
-    getPort: (o) => (u(o).port ? Number(u(o).port) : -1),
-    getRef: (o) => (u(o).hash ? u(o).hash.slice(1) : null),
-    toString: (o: NativeObject) => String(o.data.text)
+    toExternalForm: (object) => String(object.data.text),
+    getHost: (object) => u(object).hostname,
+    getPath: (object) => u(object).pathname,
+    getProtocol: (object) => u(object).protocol.replace(":", ""),
+    getQuery: (object) => (u(object).search ? u(object).search.slice(1) : null),
+    getPort: (object) => (u(object).port ? Number(u(object).port) : -1),
+    getRef: (object) => (u(object).hash ? u(object).hash.slice(1) : null),
+    toString: (object: NativeObject) => String(object.data.text)
   });
 
   lib.static_("FeatureManagement", {
-    checkPermission: (a) => hasCustomPermission(rt, String(a[0]))
+    checkPermission: (args) => hasCustomPermission(data, runtime.transaction, String(args[0]))
   });
 
   lib.nativeType("System.Type");
   lib.static_("Type", {
-    forName: (a, loc) => {
-      const name = String(a[a.length - 1] ?? "").trim();
+    forName: (args, loc) => {
+      const name = String(args[args.length - 1] ?? "").trim();
       if (/[<[]/.test(name)) {
         // Collection types such as List<Account> resolve like a declared type.
         const tr = parseTypeText(name);
         if (!tr) return null;
         try {
-          return new TypeValue(rt.resolveType(tr, null, loc), true);
-        } catch (e) {
-          if (e instanceof UnsupportedError) return null;
-          throw e;
+          return new TypeValue(runtime.resolveType(tr, null, loc), true);
+        } catch (error) {
+          if (error instanceof UnsupportedError) return null;
+          throw error;
         }
       }
-      const t = rt.lookupType(name.toLowerCase().split("."), null);
-      return t ? new TypeValue(t, true) : null;
+      const type = runtime.lookupType(name.toLowerCase().split("."), null);
+      return type ? new TypeValue(type, true) : null;
     }
   });
   lib.instance<TypeValue>("type", {
-    getName: (t) => typeName(t.type),
-    toString: (t: TypeValue) => typeName(t.type),
-    newInstance: (t, _a, loc) => {
-      if (t.type.k === "class") return rt.instantiate(t.type.cls, [], loc);
-      if (t.type.k === "sobject" && t.type.obj) return rt.data.newRecord(t.type.obj);
-      if (t.type.k === "list") return new ApexList(t.type.elem);
-      if (t.type.k === "set") return new ApexSet(t.type.elem);
-      if (t.type.k === "map") return new ApexMap(t.type.key, t.type.value);
-      rt.unsupported(`Type.newInstance for ${typeName(t.type)}`, loc);
+    getName: (typeValue) => typeName(typeValue.type),
+    toString: (typeValue: TypeValue) => typeName(typeValue.type),
+    newInstance: (typeValue, _args, loc) => {
+      if (typeValue.type.kind === "class") return runtime.instantiate(typeValue.type.cls, [], loc);
+      if (typeValue.type.kind === "sobject" && typeValue.type.obj) return data.newRecord(typeValue.type.obj);
+      if (typeValue.type.kind === "list") return new ApexList(typeValue.type.elem);
+      if (typeValue.type.kind === "set") return new ApexSet(typeValue.type.elem);
+      if (typeValue.type.kind === "map") return new ApexMap(typeValue.type.key, typeValue.type.value);
+      unsupported(runtime, `Type.newInstance for ${typeName(typeValue.type)}`, loc);
     },
-    equals: (t, a) => a[0] instanceof TypeValue && typeName(a[0].type).toLowerCase() === typeName(t.type).toLowerCase(),
-    hashCode: (t) => typeName(t.type).length
+    equals: (typeValue, args) =>
+      args[0] instanceof TypeValue && typeName(args[0].type).toLowerCase() === typeName(typeValue.type).toLowerCase(),
+    hashCode: (typeValue) => typeName(typeValue.type).length
   });
 }
 
@@ -360,10 +382,10 @@ function parseTypeText(text: string): TypeRef | null {
   let pos = 0;
   const parse = (): TypeRef | null => {
     const start = pos;
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*/.exec(text.slice(pos));
-    if (!m) return null;
-    pos += m[0].length;
-    const names = m[1].split(".").map((n) => n.trim());
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*/.exec(text.slice(pos));
+    if (!match) return null;
+    pos += match[0].length;
+    const names = match[1].split(".").map((name) => name.trim());
     const args: TypeRef[] = [];
     if (text[pos] === "<") {
       pos++;
@@ -379,70 +401,18 @@ function parseTypeText(text: string): TypeRef | null {
       }
       while (text[pos] === " ") pos++;
     }
-    let tr: TypeRef = { names, args, text: text.slice(start, pos).trim() };
+    let ref: TypeRef = { names, args, text: text.slice(start, pos).trim() };
     while (text.startsWith("[]", pos)) {
       pos += 2;
-      tr = { names: ["List"], args: [tr], text: text.slice(start, pos).trim() };
+      ref = { names: ["List"], args: [ref], text: text.slice(start, pos).trim() };
       while (text[pos] === " ") pos++;
     }
-    return tr;
+    return ref;
   };
   const tr = parse();
   return tr && pos === text.length ? tr : null;
 }
 
-const savedLimits = new WeakMap<Interpreter, Limits>();
-
-export function currentUserId(rt: Interpreter): string {
-  return rt.runAsUserId ?? USER_ID;
-}
-
-function userField(rt: Interpreter, field: string): Value {
-  return rt.data.findById(currentUserId(rt))?.rec.get(field) ?? null;
-}
-
-/** FeatureManagement.checkPermission: custom permissions granted through assigned permission sets. */
-function hasCustomPermission(rt: Interpreter, name: string): boolean {
-  const table = (n: string) => [...rt.data.table(rt.schema.get(n)!).values()];
-  const perm = table("CustomPermission").find(
-    (r) => String(r.get("developername")).toLowerCase() === name.toLowerCase()
-  );
-  if (!perm) return false;
-  const user = currentUserId(rt);
-  const sets = new Set(
-    table("PermissionSetAssignment")
-      .filter((r) => r.get("assigneeid") === user)
-      .map((r) => r.get("permissionsetid"))
-  );
-  return table("SetupEntityAccess").some(
-    (r) => sets.has(r.get("parentid") ?? null) && r.get("setupentityid") === perm.get("id")
-  );
-}
-
-/** Runs queued Queueable jobs, each in its own transaction with fresh limits. */
-export function runQueued(rt: Interpreter) {
-  const t = rt.test;
-  if (!t) return;
-  const jobs = t.queued.splice(0);
-  const outer = rt.limits;
-  t.runningAsync = true;
-  try {
-    for (const job of jobs) runJob(rt, job);
-  } finally {
-    t.runningAsync = false;
-    rt.limits = outer;
-  }
-}
-
-/** Runs one queued job in its own transaction. */
-export function runJob(rt: Interpreter, job: AsyncJob) {
-  rt.limits = new Limits();
-  rt.uncommittedDml = false;
-  const previous = rt.asyncKind;
-  rt.asyncKind = job.kind;
-  try {
-    job.run();
-  } finally {
-    rt.asyncKind = previous;
-  }
+function userField(data: DataEngine, field: string): Value {
+  return data.findById(currentUserId(data.runtime.transaction))?.rec.get(field) ?? null;
 }

@@ -1,13 +1,11 @@
 // Runs Apex test classes: @TestSetup once per class, each test method in its own
 // transaction on a copy of the setup data, with statics and limits reset.
 import type { Interpreter } from "../interpreter/interpreter.js";
-import { ApexThrow, CompileError, UnsupportedError } from "../interpreter/errors.js";
-import type { ClassInfo } from "../interpreter/types.js";
+import { ApexThrow, CompileError, UnsupportedError } from "../runtime/errors.js";
+import type { ClassInfo } from "../runtime/values.js";
 import type { MethodDecl } from "../parse/ast.js";
-import { ApexSyntaxError } from "../parse/convert.js";
-import { Limits } from "../runtime/limits.js";
-import { str } from "../interpreter/ops.js";
-import { runQueued } from "../stdlib/system.js";
+import { ApexSyntaxError } from "../parse/syntax-error.js";
+import { str } from "../runtime/operators.js";
 
 export interface TestResult {
   className: string;
@@ -32,57 +30,66 @@ export interface TestRunResult {
   durationMs: number;
 }
 
-const isAnnotated = (m: MethodDecl, name: string) => m.mods.annotations.some((a) => a.name === name);
+const isAnnotated = (method: MethodDecl, name: string) =>
+  method.modifiers.annotations.some((annotation) => annotation.name === name);
 
 const seesAllData = (annotations: { name: string; params: Record<string, string> }[]) =>
   annotations.some((a) => a.name === "istest" && (a.params["seealldata"] ?? "").toLowerCase() === "true");
 
-export function testMethodsOf(ci: ClassInfo): MethodDecl[] {
-  return (ci.decl?.methods ?? []).filter((m) => isAnnotated(m, "istest") || m.mods.keywords.has("testmethod"));
+export function testMethodsOf(cls: ClassInfo): MethodDecl[] {
+  return (cls.decl?.methods ?? []).filter(
+    (method) => isAnnotated(method, "istest") || method.modifiers.keywords.has("testmethod")
+  );
 }
 
-export function testClasses(rt: Interpreter): ClassInfo[] {
-  return [...rt.classes.values()]
-    .filter((c) => c.isTest && testMethodsOf(c).length > 0)
+export function testClasses(interpreter: Interpreter): ClassInfo[] {
+  return [...interpreter.classes.values()]
+    .filter((current) => current.isTest && testMethodsOf(current).length > 0)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Describes a failure the way the platform reports it. */
-export function describeError(rt: Interpreter, e: unknown): { message: string; stackTrace: string | null } {
-  if (e instanceof ApexThrow) {
-    const ex = e.obj.ex!;
-    const msg = ex.message === null ? "Script-thrown exception" : str(rt, ex.message);
-    return { message: `${ex.typeName}: ${msg}`, stackTrace: ex.stack || null };
+export function describeError(
+  interpreter: Interpreter,
+  error: unknown
+): { message: string; stackTrace: string | null } {
+  if (error instanceof ApexThrow) {
+    const exception = error.obj.ex!;
+    const message = exception.message === null ? "Script-thrown exception" : str(interpreter, exception.message);
+    return { message: `${exception.typeName}: ${message}`, stackTrace: exception.stack || null };
   }
-  if (e instanceof UnsupportedError || e instanceof CompileError || e instanceof ApexSyntaxError) {
-    return { message: e.message, stackTrace: rt.stackTrace() || null };
+  if (error instanceof UnsupportedError || error instanceof CompileError || error instanceof ApexSyntaxError) {
+    return { message: error.message, stackTrace: interpreter.stackTrace() || null };
   }
-  const err = e as Error;
+  const err = error as Error;
   return {
-    message: `local-org internal error: ${err?.message ?? String(e)}`,
-    stackTrace: rt.stackTrace() || err?.stack || null
+    message: `local-org internal error: ${err?.message ?? String(error)}`,
+    stackTrace: interpreter.stackTrace() || err?.stack || null
   };
 }
 
-export function runTests(rt: Interpreter, classFilter?: string[]): TestRunResult {
+export function runTests(interpreter: Interpreter, classFilter?: string[]): TestRunResult {
   const started = Date.now();
   const results: TestResult[] = [];
-  const baseline = rt.data.snapshot();
-  const baselineCounter = rt.data.idCounter;
-  let classes = testClasses(rt);
+  const baseline = interpreter.data.snapshot();
+  const baselineCounter = interpreter.data.idCounter;
+  let classes = testClasses(interpreter);
   if (classFilter && classFilter.length > 0) {
-    const wanted = new Set(classFilter.map((c) => c.toLowerCase()));
+    const wanted = new Set(classFilter.map((character) => character.toLowerCase()));
     const unknown = classFilter.filter(
-      (c) => !rt.classes.has(c.toLowerCase()) && !rt.brokenClasses.has(c.toLowerCase())
+      (character) =>
+        !interpreter.classes.has(character.toLowerCase()) && !interpreter.brokenClasses.has(character.toLowerCase())
     );
     if (unknown.length) throw new Error(`no such test class: ${unknown.join(", ")}`);
-    classes = classes.filter((c) => wanted.has(c.name.toLowerCase()));
+    classes = classes.filter((current) => wanted.has(current.name.toLowerCase()));
   }
   // Test classes that could not be parsed fail as a whole.
-  for (const b of rt.brokenClasses.values()) {
+  for (const b of interpreter.brokenClasses.values()) {
     if (
       !b.isTest ||
-      (classFilter && classFilter.length > 0 && !classFilter.some((c) => c.toLowerCase() === b.name.toLowerCase()))
+      (classFilter &&
+        classFilter.length > 0 &&
+        !classFilter.some((character) => character.toLowerCase() === b.name.toLowerCase()))
     )
       continue;
     results.push({
@@ -94,53 +101,56 @@ export function runTests(rt: Interpreter, classFilter?: string[]): TestRunResult
       durationMs: 0
     });
   }
-  for (const ci of classes) {
-    rt.data.restore(baseline, baselineCounter);
-    rt.data.resetStandardPricebook(null);
-    const setups = (ci.decl?.methods ?? []).filter((m) => isAnnotated(m, "testsetup"));
+  for (const cls of classes) {
+    interpreter.data.restore(baseline, baselineCounter);
+    interpreter.data.resetStandardPricebook(null);
+    const setups = (cls.decl?.methods ?? []).filter((method) => isAnnotated(method, "testsetup"));
     let setupError: { message: string; stackTrace: string | null } | null = null;
-    for (const m of setups) {
-      beginTransaction(rt);
+    for (const method of setups) {
+      beginTransaction(interpreter);
       try {
-        rt.invoke(ci, m, null, [], null);
-      } catch (e) {
-        setupError = describeError(rt, e);
+        interpreter.invoke(cls, method, null, [], null);
+      } catch (error) {
+        setupError = describeError(interpreter, error);
       } finally {
-        rt.frames.length = 0;
+        interpreter.frames.length = 0;
       }
     }
-    const snap = rt.data.snapshot();
-    const counter = rt.data.idCounter;
-    const stdPb = rt.data.standardPricebook;
-    for (const m of testMethodsOf(ci)) {
+    const snap = interpreter.data.snapshot();
+    const counter = interpreter.data.idCounter;
+    const stdPb = interpreter.data.standardPricebook;
+    for (const method of testMethodsOf(cls)) {
       const t0 = performance.now();
-      rt.data.restore(snap, counter);
-      rt.data.resetStandardPricebook(stdPb);
+      interpreter.data.restore(snap, counter);
+      interpreter.data.resetStandardPricebook(stdPb);
       let failure: { message: string; stackTrace: string | null } | null = setupError;
       if (!failure) {
-        beginTransaction(rt);
+        beginTransaction(interpreter);
         try {
-          if (!m.isStatic)
-            throw new UnsupportedError(`non-static test method ${ci.name}.${m.name}`, { file: m.file, line: m.line });
-          // Tests that see the org's data need an org; there is none here to see.
-          if (seesAllData(m.mods.annotations) || seesAllData(ci.decl?.mods.annotations ?? []))
-            throw new UnsupportedError(`@IsTest(SeeAllData=true) on ${ci.name}.${m.name}`, {
-              file: m.file,
-              line: m.line
+          if (!method.isStatic)
+            throw new UnsupportedError(`non-static test method ${cls.name}.${method.name}`, {
+              file: method.file,
+              line: method.line
             });
-          rt.invoke(ci, m, null, [], null);
+          // Tests that see the org's data need an org; there is none here to see.
+          if (seesAllData(method.modifiers.annotations) || seesAllData(cls.decl?.modifiers.annotations ?? []))
+            throw new UnsupportedError(`@IsTest(SeeAllData=true) on ${cls.name}.${method.name}`, {
+              file: method.file,
+              line: method.line
+            });
+          interpreter.invoke(cls, method, null, [], null);
           // Jobs still queued (no Test.stopTest) run when the method ends; their failures fail it.
-          runQueued(rt);
-        } catch (e) {
-          failure = describeError(rt, e);
+          interpreter.transaction.runQueued();
+        } catch (error) {
+          failure = describeError(interpreter, error);
         } finally {
-          rt.frames.length = 0;
-          rt.test = null;
+          interpreter.frames.length = 0;
+          interpreter.transaction.test = null;
         }
       }
       results.push({
-        className: ci.name,
-        methodName: m.name,
+        className: cls.name,
+        methodName: method.name,
         outcome: failure ? "Fail" : "Pass",
         message: failure ? failure.message : null,
         stackTrace: failure ? failure.stackTrace : null,
@@ -148,34 +158,32 @@ export function runTests(rt: Interpreter, classFilter?: string[]): TestRunResult
       });
     }
   }
-  rt.data.restore(baseline, baselineCounter);
+  interpreter.data.restore(baseline, baselineCounter);
   const passed = results.filter((r) => r.outcome === "Pass").length;
   return {
     tests: results,
-    coverage: coverage(rt),
+    coverage: coverage(interpreter),
     passed,
     failed: results.length - passed,
     durationMs: Date.now() - started
   };
 }
 
-function beginTransaction(rt: Interpreter) {
-  rt.resetStatics();
-  rt.limits = new Limits();
-  rt.uncommittedDml = false;
-  rt.test = { running: true, started: false, stopped: false, mock: null, queued: [], runningAsync: false };
+function beginTransaction(interpreter: Interpreter) {
+  interpreter.resetStatics();
+  interpreter.transaction.beginTest();
 }
 
 /** Line coverage of non-test classes, counting the lines that hold executable code. */
-export function coverage(rt: Interpreter): Record<string, CoverageEntry> {
+export function coverage(interpreter: Interpreter): Record<string, CoverageEntry> {
   const out: Record<string, CoverageEntry> = {};
-  for (const ci of [...rt.classes.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (ci.isTest || !ci.decl || ci.kind !== "class") continue;
-    const lines = ci.decl.executableLines;
+  for (const cls of [...interpreter.classes.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (cls.isTest || !cls.decl || cls.kind !== "class") continue;
+    const lines = cls.decl.executableLines;
     if (lines.size === 0) continue;
-    const hit = rt.covered.get(ci.name) ?? new Set<number>();
+    const hit = interpreter.coverage.covered.get(cls.name) ?? new Set<number>();
     const uncovered = [...lines].filter((l) => !hit.has(l)).sort((a, b) => a - b);
-    out[ci.name] = { covered: lines.size - uncovered.length, total: lines.size, uncoveredLines: uncovered };
+    out[cls.name] = { covered: lines.size - uncovered.length, total: lines.size, uncoveredLines: uncovered };
   }
   return out;
 }

@@ -41,8 +41,8 @@ if (!isMainThread && parentPort) {
   try {
     const org = LocalOrg.load({ sourceDirs: request.sourceDirs, activateFlows: request.activateFlows });
     reply = { ok: true, result: org.runTests(request.classes) };
-  } catch (e) {
-    reply = { ok: false, error: (e as Error).message };
+  } catch (error) {
+    reply = { ok: false, error: (error as Error).message };
   }
   parentPort.postMessage(reply);
 }

@@ -3,7 +3,7 @@
 // to the declared Apex types; outputs are stored automatically (Action_Name.field) or assigned
 // to variables. An exception, or a result count that differs from the request count, faults
 // every interview of the call.
-import type { Value } from "../../interpreter/values.js";
+import type { Value } from "../../runtime/values.js";
 import { flowFault, invalidFlow } from "../errors.js";
 import type { FlowInterview } from "../interview.js";
 import { nameKey, type FlowActionCall } from "../model.js";

@@ -3,7 +3,7 @@
 // Subtract for numbers and currency, Add for text (appends) and dates (days); for
 // collections Add, AddAtStart, RemoveFirst, RemoveAll, RemoveAfterFirst, RemoveBeforeFirst,
 // RemoveUncommon, RemovePosition; AssignCount puts a collection's size into a number.
-import { ApexDate, ApexDatetime, ApexDecimal, ApexList, SObjectValue, type Value } from "../../interpreter/values.js";
+import { ApexDate, ApexDatetime, ApexDecimal, ApexList, SObjectValue, type Value } from "../../runtime/values.js";
 import { flowFault, invalidFlow } from "../errors.js";
 import type { FlowInterview } from "../interview.js";
 import { nameKey, type FlowAssignment, type FlowDataType } from "../model.js";
@@ -130,7 +130,7 @@ export function runAssignment(interview: FlowInterview, element: FlowAssignment)
 /** A new list with the items, keeping the element type of the collection it replaces. */
 function listOf(entries: Value[], previous: Value): ApexList {
   const elementType =
-    previous instanceof ApexList ? previous.elemType : { k: "prim" as const, name: "Object" as const };
+    previous instanceof ApexList ? previous.elemType : { kind: "prim" as const, name: "Object" as const };
   return new ApexList(elementType, entries);
 }
 

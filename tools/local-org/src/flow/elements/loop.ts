@@ -1,6 +1,6 @@
 // Loop: walks a collection as it was when the loop started, first to last or last to first.
 // The current item goes to the loop variable, or is the loop's own output ({!Loop_Name}).
-import { ApexList } from "../../interpreter/values.js";
+import { ApexList } from "../../runtime/values.js";
 import { flowFault } from "../errors.js";
 import type { FlowInterview } from "../interview.js";
 import { nameKey, type FlowLoop } from "../model.js";

@@ -1,7 +1,7 @@
 // Create Records: one record from field values, or the records of a record variable or
 // collection. Interviews at the element share one DML statement; the new Id is the element's
 // output (or goes to a variable), and records from variables get their ids.
-import { ApexList, SObjectValue } from "../../interpreter/values.js";
+import { ApexList, SObjectValue } from "../../runtime/values.js";
 import { flowFault } from "../errors.js";
 import type { FlowInterview } from "../interview.js";
 import { nameKey, type FlowRecordCreate } from "../model.js";

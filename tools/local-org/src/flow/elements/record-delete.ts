@@ -1,7 +1,7 @@
 // Delete Records: the records of a variable, or every record that matches filters. Interviews
 // at the element share one query and one DML statement. Filters that match no record fault,
 // as the platform's "There is nothing in Salesforce matching your delete criteria".
-import type { SObjectValue } from "../../interpreter/values.js";
+import type { SObjectValue } from "../../runtime/values.js";
 import type { RecordQuery } from "../host.js";
 import type { FlowInterview } from "../interview.js";
 import type { FlowRecordDelete } from "../model.js";

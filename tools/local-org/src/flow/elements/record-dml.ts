@@ -1,6 +1,6 @@
 // What Create, Update and Delete Records share: one DML statement for every interview at the
 // element, and the fault message of an interview whose records failed.
-import type { SObjectValue } from "../../interpreter/values.js";
+import type { SObjectValue } from "../../runtime/values.js";
 import type { FlowInterview } from "../interview.js";
 import type { FlowElement } from "../model.js";
 import { faultAt } from "../outcomes.js";

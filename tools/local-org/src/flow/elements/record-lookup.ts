@@ -2,7 +2,7 @@
 // sort, the first record or all of them (up to a limit), the fields chosen or all fields when
 // the output is stored automatically; the result goes to the element's own output, a record
 // variable, or field by field into variables. No records found is blank (null).
-import type { SObjectValue } from "../../interpreter/values.js";
+import type { SObjectValue } from "../../runtime/values.js";
 import { flowFault } from "../errors.js";
 import type { RecordQuery } from "../host.js";
 import type { FlowInterview } from "../interview.js";

@@ -1,7 +1,7 @@
 // Update Records: the records of a variable (all their field values), $Record with chosen
 // field values (in a before-save flow that changes $Record without DML), or every record that
 // matches filters. Interviews at the element share one query and one DML statement.
-import type { SObjectValue } from "../../interpreter/values.js";
+import type { SObjectValue } from "../../runtime/values.js";
 import type { RecordQuery } from "../host.js";
 import type { FlowInterview } from "../interview.js";
 import { nameKey, type FlowRecordUpdate } from "../model.js";

@@ -1,7 +1,7 @@
 // Subflow: starts the referenced autolaunched flow for every interview at the element, runs
 // those child interviews together (so their elements are bulkified too), then stores their
 // output variables. A child's unhandled fault fails the parent interview.
-import type { Value } from "../../interpreter/values.js";
+import type { Value } from "../../runtime/values.js";
 import { invalidFlow } from "../errors.js";
 import { FlowInterview, InterviewBatch } from "../interview.js";
 import { nameKey, type FlowSubflow } from "../model.js";

@@ -1,13 +1,12 @@
 // Argument readers shared by the built-in functions: each checks the count or the type and
 // fails with the platform's message ("Incorrect number of parameters for function 'IF()'.
 // Expected 3, received 2").
-import { ApexDate, ApexDatetime, type ApexDecimal } from "../../interpreter/values.js";
+import { ApexDate, ApexDatetime, type ApexDecimal } from "../../runtime/values.js";
 import type { FormulaNode } from "../syntax.js";
-import type { FormulaEvaluation } from "../evaluator.js";
-import type { FormulaValue } from "../values.js";
+import type { FormulaEvaluation, FormulaFunction } from "../evaluation.js";
 import { evaluationError } from "../errors.js";
 
-export type FormulaFunction = (args: FormulaNode[], evaluation: FormulaEvaluation, name: string) => FormulaValue;
+export type { FormulaFunction };
 
 export function arity(name: string, args: FormulaNode[], min: number, max = min): void {
   if (args.length >= min && args.length <= max) return;

@@ -1,6 +1,6 @@
 // Date functions: DATE, TODAY, NOW, ADDMONTHS, DAY, MONTH, YEAR, WEEKDAY, DATEVALUE,
 // DATETIMEVALUE. TODAY and NOW read the context's clock; the running user is in GMT.
-import { ApexDate, ApexDatetime } from "../../interpreter/values.js";
+import { ApexDate, ApexDatetime } from "../../runtime/values.js";
 import { evaluationError } from "../errors.js";
 import { number } from "../values.js";
 import { arity, dateArgument, dateOrDatetimeArgument, integerArgument, type FormulaFunction } from "./arguments.js";

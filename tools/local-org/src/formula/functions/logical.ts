@@ -1,7 +1,7 @@
 // Logical functions: IF, CASE, AND, OR, NOT, ISBLANK, ISNULL, BLANKVALUE, NULLVALUE,
 // ISPICKVAL, ISNUMBER, and the record functions ISNEW, ISCHANGED, PRIORVALUE.
 import type { FormulaNode } from "../syntax.js";
-import type { FormulaEvaluation } from "../evaluator.js";
+import type { FormulaEvaluation } from "../evaluation.js";
 import { evaluationError } from "../errors.js";
 import { isBlank, toFormulaValue } from "../values.js";
 import { arity, checkboxArgument, textArgument, type FormulaFunction } from "./arguments.js";

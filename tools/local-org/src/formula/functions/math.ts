@@ -1,7 +1,7 @@
 // Math functions on exact decimals: ROUND (half away from zero, negative digits allowed),
 // MAX, MIN, ABS, CEILING (away from zero), FLOOR (towards zero), MOD. A blank argument
 // makes the result blank.
-import { Dec, type ApexDecimal } from "../../interpreter/values.js";
+import { Dec, type ApexDecimal } from "../../runtime/values.js";
 import { evaluationError } from "../errors.js";
 import { decimal } from "../values.js";
 import { arity, integerArgument, numberArgument, type FormulaFunction } from "./arguments.js";

@@ -1,9 +1,10 @@
 // Text functions: TEXT, VALUE, LEN, CONTAINS, BEGINS, FIND, LEFT, RIGHT, MID, SUBSTITUTE,
-// TRIM, UPPER, LOWER, LPAD, RPAD. Blank text reads as "", and comparisons are
+// TRIM, UPPER, LOWER, LPAD, RPAD, REGEX, INCLUDES. Blank text reads as "", and comparisons are
 // case-sensitive, as on the platform.
-import { evaluationError } from "../errors.js";
+import { fromJavaRegex } from "../../runtime/java-regex.js";
+import { evaluationError, unsupportedFormulaFeature } from "../errors.js";
 import { formulaText, number, type FormulaValue } from "../values.js";
-import type { ApexDecimal } from "../../interpreter/values.js";
+import type { ApexDecimal } from "../../runtime/values.js";
 import { arity, integerArgument, textArgument, type FormulaFunction } from "./arguments.js";
 
 /** The number a text holds, or null when it holds none. */
@@ -100,5 +101,20 @@ export const TEXT_FUNCTIONS: Record<string, FormulaFunction> = {
     return textArgument(evaluation, args[0], name).toLowerCase();
   },
   LPAD: pad("left"),
-  RPAD: pad("right")
+  RPAD: pad("right"),
+  // The whole text must match, as Java's String.matches does; blank text is "".
+  REGEX: (args, evaluation, name) => {
+    arity(name, args, 2);
+    const text = textArgument(evaluation, args[0], name);
+    const pattern = textArgument(evaluation, args[1], name);
+    const regex = fromJavaRegex(`^(?:${pattern})$`) ?? unsupportedFormulaFeature(`regular expression '${pattern}'`);
+    return regex.test(text);
+  },
+  // Whether a multi-select picklist value (values joined by ";") includes one value.
+  INCLUDES: (args, evaluation, name) => {
+    arity(name, args, 2);
+    const selected = textArgument(evaluation, args[0], name);
+    const value = textArgument(evaluation, args[1], name);
+    return selected !== "" && selected.split(";").includes(value);
+  }
 };

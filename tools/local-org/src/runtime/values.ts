@@ -1,4 +1,5 @@
-// Runtime value representation.
+// Run-time values, and the types and class metadata they refer to (one module, since
+// values, types and classes refer to each other).
 //   null      -> null          Boolean -> boolean      String/Id -> string
 //   Integer   -> number (int32) Long   -> bigint       Double -> ApexDouble
 //   Decimal   -> ApexDecimal (decimal.js value + Apex scale)
@@ -7,8 +8,57 @@
 //   class instances and exceptions -> ApexObject  enum values -> EnumValue
 //   system objects such as HttpRequest -> NativeObject
 import Decimal from "decimal.js";
-import type { ClassInfo, RType } from "./types.js";
-import type { SObjectDescribe } from "../data/schema.js";
+import type { FieldDecl, MethodDecl, TypeDecl } from "../parse/ast.js";
+import type { SObjectDescribe } from "./describe.js";
+
+export type PrimName =
+  | "Integer"
+  | "Long"
+  | "Decimal"
+  | "Double"
+  | "String"
+  | "Boolean"
+  | "Id"
+  | "Date"
+  | "Datetime"
+  | "Time"
+  | "Blob"
+  | "Object";
+
+/** A resolved Apex type. */
+export type RType =
+  | { kind: "prim"; name: PrimName }
+  | { kind: "list"; elem: RType }
+  | { kind: "set"; elem: RType }
+  | { kind: "map"; key: RType; value: RType }
+  | { kind: "class"; cls: ClassInfo }
+  | { kind: "sobject"; obj: SObjectDescribe | null }
+  | { kind: "native"; name: string };
+
+/** A class, interface or enum: from source (`decl`) or a system one (`decl` null). */
+export interface ClassInfo {
+  /** Display name: `Outer.Inner` for inner classes, `System.DmlException` style for system classes. */
+  name: string;
+  kind: "class" | "interface" | "enum";
+  decl: TypeDecl | null;
+  parent: ClassInfo | null;
+  interfaces: ClassInfo[];
+  outer: ClassInfo | null;
+  inner: Map<string, ClassInfo>;
+  methods: Map<string, MethodDecl[]>;
+  fields: Map<string, FieldDecl>;
+  isException: boolean;
+  /** System classes that tests may not catch (LimitException, AssertException). */
+  uncatchable?: boolean;
+  isTest: boolean;
+  /** Static values, created on first use in a transaction-independent test context. */
+  statics: Map<string, Value> | null;
+  staticTypes: Map<string, RType>;
+  enumValues: Value[];
+  /** Set once parent/interfaces are linked. */
+  linked: boolean;
+  file: string;
+}
 
 // Apex Decimal arithmetic keeps far more digits than JS numbers; 34 significant digits
 // in division matches the platform's observable results for ordinary values.
@@ -25,12 +75,12 @@ export class ApexDecimal {
     readonly scale: number
   ) {}
   static parse(text: string): ApexDecimal {
-    const d = new Dec(text);
-    const m = /\.(\d+)/.exec(text.replace(/[eE].*$/, ""));
-    let scale = m ? m[1].length : 0;
+    const decimal = new Dec(text);
+    const match = /\.(\d+)/.exec(text.replace(/[eE].*$/, ""));
+    let scale = match ? match[1].length : 0;
     const e = /[eE]([+-]?\d+)/.exec(text);
     if (e) scale = Math.max(0, scale - Number(e[1]));
-    return new ApexDecimal(d, scale);
+    return new ApexDecimal(decimal, scale);
   }
   static fromInt(n: number | bigint): ApexDecimal {
     return new ApexDecimal(new Dec(n.toString()), 0);
@@ -78,8 +128,8 @@ export class ApexDate {
 export class ApexDatetime {
   constructor(readonly ms: number) {}
   toString(): string {
-    const d = new Date(this.ms);
-    return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
+    const date = new Date(this.ms);
+    return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
   }
 }
 
@@ -97,8 +147,8 @@ export class ApexBlob {
   constructor(readonly bytes: Buffer) {}
 }
 
-export function pad(n: number, w: number): string {
-  return String(n).padStart(w, "0");
+export function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
 }
 
 let nextIdentity = 1;
@@ -107,6 +157,8 @@ export class ApexList {
   readonly identity = nextIdentity++;
   /** Open for-each loops over this list; adding or removing elements then fails. */
   iterating = 0;
+  /** Rows of a SOQL query: such a list may be assigned to a single SObject variable. */
+  fromQuery = false;
   constructor(
     public elemType: RType,
     public items: Value[] = []
@@ -229,43 +281,48 @@ export function doubleToString(v: number): string {
   if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
   const abs = Math.abs(v);
   if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(v);
-    return s.includes(".") ? s : s + ".0";
+    const text = String(v);
+    return text.includes(".") ? text : text + ".0";
   }
   const [mant, exp] = v.toExponential().split("e");
   const m = mant.includes(".") ? mant : mant + ".0";
   return `${m}E${exp.replace("+", "")}`;
 }
 
-export function isNumber(v: Value): v is number | bigint | ApexDouble | ApexDecimal {
-  return typeof v === "number" || typeof v === "bigint" || v instanceof ApexDouble || v instanceof ApexDecimal;
+export function isNumber(value: Value): value is number | bigint | ApexDouble | ApexDecimal {
+  return (
+    typeof value === "number" ||
+    typeof value === "bigint" ||
+    value instanceof ApexDouble ||
+    value instanceof ApexDecimal
+  );
 }
 
-export function numRank(v: number | bigint | ApexDouble | ApexDecimal): number {
-  if (typeof v === "number") return 0;
-  if (typeof v === "bigint") return 1;
-  if (v instanceof ApexDecimal) return 2;
+export function numRank(value: number | bigint | ApexDouble | ApexDecimal): number {
+  if (typeof value === "number") return 0;
+  if (typeof value === "bigint") return 1;
+  if (value instanceof ApexDecimal) return 2;
   return 3;
 }
 
-export function toDec(v: number | bigint | ApexDouble | ApexDecimal): ApexDecimal {
-  if (v instanceof ApexDecimal) return v;
-  if (v instanceof ApexDouble) return ApexDecimal.fromDouble(v.v);
-  return ApexDecimal.fromInt(v);
+export function toDec(value: number | bigint | ApexDouble | ApexDecimal): ApexDecimal {
+  if (value instanceof ApexDecimal) return value;
+  if (value instanceof ApexDouble) return ApexDecimal.fromDouble(value.v);
+  return ApexDecimal.fromInt(value);
 }
 
-export function toJsNumber(v: number | bigint | ApexDouble | ApexDecimal): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint") return Number(v);
-  if (v instanceof ApexDouble) return v.v;
-  return v.d.toNumber();
+export function toJsNumber(value: number | bigint | ApexDouble | ApexDecimal): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof ApexDouble) return value.v;
+  return value.d.toNumber();
 }
 
-export function toBigInt(v: number | bigint | ApexDouble | ApexDecimal): bigint {
-  if (typeof v === "bigint") return v;
-  if (typeof v === "number") return BigInt(Math.trunc(v));
-  if (v instanceof ApexDouble) return BigInt(Math.trunc(v.v));
-  return BigInt(v.d.trunc().toFixed(0));
+export function toBigInt(value: number | bigint | ApexDouble | ApexDecimal): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number") return BigInt(Math.trunc(value));
+  if (value instanceof ApexDouble) return BigInt(Math.trunc(value.v));
+  return BigInt(value.d.trunc().toFixed(0));
 }
 
 /** Apex Decimal division: exact when the quotient terminates within 34 digits, else 34 significant digits. */
