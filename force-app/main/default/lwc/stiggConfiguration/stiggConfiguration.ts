@@ -4,6 +4,7 @@ import getStatus from "@salesforce/apex/StiggConfigurationController.getStatus";
 import saveApiKey from "@salesforce/apex/StiggConfigurationController.saveApiKey";
 import testConnection from "@salesforce/apex/StiggConfigurationController.testConnection";
 import saveCustomerUrlPattern from "@salesforce/apex/StiggConfigurationController.saveCustomerUrlPattern";
+import type { StiggMessageTheme } from "c/stiggMessage";
 
 type ViewState = "loading" | "ready" | "loadFailed";
 
@@ -155,8 +156,8 @@ export default class StiggConfiguration extends LightningElement {
     return this.savingPattern || Boolean(this.settingsBlockedReason);
   }
 
-  get connectionClass(): string {
-    return `slds-box slds-box_x-small slds-m-top_small slds-theme_${this.connection?.success ? "success" : "error"}`;
+  get connectionTheme(): StiggMessageTheme {
+    return this.connection?.success ? "success" : "error";
   }
 
   get connectionText(): string {

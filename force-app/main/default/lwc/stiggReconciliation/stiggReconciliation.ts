@@ -5,6 +5,7 @@ import runNow from "@salesforce/apex/StiggReconciliationController.runNow";
 import saveSchedule from "@salesforce/apex/StiggReconciliationController.saveSchedule";
 import acknowledge from "@salesforce/apex/StiggReconciliationController.acknowledge";
 import fixDrift from "@salesforce/apex/StiggReconciliationController.fixDrift";
+import type { StiggMessageTheme } from "c/stiggMessage";
 
 type ViewState = "loading" | "ready" | "loadFailed";
 
@@ -172,10 +173,9 @@ export default class StiggReconciliation extends LightningElement {
     return this.state?.lastRun?.lastError ?? "";
   }
 
-  get lastRunErrorClass(): string {
-    return this.state?.lastRun?.status === "Interrupted"
-      ? "slds-box slds-box_x-small slds-theme_error slds-m-top_x-small"
-      : "slds-box slds-box_x-small slds-theme_warning slds-m-top_x-small";
+  /** The last error of a run that stopped shows as an error; of any other run, as a warning. */
+  get lastRunErrorTheme(): StiggMessageTheme {
+    return this.state?.lastRun?.status === "Interrupted" ? "error" : "warning";
   }
 
   get hasDrifts(): boolean {

@@ -108,6 +108,10 @@ async function render(): Promise<{ element: ConfigurationElement; toasts: Custom
 const find = (element: ConfigurationElement, id: string) =>
   element.shadowRoot.querySelector(`[data-id="${id}"]`) as (HTMLElement & Record<string, unknown>) | null;
 
+/** What the message part with this data-id shows (its alert, box or error text). */
+const messagePart = (element: ConfigurationElement, id: string) =>
+  find(element, id)?.shadowRoot?.querySelector<HTMLElement>('[data-id="message"]') ?? null;
+
 function click(element: ConfigurationElement, id: string): void {
   const target = find(element, id);
   if (!target) throw new Error(`No element with data-id ${id}`);
@@ -155,7 +159,9 @@ describe("c-stigg-configuration", () => {
     mockGetStatus.mockRejectedValue(apexError("You need the Stigg Admin permission set to configure Stigg."));
     const { element } = await render();
 
-    expect(find(element, "loadError")?.textContent).toBe("You need the Stigg Admin permission set to configure Stigg.");
+    expect(messagePart(element, "loadError")?.textContent).toBe(
+      "You need the Stigg Admin permission set to configure Stigg."
+    );
     expect(find(element, "apiKey")).toBeNull();
     expect(find(element, "testConnection")).toBeNull();
     expect(find(element, "checklist")).toBeNull();
@@ -225,7 +231,7 @@ describe("c-stigg-configuration", () => {
     click(element, "saveKey");
     await flush();
 
-    expect(find(element, "keyError")?.textContent).toBe(
+    expect(messagePart(element, "keyError")?.textContent).toBe(
       "This is a client key. Paste a server API key from Stigg: it starts with server-."
     );
     expect(find(element, "apiKey")).not.toBeNull();
@@ -246,8 +252,8 @@ describe("c-stigg-configuration", () => {
     await flush();
 
     expect(mockTestConnection).toHaveBeenCalledTimes(1);
-    expect(find(element, "connectionResult")?.textContent).toBe("Connected to Stigg (environment production).");
-    expect(find(element, "connectionResult")?.className).toContain("slds-theme_success");
+    expect(messagePart(element, "connectionResult")?.textContent).toBe("Connected to Stigg (environment production).");
+    expect(messagePart(element, "connectionResult")?.className).toContain("slds-theme_success");
     const line = element.shadowRoot.querySelector('li[data-key="connection"]') as HTMLElement;
     expect(line.dataset.state).toBe("done");
     expect(toasts[0].detail).toEqual({
@@ -269,7 +275,7 @@ describe("c-stigg-configuration", () => {
     click(element, "testConnection");
     await flush();
 
-    const result = find(element, "connectionResult");
+    const result = messagePart(element, "connectionResult");
     expect(result?.textContent).toBe("Stigg rejected the API key (401). Save a valid server API key. (Unauthorized)");
     expect(result?.className).toContain("slds-theme_error");
     const line = element.shadowRoot.querySelector('li[data-key="connection"]') as HTMLElement;
@@ -310,7 +316,7 @@ describe("c-stigg-configuration", () => {
     click(element, "savePattern");
     await flush();
     expect(mockSavePattern).toHaveBeenCalledWith({ pattern: "https://app.stigg.io/acme/customers" });
-    expect(find(element, "patternError")?.textContent).toBe("The pattern must contain {customerId}.");
+    expect(messagePart(element, "patternError")?.textContent).toBe("The pattern must contain {customerId}.");
 
     const saved = "https://app.stigg.io/acme/customers/{customerId}";
     mockSavePattern.mockResolvedValueOnce(status({ apiKeySet: true, customerUrlPattern: saved }));
@@ -328,8 +334,8 @@ describe("c-stigg-configuration", () => {
     mockGetStatus.mockResolvedValue(status({ apiKeyBlockedReason: reason }));
     const { element } = await render();
 
-    expect(find(element, "keyBlocked")?.textContent).toBe(reason);
-    expect(find(element, "keyBlocked")?.getAttribute("role")).toBe("status");
+    expect(messagePart(element, "keyBlocked")?.textContent).toBe(reason);
+    expect(messagePart(element, "keyBlocked")?.getAttribute("role")).toBe("status");
     expect(find(element, "apiKey")).toBeNull();
     expect(find(element, "saveKey")).toBeNull();
     expect(mockSaveApiKey).not.toHaveBeenCalled();
@@ -341,7 +347,7 @@ describe("c-stigg-configuration", () => {
     const { element } = await render();
 
     expect(find(element, "keySaved")?.textContent).toContain("by Ada Admin.");
-    expect(find(element, "keyBlocked")?.textContent).toBe(reason);
+    expect(messagePart(element, "keyBlocked")?.textContent).toBe(reason);
     expect(find(element, "replaceKey")).toBeNull();
     expect(find(element, "testConnection")?.disabled).toBe(false);
   });
@@ -352,7 +358,7 @@ describe("c-stigg-configuration", () => {
     mockGetStatus.mockResolvedValue({ ...configured(), settingsBlockedReason: reason });
     const { element } = await render();
 
-    expect(find(element, "settingsBlocked")?.textContent).toBe(reason);
+    expect(messagePart(element, "settingsBlocked")?.textContent).toBe(reason);
     expect(find(element, "savePattern")?.disabled).toBe(true);
     expect(find(element, "keyBlocked")).toBeNull();
     expect(find(element, "replaceKey")).not.toBeNull();
@@ -386,7 +392,7 @@ describe("c-stigg-configuration accessibility", () => {
     const element = await tab(Promise.resolve(configured()));
     click(element, "testConnection");
     await flush();
-    expect(find(element, "connectionResult")?.className).toContain("slds-theme_error");
+    expect(messagePart(element, "connectionResult")?.className).toContain("slds-theme_error");
     const line = element.shadowRoot.querySelector('li[data-key="connection"]') as HTMLElement;
     expect(line.dataset.state).toBe("todo");
     return element;
@@ -407,7 +413,7 @@ describe("c-stigg-configuration accessibility", () => {
         const element = await tab(
           Promise.reject(apexError("You need the Stigg Admin permission set to configure Stigg."))
         );
-        expect(find(element, "loadError")?.textContent).toBe(
+        expect(messagePart(element, "loadError")?.textContent).toBe(
           "You need the Stigg Admin permission set to configure Stigg."
         );
         return element;
@@ -510,7 +516,7 @@ describe("c-stigg-configuration accessibility", () => {
         const element = await tab(Promise.resolve(configured()));
         click(element, "testConnection");
         await flush();
-        expect(find(element, "connectionResult")?.className).toContain("slds-theme_success");
+        expect(messagePart(element, "connectionResult")?.className).toContain("slds-theme_success");
         return element;
       }
     ],

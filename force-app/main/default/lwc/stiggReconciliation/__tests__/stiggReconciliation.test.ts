@@ -99,6 +99,10 @@ async function render(): Promise<{ element: SectionElement; toasts: CustomEvent[
 const find = (root: ParentNode, id: string) =>
   root.querySelector(`[data-id="${id}"]`) as (HTMLElement & Record<string, unknown>) | null;
 
+/** What the message part with this data-id shows (its box or error text). */
+const messagePart = (root: ParentNode, id: string) =>
+  find(root, id)?.shadowRoot?.querySelector<HTMLElement>('[data-id="message"]') ?? null;
+
 function row(element: SectionElement, dealId: string): HTMLElement {
   const found = element.shadowRoot.querySelector(`li[data-deal-id="${dealId}"]`) as HTMLElement | null;
   if (!found) throw new Error(`No row for ${dealId}`);
@@ -172,7 +176,9 @@ describe("c-stigg-reconciliation", () => {
 
     find(element.shadowRoot, "saveSchedule")?.click();
     await flush();
-    expect(find(element.shadowRoot, "scheduleError")?.textContent).toBe("Choose the hour of the run, from 0 to 23.");
+    expect(messagePart(element.shadowRoot, "scheduleError")?.textContent).toBe(
+      "Choose the hour of the run, from 0 to 23."
+    );
 
     find(element.shadowRoot, "turnOff")?.click();
     await flush();
@@ -308,8 +314,8 @@ describe("c-stigg-reconciliation", () => {
     });
     const { element, toasts } = await render();
 
-    expect(find(element.shadowRoot, "lastRunError")?.textContent).toBe(interrupted.lastRun.lastError);
-    expect(find(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_error");
+    expect(messagePart(element.shadowRoot, "lastRunError")?.textContent).toBe(interrupted.lastRun.lastError);
+    expect(messagePart(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_error");
     const resume = find(element.shadowRoot, "runNow");
     expect(resume?.label).toBe("Resume run");
 
@@ -328,7 +334,7 @@ describe("c-stigg-reconciliation", () => {
     );
     const { element } = await render();
 
-    expect(find(element.shadowRoot, "loadError")?.textContent).toBe(
+    expect(messagePart(element.shadowRoot, "loadError")?.textContent).toBe(
       "You need the Stigg Admin permission set to reconcile Stigg. Ask your Salesforce admin to assign it."
     );
     expect(find(element.shadowRoot, "runNow")).toBeNull();
