@@ -4,6 +4,7 @@ import getStatus from "@salesforce/apex/StiggConfigurationController.getStatus";
 import saveApiKey from "@salesforce/apex/StiggConfigurationController.saveApiKey";
 import testConnection from "@salesforce/apex/StiggConfigurationController.testConnection";
 import saveCustomerUrlPattern from "@salesforce/apex/StiggConfigurationController.saveCustomerUrlPattern";
+import type { StiggAction, StiggActionDetail } from "c/stiggActions";
 import type { StiggMessageTheme } from "c/stiggMessage";
 
 type ViewState = "loading" | "ready" | "loadFailed";
@@ -136,6 +137,15 @@ export default class StiggConfiguration extends LightningElement {
     return this.savingKey ? "Saving…" : "Save key";
   }
 
+  /** Save, and Cancel while a saved key is being replaced; both wait while the key is on its way. */
+  get keyActions(): StiggAction[] {
+    const actions: StiggAction[] = [
+      { name: "saveKey", label: this.saveKeyLabel, variant: "brand", disabled: this.savingKey }
+    ];
+    if (this.replacingKey) actions.push({ name: "cancelReplace", label: "Cancel", disabled: this.savingKey });
+    return actions;
+  }
+
   get testLabel(): string {
     return this.testing ? "Testing…" : "Test connection";
   }
@@ -184,6 +194,11 @@ export default class StiggConfiguration extends LightningElement {
           detail: this.connectionText,
           nextStep: "Fix the problem above, then test the connection again."
         };
+  }
+
+  handleKeyAction(event: CustomEvent<StiggActionDetail>): void {
+    if (event.detail.name === "cancelReplace") this.handleCancelReplace();
+    else this.handleSaveKey();
   }
 
   handleReplaceKey(): void {

@@ -103,6 +103,12 @@ const find = (root: ParentNode, id: string) =>
 const messagePart = (root: ParentNode, id: string) =>
   find(root, id)?.shadowRoot?.querySelector<HTMLElement>('[data-id="message"]') ?? null;
 
+/** The button with this data-id in one of the rows of actions under root. */
+const button = (root: ParentNode, id: string) =>
+  (Array.from(root.querySelectorAll("c-stigg-actions"))
+    .map((actions) => actions.shadowRoot?.querySelector(`[data-id="${id}"]`))
+    .find(Boolean) ?? null) as (HTMLElement & Record<string, unknown>) | null;
+
 function row(element: SectionElement, dealId: string): HTMLElement {
   const found = element.shadowRoot.querySelector(`li[data-deal-id="${dealId}"]`) as HTMLElement | null;
   if (!found) throw new Error(`No row for ${dealId}`);
@@ -134,7 +140,7 @@ describe("c-stigg-reconciliation", () => {
     expect(find(element.shadowRoot, "frequency")?.value).toBe("Daily");
     expect(find(element.shadowRoot, "hour")?.value).toBe("2");
     expect(find(element.shadowRoot, "day")).toBeNull();
-    expect(find(element.shadowRoot, "turnOff")).toBeNull();
+    expect(button(element.shadowRoot, "turnOff")).toBeNull();
     expect(find(element.shadowRoot, "lastRun")?.textContent).toBe("No run yet.");
     expect(find(element.shadowRoot, "noDrift")?.textContent).toBe(
       "No drift found yet: run the reconciliation to compare the provisioned deals with Stigg."
@@ -153,7 +159,7 @@ describe("c-stigg-reconciliation", () => {
     await flush();
     choose(element, "day", "SUN");
     choose(element, "hour", "22");
-    find(element.shadowRoot, "saveSchedule")?.click();
+    button(element.shadowRoot, "saveSchedule")?.click();
     await flush();
 
     expect(mockSaveSchedule).toHaveBeenCalledWith({
@@ -165,7 +171,7 @@ describe("c-stigg-reconciliation", () => {
     const summary = `Runs every Sunday at 22:00. Next run: ${new Date("2030-01-20T22:00:00.000Z").toLocaleString()}.`;
     expect(find(element.shadowRoot, "scheduleSummary")?.textContent).toBe(summary);
     expect(toasts[0].detail).toEqual({ title: "Reconciliation schedule saved", message: summary, variant: "success" });
-    expect(find(element.shadowRoot, "turnOff")).not.toBeNull();
+    expect(button(element.shadowRoot, "turnOff")).not.toBeNull();
   });
 
   it("turns the schedule off and shows Apex's refusal of a schedule inline", async () => {
@@ -174,13 +180,13 @@ describe("c-stigg-reconciliation", () => {
     mockSaveSchedule.mockResolvedValueOnce(state());
     const { element } = await render();
 
-    find(element.shadowRoot, "saveSchedule")?.click();
+    button(element.shadowRoot, "saveSchedule")?.click();
     await flush();
     expect(messagePart(element.shadowRoot, "scheduleError")?.textContent).toBe(
       "Choose the hour of the run, from 0 to 23."
     );
 
-    find(element.shadowRoot, "turnOff")?.click();
+    button(element.shadowRoot, "turnOff")?.click();
     await flush();
     expect(mockSaveSchedule).toHaveBeenLastCalledWith({
       frequency: "Off",
@@ -189,7 +195,7 @@ describe("c-stigg-reconciliation", () => {
       includeAcknowledged: false
     });
     expect(find(element.shadowRoot, "scheduleError")).toBeNull();
-    expect(find(element.shadowRoot, "turnOff")).toBeNull();
+    expect(button(element.shadowRoot, "turnOff")).toBeNull();
   });
 
   it("lists each deal with drift, one line per difference, and offers Fix only where pushing the contract helps", async () => {
@@ -206,10 +212,10 @@ describe("c-stigg-reconciliation", () => {
         "entitlement feature-api-calls: sold 50000, Stigg grants 20000"
       ]
     );
-    expect((find(pro, "fix") as Record<string, unknown>).disabled).toBe(false);
-    expect(find(pro, "acknowledge")).not.toBeNull();
+    expect((button(pro, "fix") as Record<string, unknown>).disabled).toBe(false);
+    expect(button(pro, "acknowledge")).not.toBeNull();
     const basic = row(element, BASIC_DEAL);
-    expect((find(basic, "fix") as Record<string, unknown>).disabled).toBe(true);
+    expect((button(basic, "fix") as Record<string, unknown>).disabled).toBe(true);
     expect(find(basic, "fixBlocked")?.textContent).toBe(
       'Pushing the contract cannot fix "plan: sold plan-basic, Stigg grants plan-pro".'
     );
@@ -229,7 +235,7 @@ describe("c-stigg-reconciliation", () => {
     });
     const { element, toasts } = await render();
 
-    find(row(element, PRO_DEAL), "fix")?.click();
+    button(row(element, PRO_DEAL), "fix")?.click();
     await flush();
 
     expect(mockFixDrift).toHaveBeenCalledWith({ opportunityId: PRO_DEAL });
@@ -250,7 +256,7 @@ describe("c-stigg-reconciliation", () => {
     });
     const { element, toasts } = await render();
 
-    find(row(element, PRO_DEAL), "fix")?.click();
+    button(row(element, PRO_DEAL), "fix")?.click();
     await flush();
 
     expect(toasts[0].detail).toEqual({
@@ -275,7 +281,7 @@ describe("c-stigg-reconciliation", () => {
     );
     const { element, toasts } = await render();
 
-    find(row(element, PRO_DEAL), "acknowledge")?.click();
+    button(row(element, PRO_DEAL), "acknowledge")?.click();
     await flush();
     expect(mockAcknowledge).toHaveBeenCalledWith({ opportunityId: PRO_DEAL, includeAcknowledged: false });
     expect(toasts[0].detail.title).toBe("Drift acknowledged");
@@ -291,7 +297,7 @@ describe("c-stigg-reconciliation", () => {
     expect(find(acknowledged, "acknowledged")?.textContent).toBe(
       `Acknowledged by Ada Admin ${new Date("2030-01-15T09:00:00.000Z").toLocaleString()}`
     );
-    expect(find(acknowledged, "acknowledge")).toBeNull();
+    expect(button(acknowledged, "acknowledge")).toBeNull();
   });
 
   it("shows why a run stopped and offers to resume it", async () => {
@@ -316,7 +322,7 @@ describe("c-stigg-reconciliation", () => {
 
     expect(messagePart(element.shadowRoot, "lastRunError")?.textContent).toBe(interrupted.lastRun.lastError);
     expect(messagePart(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_error");
-    const resume = find(element.shadowRoot, "runNow");
+    const resume = button(element.shadowRoot, "runNow");
     expect(resume?.label).toBe("Resume run");
 
     resume?.click();
@@ -324,7 +330,7 @@ describe("c-stigg-reconciliation", () => {
     expect(mockRunNow).toHaveBeenCalledWith({ includeAcknowledged: false });
     expect(toasts[0].detail.title).toBe("Reconciliation started");
     expect(find(element.shadowRoot, "lastRunError")).toBeNull();
-    expect(find(element.shadowRoot, "runNow")?.disabled).toBe(true);
+    expect(button(element.shadowRoot, "runNow")?.disabled).toBe(true);
     await expect(element).toBeAccessible();
   });
 
@@ -337,6 +343,6 @@ describe("c-stigg-reconciliation", () => {
     expect(messagePart(element.shadowRoot, "loadError")?.textContent).toBe(
       "You need the Stigg Admin permission set to reconcile Stigg. Ask your Salesforce admin to assign it."
     );
-    expect(find(element.shadowRoot, "runNow")).toBeNull();
+    expect(button(element.shadowRoot, "runNow")).toBeNull();
   });
 });
