@@ -346,3 +346,122 @@ describe("c-stigg-reconciliation", () => {
     expect(button(element.shadowRoot, "runNow")).toBeNull();
   });
 });
+
+/**
+ * The section's states the tests above do not already check with axe, each reached as an admin reaches it
+ * and proved to be on screen first.
+ */
+describe("c-stigg-reconciliation accessibility", () => {
+  const finishedWithError = (): StiggReconciliationState => {
+    const finished = drifted();
+    finished.lastRun = {
+      ...finished.lastRun!,
+      checkFailed: 1,
+      lastError: "Acme - Basic could not be checked: Stigg is unavailable (HTTP 503)."
+    };
+    return finished;
+  };
+
+  const states: [string, () => Promise<SectionElement>][] = [
+    [
+      "loading",
+      async () => {
+        mockGetState.mockReturnValue(new Promise(() => undefined));
+        const { element } = await render();
+        expect(element.shadowRoot.querySelector("lightning-spinner")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "no permission to reconcile",
+      async () => {
+        mockGetState.mockRejectedValue(apexError("You need the Stigg Admin permission set to reconcile Stigg."));
+        const { element } = await render();
+        expect(find(element.shadowRoot, "loadError")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "weekly schedule being chosen, with its day",
+      async () => {
+        mockGetState.mockResolvedValue(state());
+        const { element } = await render();
+        choose(element, "frequency", "Weekly");
+        await flush();
+        expect(find(element.shadowRoot, "day")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "schedule refused",
+      async () => {
+        mockGetState.mockResolvedValue(drifted());
+        mockSaveSchedule.mockRejectedValue(apexError("Choose the hour of the run, from 0 to 23."));
+        const { element } = await render();
+        button(element.shadowRoot, "saveSchedule")?.click();
+        await flush();
+        expect(find(element.shadowRoot, "scheduleError")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "a run that stopped, with its error",
+      async () => {
+        const interrupted = drifted();
+        interrupted.lastRun = { ...interrupted.lastRun!, status: "Interrupted", lastError: "Stopped after 100 deals." };
+        mockGetState.mockResolvedValue(interrupted);
+        const { element } = await render();
+        expect(messagePart(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_error");
+        return element;
+      }
+    ],
+    [
+      "a finished run with an error",
+      async () => {
+        mockGetState.mockResolvedValue(finishedWithError());
+        const { element } = await render();
+        expect(messagePart(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_warning");
+        return element;
+      }
+    ],
+    [
+      "a fix on its way",
+      async () => {
+        mockGetState.mockResolvedValue(drifted());
+        mockFixDrift.mockReturnValue(new Promise(() => undefined));
+        const { element } = await render();
+        button(row(element, PRO_DEAL), "fix")?.click();
+        await flush();
+        expect(button(row(element, PRO_DEAL), "fix")?.disabled).toBe(true);
+        return element;
+      }
+    ],
+    [
+      "acknowledged drift listed",
+      async () => {
+        mockGetState.mockResolvedValue(
+          state({
+            driftCount: 1,
+            includesAcknowledged: true,
+            drifts: [
+              {
+                ...drifted().drifts[0],
+                status: "Acknowledged",
+                acknowledgedBy: "Ada Admin",
+                acknowledgedAt: "2030-01-15T09:00:00.000Z"
+              }
+            ]
+          })
+        );
+        const { element } = await render();
+        expect(find(row(element, PRO_DEAL), "driftStatus")?.textContent).toBe("Acknowledged");
+        return element;
+      }
+    ]
+  ];
+
+  it.each(states)("is accessible: %s", async (_state, reach) => {
+    const element = await reach();
+    await expect(element).toBeAccessible();
+  });
+});
