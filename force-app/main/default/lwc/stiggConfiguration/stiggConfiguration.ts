@@ -4,6 +4,8 @@ import getStatus from "@salesforce/apex/StiggConfigurationController.getStatus";
 import saveApiKey from "@salesforce/apex/StiggConfigurationController.saveApiKey";
 import testConnection from "@salesforce/apex/StiggConfigurationController.testConnection";
 import saveCustomerUrlPattern from "@salesforce/apex/StiggConfigurationController.saveCustomerUrlPattern";
+import type { StiggAction, StiggActionDetail } from "c/stiggActions";
+import type { StiggMessageTheme } from "c/stiggMessage";
 
 type ViewState = "loading" | "ready" | "loadFailed";
 
@@ -135,6 +137,15 @@ export default class StiggConfiguration extends LightningElement {
     return this.savingKey ? "Saving…" : "Save key";
   }
 
+  /** Save, and Cancel while a saved key is being replaced; both wait while the key is on its way. */
+  get keyActions(): StiggAction[] {
+    const actions: StiggAction[] = [
+      { name: "saveKey", label: this.saveKeyLabel, variant: "brand", disabled: this.savingKey }
+    ];
+    if (this.replacingKey) actions.push({ name: "cancelReplace", label: "Cancel", disabled: this.savingKey });
+    return actions;
+  }
+
   get testLabel(): string {
     return this.testing ? "Testing…" : "Test connection";
   }
@@ -155,8 +166,8 @@ export default class StiggConfiguration extends LightningElement {
     return this.savingPattern || Boolean(this.settingsBlockedReason);
   }
 
-  get connectionClass(): string {
-    return `slds-box slds-box_x-small slds-m-top_small slds-theme_${this.connection?.success ? "success" : "error"}`;
+  get connectionTheme(): StiggMessageTheme {
+    return this.connection?.success ? "success" : "error";
   }
 
   get connectionText(): string {
@@ -183,6 +194,11 @@ export default class StiggConfiguration extends LightningElement {
           detail: this.connectionText,
           nextStep: "Fix the problem above, then test the connection again."
         };
+  }
+
+  handleKeyAction(event: CustomEvent<StiggActionDetail>): void {
+    if (event.detail.name === "cancelReplace") this.handleCancelReplace();
+    else this.handleSaveKey();
   }
 
   handleReplaceKey(): void {

@@ -5,6 +5,8 @@ import runNow from "@salesforce/apex/StiggReconciliationController.runNow";
 import saveSchedule from "@salesforce/apex/StiggReconciliationController.saveSchedule";
 import acknowledge from "@salesforce/apex/StiggReconciliationController.acknowledge";
 import fixDrift from "@salesforce/apex/StiggReconciliationController.fixDrift";
+import type { StiggAction, StiggActionDetail } from "c/stiggActions";
+import type { StiggMessageTheme } from "c/stiggMessage";
 
 type ViewState = "loading" | "ready" | "loadFailed";
 
@@ -12,11 +14,10 @@ interface DriftView extends StiggDriftRow {
   url: string;
   lines: { key: string; text: string }[];
   statusClass: string;
-  canAcknowledge: boolean;
-  fixDisabled: boolean;
   checkedAtLabel: string;
   acknowledgedLabel: string;
-  fixLabel: string;
+  /** Fix, and Acknowledge for drift not acknowledged yet. */
+  actions: StiggAction[];
 }
 
 const DAYS: Record<string, string> = {
@@ -148,6 +149,22 @@ export default class StiggReconciliation extends LightningElement {
     return this.savingSchedule ? "Saving…" : "Save schedule";
   }
 
+  /** Save, and Turn off once a schedule runs; both wait while a schedule is being saved. */
+  get scheduleActions(): StiggAction[] {
+    const actions: StiggAction[] = [
+      { name: "saveSchedule", label: this.saveScheduleLabel, variant: "brand", disabled: this.savingSchedule }
+    ];
+    if (this.isScheduled) actions.push({ name: "turnOff", label: "Turn off", disabled: this.savingSchedule });
+    return actions;
+  }
+
+  get runActions(): StiggAction[] {
+    return [
+      { name: "runNow", label: this.runLabel, disabled: this.runDisabled },
+      { name: "refresh", label: "Refresh" }
+    ];
+  }
+
   get runLabel(): string {
     if (this.starting) return "Starting…";
     return this.state?.lastRun?.status === "Interrupted" ? "Resume run" : "Run now";
@@ -172,10 +189,9 @@ export default class StiggReconciliation extends LightningElement {
     return this.state?.lastRun?.lastError ?? "";
   }
 
-  get lastRunErrorClass(): string {
-    return this.state?.lastRun?.status === "Interrupted"
-      ? "slds-box slds-box_x-small slds-theme_error slds-m-top_x-small"
-      : "slds-box slds-box_x-small slds-theme_warning slds-m-top_x-small";
+  /** The last error of a run that stopped shows as an error; of any other run, as a warning. */
+  get lastRunErrorTheme(): StiggMessageTheme {
+    return this.state?.lastRun?.status === "Interrupted" ? "error" : "warning";
   }
 
   get hasDrifts(): boolean {
@@ -196,17 +212,28 @@ export default class StiggReconciliation extends LightningElement {
   }
 
   get drifts(): DriftView[] {
-    return (this.state?.drifts ?? []).map((row) => ({
-      ...row,
-      url: `/lightning/r/Opportunity/${row.opportunityId}/view`,
-      lines: (row.details ?? "").split("\n").map((text, index) => ({ key: `${row.opportunityId}-${index}`, text })),
-      statusClass: STATUS_CLASSES[row.status] ?? "slds-badge",
-      canAcknowledge: row.status === "Drift",
-      fixDisabled: Boolean(row.fixBlockedReason) || this.busyDealId === row.opportunityId,
-      checkedAtLabel: row.checkedAt ? `Checked ${when(row.checkedAt)}` : "",
-      acknowledgedLabel: row.acknowledgedBy ? `Acknowledged by ${row.acknowledgedBy} ${when(row.acknowledgedAt)}` : "",
-      fixLabel: `Fix ${row.opportunityName}: push its contract to Stigg`
-    }));
+    return (this.state?.drifts ?? []).map((row) => {
+      const actions: StiggAction[] = [
+        {
+          name: "fix",
+          label: "Fix",
+          title: `Fix ${row.opportunityName}: push its contract to Stigg`,
+          disabled: Boolean(row.fixBlockedReason) || this.busyDealId === row.opportunityId
+        }
+      ];
+      if (row.status === "Drift") actions.push({ name: "acknowledge", label: "Acknowledge" });
+      return {
+        ...row,
+        url: `/lightning/r/Opportunity/${row.opportunityId}/view`,
+        lines: (row.details ?? "").split("\n").map((text, index) => ({ key: `${row.opportunityId}-${index}`, text })),
+        statusClass: STATUS_CLASSES[row.status] ?? "slds-badge",
+        checkedAtLabel: row.checkedAt ? `Checked ${when(row.checkedAt)}` : "",
+        acknowledgedLabel: row.acknowledgedBy
+          ? `Acknowledged by ${row.acknowledgedBy} ${when(row.acknowledgedAt)}`
+          : "",
+        actions
+      };
+    });
   }
 
   handleFrequencyChange(event: CustomEvent<{ value: string }>): void {
@@ -221,12 +248,8 @@ export default class StiggReconciliation extends LightningElement {
     this.dayDraft = event.detail.value;
   }
 
-  async handleSaveSchedule(): Promise<void> {
-    await this.saveScheduleAs(this.frequencyDraft);
-  }
-
-  async handleTurnOff(): Promise<void> {
-    await this.saveScheduleAs("Off");
+  async handleScheduleAction(event: CustomEvent<StiggActionDetail>): Promise<void> {
+    await this.saveScheduleAs(event.detail.name === "turnOff" ? "Off" : this.frequencyDraft);
   }
 
   async saveScheduleAs(frequency: string): Promise<void> {
@@ -250,7 +273,12 @@ export default class StiggReconciliation extends LightningElement {
     }
   }
 
-  async handleRunNow(): Promise<void> {
+  async handleRunAction(event: CustomEvent<StiggActionDetail>): Promise<void> {
+    if (event.detail.name === "refresh") await this.load();
+    else await this.startRun();
+  }
+
+  async startRun(): Promise<void> {
     this.starting = true;
     try {
       this.apply(await runNow({ includeAcknowledged: this.includeAcknowledged }));
@@ -266,17 +294,19 @@ export default class StiggReconciliation extends LightningElement {
     }
   }
 
-  async handleRefresh(): Promise<void> {
-    await this.load();
-  }
-
   async handleToggleAcknowledged(event: CustomEvent<{ checked: boolean }>): Promise<void> {
     this.includeAcknowledged = event.detail.checked;
     await this.load();
   }
 
-  async handleFix(event: Event): Promise<void> {
+  /** Fix or Acknowledge on a deal's row: the row's element carries the deal. */
+  async handleDriftAction(event: CustomEvent<StiggActionDetail>): Promise<void> {
     const dealId = (event.currentTarget as HTMLElement).dataset.dealId ?? "";
+    if (event.detail.name === "acknowledge") await this.acknowledgeDrift(dealId);
+    else await this.fix(dealId);
+  }
+
+  async fix(dealId: string): Promise<void> {
     this.busyDealId = dealId;
     try {
       const result = await fixDrift({ opportunityId: dealId });
@@ -293,8 +323,7 @@ export default class StiggReconciliation extends LightningElement {
     }
   }
 
-  async handleAcknowledge(event: Event): Promise<void> {
-    const dealId = (event.currentTarget as HTMLElement).dataset.dealId ?? "";
+  async acknowledgeDrift(dealId: string): Promise<void> {
     this.busyDealId = dealId;
     try {
       this.apply(await acknowledge({ opportunityId: dealId, includeAcknowledged: this.includeAcknowledged }));

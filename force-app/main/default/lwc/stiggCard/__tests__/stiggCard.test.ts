@@ -98,6 +98,10 @@ async function render(): Promise<CardElement> {
 const find = (element: CardElement, id: string) =>
   element.shadowRoot.querySelector(`[data-id="${id}"]`) as (HTMLElement & Record<string, unknown>) | null;
 
+/** What the message part with this data-id shows (its alert or box). */
+const messagePart = (element: CardElement, id: string) =>
+  find(element, id)?.shadowRoot?.querySelector<HTMLElement>('[data-id="message"]') ?? null;
+
 const texts = (element: CardElement, selector: string) =>
   Array.from(element.shadowRoot.querySelectorAll(selector)).map((node) => node.textContent?.trim() ?? "");
 
@@ -218,8 +222,8 @@ describe("c-stigg-card", () => {
     );
     await flush();
 
-    expect(find(element, "unreachable")?.getAttribute("role")).toBe("alert");
-    expect(find(element, "unreachable")?.textContent).toBe("Stigg could not be reached");
+    expect(messagePart(element, "unreachable")?.getAttribute("role")).toBe("alert");
+    expect(messagePart(element, "unreachable")?.textContent).toBe("Stigg could not be reached");
     expect(find(element, "reason")?.textContent).toBe("Stigg is unavailable (HTTP 503).");
     expect(find(element, "advice")?.textContent).toBe(
       "Stigg had a server error or is down for maintenance: retry in a few minutes."
@@ -272,8 +276,8 @@ describe("c-stigg-card", () => {
     getCardAdapter.emit(answer({ state: "noPermission", message, subscriptions: [], entitlements: [], credits: [] }));
     await flush();
 
-    expect(find(element, "noPermission")?.textContent).toBe(message);
-    expect(find(element, "noPermission")?.getAttribute("role")).toBe("status");
+    expect(messagePart(element, "noPermission")?.textContent).toBe(message);
+    expect(messagePart(element, "noPermission")?.getAttribute("role")).toBe("status");
     expect(find(element, "customer")).toBeNull();
     await expect(element).toBeAccessible();
   });
@@ -283,7 +287,7 @@ describe("c-stigg-card", () => {
     getCardAdapter.error({ message: "You do not have access to the Apex class named 'StiggCardController'." }, 403);
     await flush();
 
-    expect(find(element, "noPermission")?.textContent).toBe(NO_PERMISSION_MESSAGE);
+    expect(messagePart(element, "noPermission")?.textContent).toBe(NO_PERMISSION_MESSAGE);
   });
 
   it("shows Apex's refusal when the card is placed on a page it does not support", async () => {
@@ -291,7 +295,7 @@ describe("c-stigg-card", () => {
     getCardAdapter.error({ message: "The Stigg card works on Account and Opportunity record pages only." });
     await flush();
 
-    expect(find(element, "loadFailed")?.textContent).toBe(
+    expect(messagePart(element, "loadFailed")?.textContent).toBe(
       "The Stigg card could not load: The Stigg card works on Account and Opportunity record pages only."
     );
     expect(find(element, "retry")).not.toBeNull();

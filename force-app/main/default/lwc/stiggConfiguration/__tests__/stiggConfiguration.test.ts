@@ -1,9 +1,11 @@
 import { createElement } from "lwc";
+import { registerSa11yMatcher } from "@sa11y/jest";
 import StiggConfiguration from "c/stiggConfiguration";
 import getStatus from "@salesforce/apex/StiggConfigurationController.getStatus";
 import saveApiKey from "@salesforce/apex/StiggConfigurationController.saveApiKey";
 import testConnection from "@salesforce/apex/StiggConfigurationController.testConnection";
 import saveCustomerUrlPattern from "@salesforce/apex/StiggConfigurationController.saveCustomerUrlPattern";
+import getReconciliationState from "@salesforce/apex/StiggReconciliationController.getState";
 
 jest.mock("@salesforce/apex/StiggConfigurationController.getStatus", () => ({ default: jest.fn() }), {
   virtual: true
@@ -18,10 +20,16 @@ jest.mock("@salesforce/apex/StiggConfigurationController.saveCustomerUrlPattern"
   virtual: true
 });
 
+// The tab holds the Reconciliation section, which loads on its own: it is shown with nothing scheduled yet.
+jest.mock("@salesforce/apex/StiggReconciliationController.getState", () => ({ default: jest.fn() }), {
+  virtual: true
+});
+
 const mockGetStatus = getStatus as jest.MockedFunction<typeof getStatus>;
 const mockSaveApiKey = saveApiKey as jest.MockedFunction<typeof saveApiKey>;
 const mockTestConnection = testConnection as jest.MockedFunction<typeof testConnection>;
 const mockSavePattern = saveCustomerUrlPattern as jest.MockedFunction<typeof saveCustomerUrlPattern>;
+const mockGetReconciliationState = getReconciliationState as jest.MockedFunction<typeof getReconciliationState>;
 
 const DEFAULT_PATTERN = "https://app.stigg.io/{environmentSlug}/customers/{customerId}";
 
@@ -59,6 +67,14 @@ const CHECKLIST: StiggChecklistItem[] = [
   { key: "users", label: "Users can provision", state: "done", detail: "4 users have the Stigg User permission set." }
 ];
 
+/** The checklist once setup is complete: every line done, no next step. */
+const SETUP_DONE: StiggChecklistItem[] = CHECKLIST.map(({ key, label }) => ({
+  key,
+  label,
+  state: "done",
+  detail: "Done."
+}));
+
 function status(overrides: Partial<StiggConfigurationStatus> = {}): StiggConfigurationStatus {
   return {
     apiKeySet: false,
@@ -92,8 +108,18 @@ async function render(): Promise<{ element: ConfigurationElement; toasts: Custom
 const find = (element: ConfigurationElement, id: string) =>
   element.shadowRoot.querySelector(`[data-id="${id}"]`) as (HTMLElement & Record<string, unknown>) | null;
 
+/** What the message part with this data-id shows (its alert, box or error text). */
+const messagePart = (element: ConfigurationElement, id: string) =>
+  find(element, id)?.shadowRoot?.querySelector<HTMLElement>('[data-id="message"]') ?? null;
+
+/** The button with this data-id in one of the tab's rows of actions. */
+const button = (element: ConfigurationElement, id: string) =>
+  (Array.from(element.shadowRoot.querySelectorAll("c-stigg-actions"))
+    .map((actions) => actions.shadowRoot?.querySelector(`[data-id="${id}"]`))
+    .find(Boolean) ?? null) as (HTMLElement & Record<string, unknown>) | null;
+
 function click(element: ConfigurationElement, id: string): void {
-  const target = find(element, id);
+  const target = find(element, id) ?? button(element, id);
   if (!target) throw new Error(`No element with data-id ${id}`);
   target.click();
 }
@@ -103,6 +129,19 @@ function typeApiKey(element: ConfigurationElement, value: string): void {
   if (!input) throw new Error("The API key input is not shown");
   input.value = value;
 }
+
+beforeAll(() => {
+  registerSa11yMatcher();
+});
+
+beforeEach(() => {
+  mockGetReconciliationState.mockResolvedValue({
+    schedule: { frequency: "Off" },
+    drifts: [],
+    driftCount: 0,
+    includesAcknowledged: false
+  });
+});
 
 afterEach(() => {
   while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
@@ -126,7 +165,9 @@ describe("c-stigg-configuration", () => {
     mockGetStatus.mockRejectedValue(apexError("You need the Stigg Admin permission set to configure Stigg."));
     const { element } = await render();
 
-    expect(find(element, "loadError")?.textContent).toBe("You need the Stigg Admin permission set to configure Stigg.");
+    expect(messagePart(element, "loadError")?.textContent).toBe(
+      "You need the Stigg Admin permission set to configure Stigg."
+    );
     expect(find(element, "apiKey")).toBeNull();
     expect(find(element, "testConnection")).toBeNull();
     expect(find(element, "checklist")).toBeNull();
@@ -173,8 +214,8 @@ describe("c-stigg-configuration", () => {
     await flush();
     expect(mockSaveApiKey).toHaveBeenCalledTimes(1);
     expect(mockSaveApiKey).toHaveBeenCalledWith({ apiKey: "server-7a1b2c3d" });
-    expect(find(element, "saveKey")?.disabled).toBe(true);
-    expect(find(element, "saveKey")?.label).toBe("Saving…");
+    expect(button(element, "saveKey")?.disabled).toBe(true);
+    expect(button(element, "saveKey")?.label).toBe("Saving…");
 
     finishSave(configured());
     await flush();
@@ -196,11 +237,11 @@ describe("c-stigg-configuration", () => {
     click(element, "saveKey");
     await flush();
 
-    expect(find(element, "keyError")?.textContent).toBe(
+    expect(messagePart(element, "keyError")?.textContent).toBe(
       "This is a client key. Paste a server API key from Stigg: it starts with server-."
     );
     expect(find(element, "apiKey")).not.toBeNull();
-    expect(find(element, "saveKey")?.disabled).toBe(false);
+    expect(button(element, "saveKey")?.disabled).toBe(false);
     expect(toasts[0].detail).toEqual({
       title: "Stigg API key not saved",
       message: "This is a client key. Paste a server API key from Stigg: it starts with server-.",
@@ -217,8 +258,8 @@ describe("c-stigg-configuration", () => {
     await flush();
 
     expect(mockTestConnection).toHaveBeenCalledTimes(1);
-    expect(find(element, "connectionResult")?.textContent).toBe("Connected to Stigg (environment production).");
-    expect(find(element, "connectionResult")?.className).toContain("slds-theme_success");
+    expect(messagePart(element, "connectionResult")?.textContent).toBe("Connected to Stigg (environment production).");
+    expect(messagePart(element, "connectionResult")?.className).toContain("slds-theme_success");
     const line = element.shadowRoot.querySelector('li[data-key="connection"]') as HTMLElement;
     expect(line.dataset.state).toBe("done");
     expect(toasts[0].detail).toEqual({
@@ -240,7 +281,7 @@ describe("c-stigg-configuration", () => {
     click(element, "testConnection");
     await flush();
 
-    const result = find(element, "connectionResult");
+    const result = messagePart(element, "connectionResult");
     expect(result?.textContent).toBe("Stigg rejected the API key (401). Save a valid server API key. (Unauthorized)");
     expect(result?.className).toContain("slds-theme_error");
     const line = element.shadowRoot.querySelector('li[data-key="connection"]') as HTMLElement;
@@ -281,7 +322,7 @@ describe("c-stigg-configuration", () => {
     click(element, "savePattern");
     await flush();
     expect(mockSavePattern).toHaveBeenCalledWith({ pattern: "https://app.stigg.io/acme/customers" });
-    expect(find(element, "patternError")?.textContent).toBe("The pattern must contain {customerId}.");
+    expect(messagePart(element, "patternError")?.textContent).toBe("The pattern must contain {customerId}.");
 
     const saved = "https://app.stigg.io/acme/customers/{customerId}";
     mockSavePattern.mockResolvedValueOnce(status({ apiKeySet: true, customerUrlPattern: saved }));
@@ -299,10 +340,10 @@ describe("c-stigg-configuration", () => {
     mockGetStatus.mockResolvedValue(status({ apiKeyBlockedReason: reason }));
     const { element } = await render();
 
-    expect(find(element, "keyBlocked")?.textContent).toBe(reason);
-    expect(find(element, "keyBlocked")?.getAttribute("role")).toBe("status");
+    expect(messagePart(element, "keyBlocked")?.textContent).toBe(reason);
+    expect(messagePart(element, "keyBlocked")?.getAttribute("role")).toBe("status");
     expect(find(element, "apiKey")).toBeNull();
-    expect(find(element, "saveKey")).toBeNull();
+    expect(button(element, "saveKey")).toBeNull();
     expect(mockSaveApiKey).not.toHaveBeenCalled();
   });
 
@@ -312,7 +353,7 @@ describe("c-stigg-configuration", () => {
     const { element } = await render();
 
     expect(find(element, "keySaved")?.textContent).toContain("by Ada Admin.");
-    expect(find(element, "keyBlocked")?.textContent).toBe(reason);
+    expect(messagePart(element, "keyBlocked")?.textContent).toBe(reason);
     expect(find(element, "replaceKey")).toBeNull();
     expect(find(element, "testConnection")?.disabled).toBe(false);
   });
@@ -323,9 +364,288 @@ describe("c-stigg-configuration", () => {
     mockGetStatus.mockResolvedValue({ ...configured(), settingsBlockedReason: reason });
     const { element } = await render();
 
-    expect(find(element, "settingsBlocked")?.textContent).toBe(reason);
+    expect(messagePart(element, "settingsBlocked")?.textContent).toBe(reason);
     expect(find(element, "savePattern")?.disabled).toBe(true);
     expect(find(element, "keyBlocked")).toBeNull();
     expect(find(element, "replaceKey")).not.toBeNull();
+  });
+});
+
+/**
+ * Every state an admin can meet on the tab, each reached as they reach it and checked with axe (sa11y's
+ * rules). Each state first proves it is the one on screen, so the check cannot run on another.
+ */
+describe("c-stigg-configuration accessibility", () => {
+  /** Renders the tab once getStatus answered (or is still loading). */
+  async function tab(answer: Promise<StiggConfigurationStatus>): Promise<ConfigurationElement> {
+    mockGetStatus.mockReturnValue(answer);
+    return (await render()).element;
+  }
+
+  /** The state of each checklist line, in order. */
+  function lineStates(element: ConfigurationElement): (string | undefined)[] {
+    return Array.from(element.shadowRoot.querySelectorAll<HTMLElement>("li[data-key]")).map(
+      (line) => line.dataset.state
+    );
+  }
+
+  /** A connection test that failed with this result (or whose Apex call failed with this error), after a key was saved. */
+  async function connectionFailed(
+    answer: { result: StiggConnectionResult } | { error: unknown }
+  ): Promise<ConfigurationElement> {
+    if ("result" in answer) mockTestConnection.mockResolvedValue(answer.result);
+    else mockTestConnection.mockRejectedValue(answer.error);
+    const element = await tab(Promise.resolve(configured()));
+    click(element, "testConnection");
+    await flush();
+    expect(messagePart(element, "connectionResult")?.className).toContain("slds-theme_error");
+    const line = element.shadowRoot.querySelector('li[data-key="connection"]') as HTMLElement;
+    expect(line.dataset.state).toBe("todo");
+    return element;
+  }
+
+  const states: [string, () => Promise<ConfigurationElement>][] = [
+    [
+      "loading",
+      async () => {
+        const element = await tab(new Promise(() => undefined));
+        expect(element.shadowRoot.querySelector("lightning-spinner")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "no permission to configure Stigg",
+      async () => {
+        const element = await tab(
+          Promise.reject(apexError("You need the Stigg Admin permission set to configure Stigg."))
+        );
+        expect(messagePart(element, "loadError")?.textContent).toBe(
+          "You need the Stigg Admin permission set to configure Stigg."
+        );
+        return element;
+      }
+    ],
+    [
+      "no key saved",
+      async () => {
+        const element = await tab(Promise.resolve(status()));
+        expect(find(element, "apiKey")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "key saved",
+      async () => {
+        const element = await tab(Promise.resolve(configured()));
+        expect(find(element, "keySaved")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "replacing the saved key",
+      async () => {
+        const element = await tab(Promise.resolve(configured()));
+        click(element, "replaceKey");
+        await flush();
+        expect(button(element, "cancelReplace")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "saving the key",
+      async () => {
+        mockSaveApiKey.mockReturnValue(new Promise(() => undefined));
+        const element = await tab(Promise.resolve(status()));
+        typeApiKey(element, "server-7a1b2c3d");
+        click(element, "saveKey");
+        await flush();
+        expect(button(element, "saveKey")?.label).toBe("Saving…");
+        return element;
+      }
+    ],
+    [
+      "key refused",
+      async () => {
+        mockSaveApiKey.mockRejectedValue(
+          apexError("This is a client key. Paste a server API key from Stigg: it starts with server-.")
+        );
+        const element = await tab(Promise.resolve(status()));
+        typeApiKey(element, "client-abc");
+        click(element, "saveKey");
+        await flush();
+        expect(find(element, "keyError")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "no key saved, and no permission to save one",
+      async () => {
+        const element = await tab(
+          Promise.resolve(
+            status({ apiKeyBlockedReason: "To save the API key you need the Manage Named Credentials permission." })
+          )
+        );
+        expect(find(element, "keyBlocked")).not.toBeNull();
+        expect(find(element, "apiKey")).toBeNull();
+        return element;
+      }
+    ],
+    [
+      "key saved, and no permission to replace it",
+      async () => {
+        const element = await tab(
+          Promise.resolve({
+            ...configured(),
+            apiKeyBlockedReason: "To save the API key you need the Customize Application permission."
+          })
+        );
+        expect(find(element, "keyBlocked")).not.toBeNull();
+        expect(find(element, "keySaved")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "testing the connection",
+      async () => {
+        mockTestConnection.mockReturnValue(new Promise(() => undefined));
+        const element = await tab(Promise.resolve(configured()));
+        click(element, "testConnection");
+        await flush();
+        expect(find(element, "testConnection")?.label).toBe("Testing…");
+        return element;
+      }
+    ],
+    [
+      "connection works",
+      async () => {
+        mockTestConnection.mockResolvedValue({ success: true, message: "Connected", environment: "production" });
+        const element = await tab(Promise.resolve(configured()));
+        click(element, "testConnection");
+        await flush();
+        expect(messagePart(element, "connectionResult")?.className).toContain("slds-theme_success");
+        return element;
+      }
+    ],
+    [
+      "connection failed: key rejected",
+      () =>
+        connectionFailed({
+          result: {
+            success: false,
+            code: "Unauthorized",
+            message: "Stigg rejected the API key (401). Save a valid server API key from Stigg."
+          }
+        })
+    ],
+    [
+      "connection failed: key lacks permission",
+      () =>
+        connectionFailed({
+          result: {
+            success: false,
+            code: "Forbidden",
+            message:
+              "The API key lacks permission (403). Use a server API key, not a client key, of the right Stigg environment."
+          }
+        })
+    ],
+    [
+      "connection failed: Stigg unreachable",
+      () =>
+        connectionFailed({
+          result: {
+            success: false,
+            code: "CalloutFailed",
+            message: "Stigg is unreachable: Unable to tunnel through proxy."
+          }
+        })
+    ],
+    [
+      "connection failed: timeout",
+      () =>
+        connectionFailed({
+          result: {
+            success: false,
+            code: "CalloutFailed",
+            message:
+              "Stigg did not answer in time (timeout). Try again; if it persists, raise the callout timeout in Stigg Settings."
+          }
+        })
+    ],
+    [
+      "connection failed: the Apex call itself failed",
+      () => connectionFailed({ error: apexError("You need the Stigg Admin permission set to configure Stigg.") })
+    ],
+    [
+      "saving the link pattern",
+      async () => {
+        mockSavePattern.mockReturnValue(new Promise(() => undefined));
+        const element = await tab(Promise.resolve(configured()));
+        click(element, "savePattern");
+        await flush();
+        expect(find(element, "savePattern")?.label).toBe("Saving…");
+        return element;
+      }
+    ],
+    [
+      "link pattern saved",
+      async () => {
+        const saved = "https://app.stigg.io/acme/customers/{customerId}";
+        mockSavePattern.mockResolvedValue({ ...configured(), customerUrlPattern: saved });
+        const element = await tab(Promise.resolve(configured()));
+        find(element, "urlPattern")?.dispatchEvent(new CustomEvent("change", { detail: { value: saved } }));
+        click(element, "savePattern");
+        await flush();
+        expect(find(element, "urlPattern")?.value).toBe(saved);
+        expect(find(element, "patternError")).toBeNull();
+        return element;
+      }
+    ],
+    [
+      "link pattern refused",
+      async () => {
+        mockSavePattern.mockRejectedValue(apexError("The pattern must contain {customerId}."));
+        const element = await tab(Promise.resolve(configured()));
+        click(element, "savePattern");
+        await flush();
+        expect(find(element, "patternError")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "no permission to change the link pattern",
+      async () => {
+        const element = await tab(
+          Promise.resolve({
+            ...configured(),
+            settingsBlockedReason: "To change the Stigg settings you need the Customize Application permission."
+          })
+        );
+        expect(find(element, "settingsBlocked")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "checklist with every line state, next steps and a link",
+      async () => {
+        const element = await tab(Promise.resolve(status()));
+        expect(new Set(lineStates(element))).toEqual(new Set(["todo", "unknown", "warning", "done"]));
+        expect(element.shadowRoot.querySelector("li[data-key] a")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "checklist all done",
+      async () => {
+        const element = await tab(Promise.resolve({ ...configured(), checklist: SETUP_DONE }));
+        expect(lineStates(element)).toEqual(["done", "done", "done", "done", "done"]);
+        return element;
+      }
+    ]
+  ];
+
+  it.each(states)("is accessible: %s", async (_state, reach) => {
+    const element = await reach();
+    await expect(element).toBeAccessible();
   });
 });

@@ -99,6 +99,16 @@ async function render(): Promise<{ element: SectionElement; toasts: CustomEvent[
 const find = (root: ParentNode, id: string) =>
   root.querySelector(`[data-id="${id}"]`) as (HTMLElement & Record<string, unknown>) | null;
 
+/** What the message part with this data-id shows (its box or error text). */
+const messagePart = (root: ParentNode, id: string) =>
+  find(root, id)?.shadowRoot?.querySelector<HTMLElement>('[data-id="message"]') ?? null;
+
+/** The button with this data-id in one of the rows of actions under root. */
+const button = (root: ParentNode, id: string) =>
+  (Array.from(root.querySelectorAll("c-stigg-actions"))
+    .map((actions) => actions.shadowRoot?.querySelector(`[data-id="${id}"]`))
+    .find(Boolean) ?? null) as (HTMLElement & Record<string, unknown>) | null;
+
 function row(element: SectionElement, dealId: string): HTMLElement {
   const found = element.shadowRoot.querySelector(`li[data-deal-id="${dealId}"]`) as HTMLElement | null;
   if (!found) throw new Error(`No row for ${dealId}`);
@@ -130,7 +140,7 @@ describe("c-stigg-reconciliation", () => {
     expect(find(element.shadowRoot, "frequency")?.value).toBe("Daily");
     expect(find(element.shadowRoot, "hour")?.value).toBe("2");
     expect(find(element.shadowRoot, "day")).toBeNull();
-    expect(find(element.shadowRoot, "turnOff")).toBeNull();
+    expect(button(element.shadowRoot, "turnOff")).toBeNull();
     expect(find(element.shadowRoot, "lastRun")?.textContent).toBe("No run yet.");
     expect(find(element.shadowRoot, "noDrift")?.textContent).toBe(
       "No drift found yet: run the reconciliation to compare the provisioned deals with Stigg."
@@ -149,7 +159,7 @@ describe("c-stigg-reconciliation", () => {
     await flush();
     choose(element, "day", "SUN");
     choose(element, "hour", "22");
-    find(element.shadowRoot, "saveSchedule")?.click();
+    button(element.shadowRoot, "saveSchedule")?.click();
     await flush();
 
     expect(mockSaveSchedule).toHaveBeenCalledWith({
@@ -161,7 +171,7 @@ describe("c-stigg-reconciliation", () => {
     const summary = `Runs every Sunday at 22:00. Next run: ${new Date("2030-01-20T22:00:00.000Z").toLocaleString()}.`;
     expect(find(element.shadowRoot, "scheduleSummary")?.textContent).toBe(summary);
     expect(toasts[0].detail).toEqual({ title: "Reconciliation schedule saved", message: summary, variant: "success" });
-    expect(find(element.shadowRoot, "turnOff")).not.toBeNull();
+    expect(button(element.shadowRoot, "turnOff")).not.toBeNull();
   });
 
   it("turns the schedule off and shows Apex's refusal of a schedule inline", async () => {
@@ -170,11 +180,13 @@ describe("c-stigg-reconciliation", () => {
     mockSaveSchedule.mockResolvedValueOnce(state());
     const { element } = await render();
 
-    find(element.shadowRoot, "saveSchedule")?.click();
+    button(element.shadowRoot, "saveSchedule")?.click();
     await flush();
-    expect(find(element.shadowRoot, "scheduleError")?.textContent).toBe("Choose the hour of the run, from 0 to 23.");
+    expect(messagePart(element.shadowRoot, "scheduleError")?.textContent).toBe(
+      "Choose the hour of the run, from 0 to 23."
+    );
 
-    find(element.shadowRoot, "turnOff")?.click();
+    button(element.shadowRoot, "turnOff")?.click();
     await flush();
     expect(mockSaveSchedule).toHaveBeenLastCalledWith({
       frequency: "Off",
@@ -183,7 +195,7 @@ describe("c-stigg-reconciliation", () => {
       includeAcknowledged: false
     });
     expect(find(element.shadowRoot, "scheduleError")).toBeNull();
-    expect(find(element.shadowRoot, "turnOff")).toBeNull();
+    expect(button(element.shadowRoot, "turnOff")).toBeNull();
   });
 
   it("lists each deal with drift, one line per difference, and offers Fix only where pushing the contract helps", async () => {
@@ -200,10 +212,10 @@ describe("c-stigg-reconciliation", () => {
         "entitlement feature-api-calls: sold 50000, Stigg grants 20000"
       ]
     );
-    expect((find(pro, "fix") as Record<string, unknown>).disabled).toBe(false);
-    expect(find(pro, "acknowledge")).not.toBeNull();
+    expect((button(pro, "fix") as Record<string, unknown>).disabled).toBe(false);
+    expect(button(pro, "acknowledge")).not.toBeNull();
     const basic = row(element, BASIC_DEAL);
-    expect((find(basic, "fix") as Record<string, unknown>).disabled).toBe(true);
+    expect((button(basic, "fix") as Record<string, unknown>).disabled).toBe(true);
     expect(find(basic, "fixBlocked")?.textContent).toBe(
       'Pushing the contract cannot fix "plan: sold plan-basic, Stigg grants plan-pro".'
     );
@@ -223,7 +235,7 @@ describe("c-stigg-reconciliation", () => {
     });
     const { element, toasts } = await render();
 
-    find(row(element, PRO_DEAL), "fix")?.click();
+    button(row(element, PRO_DEAL), "fix")?.click();
     await flush();
 
     expect(mockFixDrift).toHaveBeenCalledWith({ opportunityId: PRO_DEAL });
@@ -244,7 +256,7 @@ describe("c-stigg-reconciliation", () => {
     });
     const { element, toasts } = await render();
 
-    find(row(element, PRO_DEAL), "fix")?.click();
+    button(row(element, PRO_DEAL), "fix")?.click();
     await flush();
 
     expect(toasts[0].detail).toEqual({
@@ -269,7 +281,7 @@ describe("c-stigg-reconciliation", () => {
     );
     const { element, toasts } = await render();
 
-    find(row(element, PRO_DEAL), "acknowledge")?.click();
+    button(row(element, PRO_DEAL), "acknowledge")?.click();
     await flush();
     expect(mockAcknowledge).toHaveBeenCalledWith({ opportunityId: PRO_DEAL, includeAcknowledged: false });
     expect(toasts[0].detail.title).toBe("Drift acknowledged");
@@ -285,7 +297,7 @@ describe("c-stigg-reconciliation", () => {
     expect(find(acknowledged, "acknowledged")?.textContent).toBe(
       `Acknowledged by Ada Admin ${new Date("2030-01-15T09:00:00.000Z").toLocaleString()}`
     );
-    expect(find(acknowledged, "acknowledge")).toBeNull();
+    expect(button(acknowledged, "acknowledge")).toBeNull();
   });
 
   it("shows why a run stopped and offers to resume it", async () => {
@@ -308,9 +320,9 @@ describe("c-stigg-reconciliation", () => {
     });
     const { element, toasts } = await render();
 
-    expect(find(element.shadowRoot, "lastRunError")?.textContent).toBe(interrupted.lastRun.lastError);
-    expect(find(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_error");
-    const resume = find(element.shadowRoot, "runNow");
+    expect(messagePart(element.shadowRoot, "lastRunError")?.textContent).toBe(interrupted.lastRun.lastError);
+    expect(messagePart(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_error");
+    const resume = button(element.shadowRoot, "runNow");
     expect(resume?.label).toBe("Resume run");
 
     resume?.click();
@@ -318,7 +330,7 @@ describe("c-stigg-reconciliation", () => {
     expect(mockRunNow).toHaveBeenCalledWith({ includeAcknowledged: false });
     expect(toasts[0].detail.title).toBe("Reconciliation started");
     expect(find(element.shadowRoot, "lastRunError")).toBeNull();
-    expect(find(element.shadowRoot, "runNow")?.disabled).toBe(true);
+    expect(button(element.shadowRoot, "runNow")?.disabled).toBe(true);
     await expect(element).toBeAccessible();
   });
 
@@ -328,9 +340,128 @@ describe("c-stigg-reconciliation", () => {
     );
     const { element } = await render();
 
-    expect(find(element.shadowRoot, "loadError")?.textContent).toBe(
+    expect(messagePart(element.shadowRoot, "loadError")?.textContent).toBe(
       "You need the Stigg Admin permission set to reconcile Stigg. Ask your Salesforce admin to assign it."
     );
-    expect(find(element.shadowRoot, "runNow")).toBeNull();
+    expect(button(element.shadowRoot, "runNow")).toBeNull();
+  });
+});
+
+/**
+ * The section's states the tests above do not already check with axe, each reached as an admin reaches it
+ * and proved to be on screen first.
+ */
+describe("c-stigg-reconciliation accessibility", () => {
+  const finishedWithError = (): StiggReconciliationState => {
+    const finished = drifted();
+    finished.lastRun = {
+      ...finished.lastRun!,
+      checkFailed: 1,
+      lastError: "Acme - Basic could not be checked: Stigg is unavailable (HTTP 503)."
+    };
+    return finished;
+  };
+
+  const states: [string, () => Promise<SectionElement>][] = [
+    [
+      "loading",
+      async () => {
+        mockGetState.mockReturnValue(new Promise(() => undefined));
+        const { element } = await render();
+        expect(element.shadowRoot.querySelector("lightning-spinner")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "no permission to reconcile",
+      async () => {
+        mockGetState.mockRejectedValue(apexError("You need the Stigg Admin permission set to reconcile Stigg."));
+        const { element } = await render();
+        expect(find(element.shadowRoot, "loadError")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "weekly schedule being chosen, with its day",
+      async () => {
+        mockGetState.mockResolvedValue(state());
+        const { element } = await render();
+        choose(element, "frequency", "Weekly");
+        await flush();
+        expect(find(element.shadowRoot, "day")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "schedule refused",
+      async () => {
+        mockGetState.mockResolvedValue(drifted());
+        mockSaveSchedule.mockRejectedValue(apexError("Choose the hour of the run, from 0 to 23."));
+        const { element } = await render();
+        button(element.shadowRoot, "saveSchedule")?.click();
+        await flush();
+        expect(find(element.shadowRoot, "scheduleError")).not.toBeNull();
+        return element;
+      }
+    ],
+    [
+      "a run that stopped, with its error",
+      async () => {
+        const interrupted = drifted();
+        interrupted.lastRun = { ...interrupted.lastRun!, status: "Interrupted", lastError: "Stopped after 100 deals." };
+        mockGetState.mockResolvedValue(interrupted);
+        const { element } = await render();
+        expect(messagePart(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_error");
+        return element;
+      }
+    ],
+    [
+      "a finished run with an error",
+      async () => {
+        mockGetState.mockResolvedValue(finishedWithError());
+        const { element } = await render();
+        expect(messagePart(element.shadowRoot, "lastRunError")?.className).toContain("slds-theme_warning");
+        return element;
+      }
+    ],
+    [
+      "a fix on its way",
+      async () => {
+        mockGetState.mockResolvedValue(drifted());
+        mockFixDrift.mockReturnValue(new Promise(() => undefined));
+        const { element } = await render();
+        button(row(element, PRO_DEAL), "fix")?.click();
+        await flush();
+        expect(button(row(element, PRO_DEAL), "fix")?.disabled).toBe(true);
+        return element;
+      }
+    ],
+    [
+      "acknowledged drift listed",
+      async () => {
+        mockGetState.mockResolvedValue(
+          state({
+            driftCount: 1,
+            includesAcknowledged: true,
+            drifts: [
+              {
+                ...drifted().drifts[0],
+                status: "Acknowledged",
+                acknowledgedBy: "Ada Admin",
+                acknowledgedAt: "2030-01-15T09:00:00.000Z"
+              }
+            ]
+          })
+        );
+        const { element } = await render();
+        expect(find(row(element, PRO_DEAL), "driftStatus")?.textContent).toBe("Acknowledged");
+        return element;
+      }
+    ]
+  ];
+
+  it.each(states)("is accessible: %s", async (_state, reach) => {
+    const element = await reach();
+    await expect(element).toBeAccessible();
   });
 });
