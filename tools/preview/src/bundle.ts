@@ -1,10 +1,12 @@
 /**
- * Bundles a page of Lightning web components for a real browser, as Lightning Experience would run them:
+ * Bundles the preview's pages of Lightning web components for a real browser, as Lightning Experience would run them:
  * the real `lightning/*` base components from lightning-base-components, one copy of the LWC engine,
  * synthetic shadow loaded before anything else (so SLDS classes inside components apply, as in Lightning
  * Experience), the components' TypeScript compiled exactly as for deploy, and the platform modules the
  * base components package lacks (`@salesforce/apex/*`, `lightning/platformShowToastEvent`) answered by
- * the preview's client modules. The output is ES modules held in memory; icons stay lazy chunks.
+ * the preview's client modules. Each page component gets an entry of its own (`stiggCard.js`), and the entries
+ * share their chunks (one copy of the engine and of each base component). The output is ES modules held in
+ * memory; icons stay lazy chunks.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -17,8 +19,10 @@ import replace from "@rollup/plugin-replace";
 /** Where the preview's browser-side modules live (the Apex transport, the toast shim, the page entry). */
 export const CLIENT_DIR = path.join(__dirname, "client");
 
-const ENTRY_ID = "\0preview-entry";
+const ENTRY_PREFIX = "\0preview-entry:";
 const APEX_PREFIX = "@salesforce/apex/";
+/** `refreshApex` and the other functions of `@salesforce/apex` itself. */
+const APEX_FUNCTIONS = "@salesforce/apex";
 const APEX_MODULE_PREFIX = "\0apex:";
 const CLOSED_GATE_ID = "\0closed-gate";
 
@@ -40,14 +44,15 @@ const TYPESCRIPT_OPTIONS: ts.CompilerOptions = {
 export interface BundleOptions {
   /** The components' folder, `force-app/main/default/lwc`. */
   componentsDir: string;
-  /** The component the page shows, as `namespace/name` (for example `c/stiggConfiguration`). */
-  component: string;
+  /** The components pages show, as `namespace/name` (for example `c/stiggConfiguration`): one entry each. */
+  components: string[];
 }
 
 export interface Bundle {
-  /** File name (`entry.js`, `chunk-*.js`) to JavaScript source. */
+  /** File name (`stiggCard.js`, `chunk-*.js`) to JavaScript source. */
   files: Map<string, string>;
-  entry: string;
+  /** The entry file of each component, by `namespace/name`. */
+  entries: Record<string, string>;
   /** The `Class.method` of every `@salesforce/apex` import in the bundle. */
   apexMethods: string[];
   durationMs: number;
@@ -60,7 +65,7 @@ interface CachedBundle {
   key: string;
   sources: Record<string, string>;
   files: Record<string, string>;
-  entry: string;
+  entries: Record<string, string>;
   apexMethods: string[];
 }
 
@@ -72,7 +77,12 @@ export function tagName(specifier: string): string {
   return `${namespace}-${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
-/** The page entry: synthetic shadow first, then the component mounted with the preview's shell. */
+/** The entry file of a component: `c/stiggCard` is `stiggCard.js`. */
+export function entryFileName(component: string): string {
+  return `${component.split("/")[1]}.js`;
+}
+
+/** A page's entry: synthetic shadow first, then the component mounted with the preview's shell. */
 function entrySource(component: string): string {
   return [
     `import "@lwc/synthetic-shadow";`,
@@ -100,7 +110,8 @@ function platformModules(options: BundleOptions, apexMethods: Set<string>): Plug
   return {
     name: "preview-platform-modules",
     resolveId(source) {
-      if (source === ENTRY_ID) return ENTRY_ID;
+      if (source.startsWith(ENTRY_PREFIX)) return source;
+      if (source === APEX_FUNCTIONS) return path.join(CLIENT_DIR, "apex.ts");
       if (source.startsWith(APEX_PREFIX)) {
         const qualified = source.slice(APEX_PREFIX.length);
         if (!/^[A-Za-z_][A-Za-z0-9_]*(__[A-Za-z0-9_]+)?\.[A-Za-z_][A-Za-z0-9_]*$/.test(qualified)) {
@@ -118,7 +129,7 @@ function platformModules(options: BundleOptions, apexMethods: Set<string>): Plug
       return null;
     },
     load(id) {
-      if (id === ENTRY_ID) return entrySource(options.component);
+      if (id.startsWith(ENTRY_PREFIX)) return entrySource(id.slice(ENTRY_PREFIX.length));
       if (id === CLOSED_GATE_ID) return "export default { isOpen: () => false };";
       if (id.startsWith(APEX_MODULE_PREFIX)) {
         const qualified = id.slice(APEX_MODULE_PREFIX.length);
@@ -158,11 +169,14 @@ function cacheKey(options: BundleOptions): string {
     (name) =>
       `${name}@${(JSON.parse(fs.readFileSync(path.join(NODE_MODULES, name, "package.json"), "utf8")) as { version: string }).version}`
   );
-  return sha256([fs.readFileSync(__filename, "utf8"), options.component, ...versions].join("\n"));
+  return sha256([fs.readFileSync(__filename, "utf8"), ...options.components, ...versions].join("\n"));
 }
 
 function cacheFile(options: BundleOptions): string {
-  return path.join(CACHE_DIR, `${sha256(path.resolve(options.componentsDir) + options.component).slice(0, 16)}.json`);
+  return path.join(
+    CACHE_DIR,
+    `${sha256([path.resolve(options.componentsDir), ...options.components].join("\n")).slice(0, 16)}.json`
+  );
 }
 
 /** A file's content hash; for a folder, the hash of its listing. */
@@ -187,7 +201,7 @@ function readCache(options: BundleOptions, key: string, started: number): Bundle
   for (const [file, hash] of Object.entries(cached.sources)) if (hashOrNull(file) !== hash) return null;
   return {
     files: new Map(Object.entries(cached.files)),
-    entry: cached.entry,
+    entries: cached.entries,
     apexMethods: cached.apexMethods,
     durationMs: Date.now() - started,
     cached: true
@@ -204,7 +218,7 @@ function writeCache(options: BundleOptions, key: string, bundle: Bundle, sourceF
     key,
     sources,
     files: Object.fromEntries(bundle.files),
-    entry: bundle.entry,
+    entries: bundle.entries,
     apexMethods: bundle.apexMethods
   };
   try {
@@ -240,8 +254,11 @@ async function rollupBundle(
 ): Promise<{ bundle: Bundle; sourceFiles: string[] }> {
   const apexMethods = new Set<string>();
   const problems: string[] = [];
+  const entries = Object.fromEntries(options.components.map((component) => [component, entryFileName(component)]));
   const build = await rollup({
-    input: ENTRY_ID,
+    input: Object.fromEntries(
+      options.components.map((component) => [entryFileName(component).replace(/\.js$/, ""), ENTRY_PREFIX + component])
+    ),
     plugins: [
       platformModules(options, apexMethods),
       replace({
@@ -264,7 +281,7 @@ async function rollupBundle(
   try {
     const { output } = await build.generate({
       format: "es",
-      entryFileNames: "entry.js",
+      entryFileNames: "[name].js",
       chunkFileNames: "chunk-[hash].js",
       sourcemap: false
     });
@@ -283,7 +300,7 @@ async function rollupBundle(
     return {
       bundle: {
         files,
-        entry: "entry.js",
+        entries,
         apexMethods: [...apexMethods].sort(),
         durationMs: Date.now() - started,
         cached: false

@@ -1,18 +1,25 @@
 /**
- * `npm run preview`: serves the Stigg Configuration tab on 127.0.0.1 until stopped (Ctrl+C).
+ * `npm run preview`: serves the Stigg Configuration tab, and the Stigg card on record pages, on 127.0.0.1 until
+ * stopped (Ctrl+C).
  *
- * Usage: tsx tools/preview/src/cli.ts [--port N] [--stigg-url URL] [--api-key KEY] [--environment SLUG]
+ * Usage: tsx tools/preview/src/cli.ts [--port N] [--stigg-url URL] [--api-key KEY] [--environment SLUG] [--records]
  *   no --stigg-url   fake-stigg answers; it accepts --api-key, or a generated key printed below
  *   --stigg-url URL  a real Stigg (https://api.stigg.io); --api-key saves that key before the page opens
+ *   --records        a customer provisioned through the subscription template and a prospect, for the record
+ *                    pages (fake-stigg only; saves the key it accepts)
  */
 import { startPreview, type PreviewOptions } from "./preview";
 
-const USAGE = "usage: npm run preview -- [--port N] [--stigg-url URL] [--api-key KEY] [--environment SLUG]";
+const USAGE = "usage: npm run preview -- [--port N] [--stigg-url URL] [--api-key KEY] [--environment SLUG] [--records]";
 
 export function parsePreviewArguments(argv: string[]): PreviewOptions {
   const options: PreviewOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
+    if (name === "--records") {
+      options.records = true;
+      continue;
+    }
     const value = argv[i + 1];
     if (value === undefined || value.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
     i++;
@@ -27,6 +34,9 @@ export function parsePreviewArguments(argv: string[]): PreviewOptions {
     } else if (name === "--api-key") options.apiKey = value;
     else if (name === "--environment") options.environment = value;
     else throw new Error(`unknown option ${name}\n${USAGE}`);
+  }
+  if (options.records && options.stiggUrl) {
+    throw new Error("--records provisions demo customers in fake-stigg: leave out --stigg-url to use it");
   }
   return options;
 }
@@ -46,7 +56,16 @@ async function main(): Promise<void> {
       ? `Stigg: fake-stigg at ${preview.stiggUrl}, which accepts the server key ${preview.fakeStiggKey}`
       : `Stigg: ${preview.stiggUrl}`
   );
-  console.log(options.apiKey ? "An API key is saved." : "No API key is saved yet: paste one on the tab.");
+  const records = preview.records;
+  if (records) {
+    console.log("Record pages with the Stigg card:");
+    console.log(`  Northwind Traders (provisioned):  ${preview.recordUrl("Account", records.customer.accountId)}`);
+    console.log(
+      `  Its deal:                         ${preview.recordUrl("Opportunity", records.customer.opportunityId)}`
+    );
+    console.log(`  Globex Corporation (no customer): ${preview.recordUrl("Account", records.prospect.accountId)}`);
+  }
+  console.log(options.apiKey || records ? "An API key is saved." : "No API key is saved yet: paste one on the tab.");
   console.log("Apex runs in the local org as an admin holding Stigg Admin. Ctrl+C stops.");
   const shutdown = (): void => {
     preview.close().then(() => process.exit(0));

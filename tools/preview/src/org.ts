@@ -1,11 +1,12 @@
 /**
  * The local org behind the preview: the package loaded with the Stigg named credential pointed at the
  * chosen Stigg, an admin who holds Stigg Admin (the running user), and helpers to set up the states the
- * tab shows (users, products, settings). Every change goes through the org's own DML.
+ * pages show (users, products, settings), and the records record pages show. Every change goes through the
+ * org's own DML.
  */
 import path from "node:path";
 import { LocalOrg, type JsValue } from "../../local-org/src/index";
-import type { ApexActionRequest, ApexActionResult, ApexBackend } from "./server";
+import type { ApexActionRequest, ApexActionResult, ApexBackend, RecordSummary } from "./server";
 
 export const ADMIN_PERMISSION_SET = "Stigg_Admin";
 export const USER_PERMISSION_SET = "Stigg_User";
@@ -18,10 +19,12 @@ export class PreviewOrg implements ApexBackend {
 
   private constructor(readonly org: LocalOrg) {}
 
-  static load(projectDir: string, stiggUrl: string): PreviewOrg {
+  /** `activateFlows`: flows to run as active, as a subscriber activates a template after Save As. */
+  static load(projectDir: string, stiggUrl: string, options: { activateFlows?: string[] } = {}): PreviewOrg {
     const org = LocalOrg.load({
       sourceDirs: [path.join(projectDir, "force-app")],
-      namedCredentials: { Stigg: { url: stiggUrl } }
+      namedCredentials: { Stigg: { url: stiggUrl } },
+      activateFlows: options.activateFlows
     });
     return new PreviewOrg(org);
   }
@@ -38,6 +41,25 @@ export class PreviewOrg implements ApexBackend {
     }
     const { localOrgFailure: _ignored, ...lightning } = result as ApexActionResult & { localOrgFailure?: true };
     return lightning;
+  }
+
+  /** The header and details of an Account or Opportunity page; null when the record does not exist. */
+  recordSummary(objectApiName: string, recordId: string): RecordSummary | null {
+    const layout = RECORD_LAYOUTS[objectApiName];
+    if (!layout || !/^[a-zA-Z0-9]{15,18}$/.test(recordId)) return null;
+    const fields = [...new Set([...layout.highlights, ...layout.fields].map(([, field]) => field))];
+    const [row] = this.org.query(
+      `SELECT ${fields.join(", ")} FROM ${objectApiName} WHERE Id = '${recordId}'`
+    ) as Record<string, JsValue>[];
+    if (!row) return null;
+    const show = ([label, field]: [string, string]) => ({ label, value: displayValue(fieldValue(row, field)) });
+    return {
+      objectLabel: layout.label,
+      icon: layout.icon,
+      name: displayValue(row.Name),
+      highlights: layout.highlights.map(show),
+      fields: layout.fields.map(show)
+    };
   }
 
   /** The org's default user, who runs the page unless another user is chosen. */
@@ -79,7 +101,15 @@ export class PreviewOrg implements ApexBackend {
     }
   }
 
-  insertProducts(products: { Name: string; Stigg_Type__c?: string; Stigg_ID__c?: string; IsActive?: boolean }[]) {
+  insertProducts(
+    products: {
+      Name: string;
+      Stigg_Type__c?: string;
+      Stigg_ID__c?: string;
+      Stigg_Credit_Cadence__c?: string;
+      IsActive?: boolean;
+    }[]
+  ) {
     return this.org.insert(
       "Product2",
       products.map((product) => ({ IsActive: true, ...product }) as Record<string, JsValue>)
@@ -109,6 +139,57 @@ export class PreviewOrg implements ApexBackend {
     });
     if (result.state === "ERROR") throw new Error(`the API key was not saved: ${result.body.message}`);
   }
+}
+
+/** The fields of a record page's header and details panel: [label, field]. */
+const RECORD_LAYOUTS: Record<
+  string,
+  { label: string; icon: string; highlights: [string, string][]; fields: [string, string][] }
+> = {
+  Account: {
+    label: "Account",
+    icon: "account",
+    highlights: [["Stigg Customer ID", "Stigg_Customer_ID__c"]],
+    fields: [
+      ["Account Name", "Name"],
+      ["Stigg Customer ID", "Stigg_Customer_ID__c"],
+      ["Stigg Customer URL", "Stigg_Customer_URL__c"]
+    ]
+  },
+  Opportunity: {
+    label: "Opportunity",
+    icon: "opportunity",
+    highlights: [
+      ["Account Name", "Account.Name"],
+      ["Close Date", "CloseDate"],
+      ["Stage", "StageName"]
+    ],
+    fields: [
+      ["Opportunity Name", "Name"],
+      ["Account Name", "Account.Name"],
+      ["Stage", "StageName"],
+      ["Close Date", "CloseDate"],
+      ["Stigg Provisioning Status", "Stigg_Provisioning_Status__c"],
+      ["Stigg Subscription ID", "Stigg_Subscription_ID__c"],
+      ["Stigg Last Error", "Stigg_Last_Error__c"],
+      ["Stigg Drift Status", "Stigg_Drift_Status__c"],
+      ["Stigg Drift Details", "Stigg_Drift_Details__c"],
+      ["Stigg Drift Checked At", "Stigg_Drift_Checked_At__c"]
+    ]
+  }
+};
+
+/** A field of a queried row, through a parent (`Account.Name`). */
+function fieldValue(row: Record<string, JsValue>, field: string): JsValue {
+  let value: JsValue = row;
+  for (const part of field.split(".")) {
+    value = value && typeof value === "object" && !Array.isArray(value) ? (value[part] ?? null) : null;
+  }
+  return value;
+}
+
+function displayValue(value: JsValue): string {
+  return value === null || value === undefined ? "" : String(value);
 }
 
 /** What a fresh preview shows: an admin with Stigg Admin, mapped products, a rep who can provision. */

@@ -7,8 +7,22 @@ import os from "node:os";
 import path from "node:path";
 import { BrowserNotFoundError, INSTALL_INSTRUCTION, findChromium } from "../src/browser";
 import { parsePreviewArguments } from "../src/cli";
-import { tagName } from "../src/bundle";
-import { pageHtml, parseApexRequest, startServer, type ApexActionRequest } from "../src/server";
+import { entryFileName, tagName } from "../src/bundle";
+import {
+  parseApexRequest,
+  recordPageHtml,
+  startServer,
+  tabPageHtml,
+  type ApexActionRequest,
+  type RecordSummary,
+  type SiteOptions
+} from "../src/server";
+
+const SITE: SiteOptions = {
+  appLabel: "Stigg",
+  tab: { label: "A <b> & C", component: "c/someTab" },
+  recordPage: { component: "c/someCard", objects: ["Account"] }
+};
 
 function executable(dir: string, name: string): string {
   const file = path.join(dir, name);
@@ -52,21 +66,51 @@ test("the command line takes a port, a Stigg URL and an API key, and names what 
       apiKey: "server-x"
     }
   );
+  assert.deepEqual(parsePreviewArguments(["--records", "--port", "0"]), { records: true, port: 0 });
+  assert.throws(
+    () => parsePreviewArguments(["--records", "--stigg-url", "https://api.stigg.io"]),
+    /--records provisions demo customers in fake-stigg: leave out --stigg-url/
+  );
   assert.throws(() => parsePreviewArguments(["--port", "http"]), /--port must be a port number, not http/);
   assert.throws(() => parsePreviewArguments(["--stigg-url", "api.stigg.io"]), /--stigg-url must be an http\(s\) URL/);
   assert.throws(() => parsePreviewArguments(["--api-key"]), /--api-key needs a value/);
   assert.throws(() => parsePreviewArguments(["--verbose", "1"]), /unknown option --verbose/);
 });
 
-test("a component specifier becomes its custom element name", () => {
+test("a component specifier becomes its custom element name and its entry file", () => {
   assert.equal(tagName("c/stiggConfiguration"), "c-stigg-configuration");
+  assert.equal(entryFileName("c/stiggCard"), "stiggCard.js");
 });
 
-test("the page escapes its labels and loads the bundle's entry as a module", () => {
-  const html = pageHtml({ tabLabel: "A <b> & C", appLabel: "Stigg" }, "entry.js");
+test("the tab page escapes its labels, loads its component's entry and gives it a place to mount", () => {
+  const html = tabPageHtml(SITE, "someTab.js");
   assert.match(html, /<title>A &#60;b&#62; &#38; C \| Salesforce<\/title>/);
-  assert.match(html, /<script type="module" src="\/bundle\/entry.js"><\/script>/);
-  assert.match(html, /<main data-region="main">/);
+  assert.match(html, /<script type="module" src="\/bundle\/someTab.js"><\/script>/);
+  assert.match(html, /<div data-mount="c-some-tab"><\/div>/);
+});
+
+const RECORD: RecordSummary = {
+  objectLabel: "Account",
+  icon: "account",
+  name: "Smith & <Sons>",
+  highlights: [{ label: "Stigg Customer ID", value: "acme" }],
+  fields: [{ label: "Account Name", value: "Smith & <Sons>" }]
+};
+
+test("a record page names the record, escapes its fields, and gives the card recordId and objectApiName", () => {
+  const html = recordPageHtml(SITE, "someCard.js", "Account", "001000000000001AAA", RECORD);
+  assert.match(html, /<title>Smith &#38; &#60;Sons&#62; \| Salesforce<\/title>/);
+  assert.match(html, /<script type="module" src="\/bundle\/someCard.js"><\/script>/);
+  assert.ok(!html.includes("<Sons>"), "the record's name is escaped");
+  assert.match(
+    html,
+    /<div data-mount="c-some-card" data-props="\{&#34;recordId&#34;:&#34;001000000000001AAA&#34;,&#34;objectApiName&#34;:&#34;Account&#34;\}"><\/div>/
+  );
+  assert.match(
+    html,
+    /<div class="slds-text-title slds-truncate">Stigg Customer ID<\/div>\s*<div class="slds-truncate">acme<\/div>/
+  );
+  assert.match(html, /<dt class="slds-text-title">Account Name<\/dt>\s*<dd [^>]*>Smith &#38; &#60;Sons&#62;<\/dd>/);
 });
 
 test("an Apex call needs a class, a method and named parameters", () => {
@@ -87,14 +131,21 @@ test("the server answers Apex calls from its own page only, and serves the bundl
   const calls: ApexActionRequest[] = [];
   const server = await startServer({
     bundle: {
-      files: new Map([["entry.js", "export {};"]]),
-      entry: "entry.js",
+      files: new Map([
+        ["someTab.js", "export {};"],
+        ["someCard.js", "export {};"]
+      ]),
+      entries: { "c/someTab": "someTab.js", "c/someCard": "someCard.js" },
       apexMethods: [],
       durationMs: 0,
       cached: true
     },
-    backend: { callApex: (request) => (calls.push(request), { state: "SUCCESS", returnValue: 42 }) },
-    page: { tabLabel: "Tab", appLabel: "App" }
+    backend: {
+      callApex: (request) => (calls.push(request), { state: "SUCCESS", returnValue: 42 }),
+      recordSummary: (objectApiName, recordId) =>
+        objectApiName === "Account" && recordId === "001000000000001AAA" ? RECORD : null
+    },
+    site: SITE
   });
   try {
     const origin = server.url.replace(/\/$/, "");
@@ -110,7 +161,15 @@ test("the server answers Apex calls from its own page only, and serves the bundl
     assert.equal(foreign.status, 403);
     assert.equal(calls.length, 1);
     assert.equal((await fetch(`${server.url}apex`)).status, 405);
-    assert.equal(await (await fetch(`${server.url}bundle/entry.js`)).text(), "export {};");
+    assert.equal(await (await fetch(`${server.url}bundle/someTab.js`)).text(), "export {};");
+    assert.match(await (await fetch(server.url)).text(), /data-mount="c-some-tab"/);
+    const recordPage = await fetch(`${server.url}lightning/r/Account/001000000000001AAA/view`);
+    assert.equal(recordPage.status, 200);
+    assert.match(await recordPage.text(), /data-mount="c-some-card"/);
+    // No such record, an object the card is not placed on, an address that is no record id.
+    assert.equal((await fetch(`${server.url}lightning/r/Account/001000000000002AAA/view`)).status, 404);
+    assert.equal((await fetch(`${server.url}lightning/r/Contact/003000000000001AAA/view`)).status, 404);
+    assert.equal((await fetch(`${server.url}lightning/r/Account/..%2F..%2Fetc/view`)).status, 404);
     assert.equal((await fetch(`${server.url}bundle/missing.js`)).status, 404);
     const css = await fetch(`${server.url}assets/styles/salesforce-lightning-design-system.min.css`);
     assert.equal(css.status, 200);

@@ -1,5 +1,7 @@
 /**
- * The page around the component: mounts it in the page's main region and shows the toasts it raises.
+ * The page around the component: mounts it where the page says (the element with `data-mount` naming its tag,
+ * with the public properties in `data-props`, as a record page gives `recordId` and `objectApiName`) and shows the
+ * toasts it raises.
  * A `lightning/platformShowToastEvent` event is handed to the real toast container the way Lightning
  * Experience hands it over (the toast's attributes on the event, the `lightning/toast` class in its
  * detail), so the toast looks and behaves as in an org: error toasts stay until closed, success toasts
@@ -40,8 +42,10 @@ function showPlatformToast(event: Event): void {
 }
 
 export function mount(tag: string, component: ComponentConstructor): void {
-  const region = document.querySelector<HTMLElement>("[data-region='main']");
-  if (!region) throw new Error("the page has no main region to mount the component in");
-  region.addEventListener(SHOW_TOAST_EVENT, showPlatformToast);
-  region.appendChild(createElement(tag, { is: component }));
+  const slot = document.querySelector<HTMLElement>(`[data-mount='${tag}']`);
+  if (!slot) throw new Error(`the page has no place to mount ${tag} in`);
+  slot.addEventListener(SHOW_TOAST_EVENT, showPlatformToast);
+  const element = createElement(tag, { is: component });
+  Object.assign(element, JSON.parse(slot.dataset.props ?? "{}") as Record<string, unknown>);
+  slot.appendChild(element);
 }

@@ -132,7 +132,12 @@ export default class StiggCard extends LightningElement {
     }
   }
 
+  /**
+   * The refresh and Retry buttons stay enabled while a refresh runs (a disabled button loses the keyboard focus);
+   * a click meanwhile asks nothing more.
+   */
   handleRefresh(): void {
+    if (this.refreshing) return;
     this.refresh();
   }
 

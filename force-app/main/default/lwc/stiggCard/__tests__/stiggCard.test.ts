@@ -238,8 +238,12 @@ describe("c-stigg-card", () => {
     find(element, "retry")?.click();
     await flush();
     expect(mockRefreshApex).toHaveBeenCalledTimes(1);
-    expect(find(element, "retry")?.disabled).toBe(true);
     expect(find(element, "retry")?.label).toBe("Retrying…");
+    // It stays enabled, so it keeps the keyboard focus; a second click while retrying asks nothing more.
+    expect(find(element, "retry")?.disabled).toBeFalsy();
+    find(element, "retry")?.click();
+    await flush();
+    expect(mockRefreshApex).toHaveBeenCalledTimes(1);
 
     getCardAdapter.emit(answer());
     finish();
