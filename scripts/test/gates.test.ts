@@ -109,6 +109,22 @@ describe("check:apex", () => {
   });
 });
 
+describe("check:apex on Apex newer than its platform stubs", () => {
+  it("checks files that use user mode, and checks calls to Assert against its signatures", async () => {
+    const result = await gate("check-apex.ts", "--project", path.join(fixtures, "check-apex", "newer-apex"));
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const findings = result.stderr.split("\n").filter((line) => line.includes("CustomerReader.cls"));
+    // `WITH USER_MODE` and `update as user` are no syntax errors, and the rest of the file is still checked.
+    assert.deepEqual(
+      findings.map((line) => line.replace(/^.*CustomerReader\.cls:/, "")),
+      [
+        "4:42: apexlink:Missing: Unknown field 'Stigg_Customer_Idd__c' on SObject 'Schema.Account'",
+        "11:9: apexlink:Error: No matching method found for 'isTrue' on 'Assert' taking arguments 'System.String, System.String'"
+      ]
+    );
+  });
+});
+
 describe("check:apex known gaps", () => {
   it("fails on a listed platform-stub gap that nothing reports any more", async () => {
     const result = await gate("check-apex.ts", "--project", path.join(fixtures, "check-apex", "stale-gap"));
