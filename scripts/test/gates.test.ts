@@ -143,8 +143,42 @@ describe("scan", () => {
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stderr, /classes\/AccountFinder\.cls:3:\d+: \[High\] pmd:ApexSOQLInjection:/);
     assert.match(result.stderr, /classes\/AccountFinder\.cls:7:\d+: \[High\] pmd:ApexCRUDViolation:/);
-    // Lower findings are not blocking but go to the report.
-    assert.match(fs.readFileSync(report, "utf8"), /AccountFinder\.cls:1:1: \[Moderate\] pmd:ApexSharingViolations:/);
+    // A Moderate finding fails too, unless accepted where it is.
+    assert.match(result.stderr, /classes\/AccountFinder\.cls:1:1: \[Moderate\] pmd:ApexSharingViolations:/);
+    // Low findings are not blocking but go to the report.
+    assert.doesNotMatch(result.stderr, /\[Low\]/);
+    assert.match(fs.readFileSync(report, "utf8"), /AccountFinder\.cls:\d+:\d+: \[Low\] pmd:ApexDoc:/);
+    fs.rmSync(report, { force: true });
+  });
+
+  it("fails on an unexplained Moderate finding and on suppressions without a reason or a real rule", async () => {
+    const report = path.join(os.tmpdir(), `stigg-scan-${process.pid}-moderate.txt`);
+    const result = await gate(
+      "scan.ts",
+      "--project",
+      path.join(fixtures, "scan", "moderate-defects"),
+      "--report",
+      report
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const blocking = result.stderr
+      .split("\n")
+      .filter((line) => line.includes("moderate-defects/"))
+      .map((line) => line.replace(/^.*moderate-defects\//, ""));
+    assert.deepEqual(blocking, [
+      "config/scan-accepted.json:1: [High] scan:AcceptedFinding: force-app/main/default/objects/Account/fields/Api_Token__c.field-meta.xml pmd:ProtectSensitiveData no longer matches a finding: remove it",
+      // greet(): nothing accepts it.
+      "force-app/main/default/classes/Greeter.cls:10:45: [Moderate] pmd:AvoidBooleanMethodParameters: Avoid Boolean method parameters",
+      // mumble(): suppressed without saying why (whisper(), with its reason above, passes).
+      "force-app/main/default/classes/Greeter.cls:30:5: [High] scan:UnexplainedSuppression: @SuppressWarnings('PMD.AvoidBooleanMethodParameters') needs its reason: a // comment on the line above that says why the finding is accepted",
+      // hum(): a misspelt rule suppresses nothing.
+      "force-app/main/default/classes/Greeter.cls:41:5: [High] scan:UnknownSuppressedRule: PMD.AvoidBooleanParameters: no rule of that name runs in this scan (use PMD.RuleName as the report names it)",
+      "force-app/main/default/classes/Greeter.cls:42:43: [Moderate] pmd:AvoidBooleanMethodParameters: Avoid Boolean method parameters"
+    ]);
+    assert.match(
+      result.stderr,
+      /scan: 1 Apex files, 1 metadata files, 0 flows; 5 unexplained findings Moderate or worse/
+    );
     fs.rmSync(report, { force: true });
   });
 
