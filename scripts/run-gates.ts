@@ -13,6 +13,7 @@ export const GATES = [
   "build",
   "check:metadata",
   "check:apex",
+  "check:apexdoc",
   "scan",
   "test:lwc",
   "test:apex",

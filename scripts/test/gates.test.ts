@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { run } from "../lib/process";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -120,6 +120,42 @@ describe("check:apex on Apex newer than its platform stubs", () => {
       [
         "4:42: apexlink:Missing: Unknown field 'Stigg_Customer_Idd__c' on SObject 'Schema.Account'",
         "11:9: apexlink:Error: No matching method found for 'isTrue' on 'Assert' taking arguments 'System.String, System.String'"
+      ]
+    );
+  });
+});
+
+describe("check:apexdoc", () => {
+  // One run over the fixture: apexdocs takes seconds per class.
+  let findings: string[];
+  let code: number | null;
+  before(async () => {
+    const result = await gate("apex-reference.ts", "--project", path.join(fixtures, "check-apexdoc", "stale"));
+    code = result.code;
+    findings = result.stderr
+      .split("\n")
+      .filter((line) => line.includes("stale/") && !line.startsWith("check:apexdoc:"))
+      .map((line) => line.replace(/^.*stale\//, ""));
+  });
+
+  it("fails on a reference page the ApexDoc no longer generates, naming its first differing line", () => {
+    assert.equal(code, 1);
+    assert.deepEqual(
+      findings.filter((finding) => finding.startsWith("docs/")),
+      [
+        "docs/apex-reference/flow-actions/FarewellAction.md:1: apexdoc:Left-over page: no global class generates it any more: remove it (npm run docs:apex)",
+        // The method's ApexDoc changed after the page was generated.
+        'docs/apex-reference/flow-actions/GreetingAction.md:11: apexdoc:Stale page: differs from what the ApexDoc generates: "Greets each person by name, one greeting per request, in order." (npm run docs:apex)'
+      ]
+    );
+  });
+
+  it("fails on a global invocable variable without ApexDoc", () => {
+    assert.equal(code, 1);
+    assert.deepEqual(
+      findings.filter((finding) => finding.startsWith("force-app/")),
+      [
+        "force-app/main/default/classes/GreetingAction.cls:7: apexdoc:Missing: global field name has no ApexDoc comment (/** ... */) in front of it"
       ]
     );
   });
