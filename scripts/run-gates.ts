@@ -14,6 +14,7 @@ export const GATES = [
   "check:metadata",
   "check:apex",
   "check:apexdoc",
+  "check:lwc-apex",
   "scan",
   "test:lwc",
   "test:apex",

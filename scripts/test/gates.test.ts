@@ -161,6 +161,35 @@ describe("check:apexdoc", () => {
   });
 });
 
+describe("check:lwc-apex", () => {
+  it("fails where a component's apex.d.ts disagrees with its Apex controller", async () => {
+    const result = await gate("check-lwc-apex.ts", "--project", path.join(fixtures, "check-lwc-apex", "mismatch"));
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const findings = result.stderr
+      .split("\n")
+      .filter((line) => line.includes("planSummary/apex.d.ts:"))
+      .map((line) => line.replace(/^.*planSummary\//, ""));
+    // Every other member of the fixture matches its Apex (Datetime as string, Boolean | null, Id, an inner
+    // class through a list, another class's inner class) and must not be reported.
+    assert.deepEqual(findings, [
+      "apex.d.ts:5: lwc-apex: PlanSummaryController.Addon.quantity is Decimal in Apex, a number; apex.d.ts says string | undefined",
+      'apex.d.ts:13: lwc-apex: PlanSummaryController.Summary.tier: "ENTERPRISE" is not a value of the Apex enum PlanSummaryController.Tier',
+      "apex.d.ts:15: lwc-apex: PlanSummaryController.Summary.tags is List<String> in Apex, an array; apex.d.ts says string",
+      "apex.d.ts:16: lwc-apex: PlanSummaryController.Summary.internalNote is not @AuraEnabled, so the component never receives it",
+      'apex.d.ts:17: lwc-apex: PlanSummaryController.Summary has no field "planName"',
+      'apex.d.ts:18: lwc-apex: PlanSummaryController.Summary.planId is sent as "planId", not "PlanId"',
+      'apex.d.ts:24: lwc-apex: PlanChanger.Result has no field "status"',
+      'apex.d.ts:41: lwc-apex: PlanSummaryController.getSummary takes no parameter "recordId" (it takes accountId)',
+      "apex.d.ts:49: lwc-apex: PlanSummaryController.changePlan parameter seats is Integer in Apex, a number; apex.d.ts says string | null",
+      // An undeclared type would read as any, which nothing fails against.
+      "apex.d.ts:54: typescript: Cannot find name 'PlanTier'.",
+      "apex.d.ts:57: lwc-apex: PlanSummaryController.notExposed is not an @AuraEnabled static method, so a component cannot call it",
+      "apex.d.ts:61: lwc-apex: PlanSummaryController.renamedMethod: PlanSummaryController has no method renamedMethod",
+      "apex.d.ts:65: lwc-apex: PlanCatalogController.getPlans: the package has no Apex class PlanCatalogController"
+    ]);
+  });
+});
+
 describe("check:apex known gaps", () => {
   it("fails on a listed platform-stub gap that nothing reports any more", async () => {
     const result = await gate("check-apex.ts", "--project", path.join(fixtures, "check-apex", "stale-gap"));
