@@ -2,10 +2,13 @@
  * Semantic Apex check with ApexLink (Java 17): unknown types, methods, fields on standard and custom
  * objects (read from the project's own object metadata) and type mismatches, each with file and line.
  *
- * ApexLink's platform stubs stop at API 55, so a newer system API can be reported as unknown. Such a
- * gap is listed, with its reason, in config/apexlink-known-gaps.json: a pattern for the whole message
- * that names the missing platform type. Only "Missing" reports can be known gaps, and an entry that no
- * longer matches anything fails the check, so the list stays true.
+ * ApexLink's grammar and platform stubs stop at API 55. It reads a copy of the project taught the newer
+ * Apex (lib/apexlink-input.ts): the access-mode syntax (`WITH USER_MODE`, `insert as user`) blanked in
+ * place, and newer platform classes (`Assert`) declared from config/apexlink-stubs/. What is still
+ * reported as unknown because of the stubs' age (a newer overload of an old class, such as
+ * `Database.query(String, AccessLevel)`) is listed, with its reason, in config/apexlink-known-gaps.json:
+ * a pattern for the whole message that names the missing platform type. Only "Missing" reports can be
+ * known gaps, and an entry that no longer matches anything fails the check, so the list stays true.
  *
  * Usage: tsx scripts/check-apex.ts [--project DIR]
  */
@@ -14,6 +17,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { byLocation, type Finding, relative } from "./lib/findings";
 import { type GateOutcome, runGate } from "./lib/gate";
+import { prepareWorkspace } from "./lib/apexlink-input";
 import { run } from "./lib/process";
 import { parseArgs } from "./lib/project";
 
@@ -45,14 +49,20 @@ async function main(): Promise<GateOutcome> {
   const { options } = parseArgs(process.argv.slice(2));
   const projectDir = path.resolve(options.get("project")?.[0] ?? ".");
 
-  const result = await run("java", ["-jar", apexLinkJar, "-json", projectDir]);
-  // ApexLink exits 4 when it reports problems; anything else non-zero means it did not run.
-  if (result.code !== 0 && result.code !== 4) {
-    throw new Error(`ApexLink failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
+  const workspace = prepareWorkspace(projectDir);
+  let report: ApexLinkReport;
+  try {
+    const result = await run("java", ["-jar", apexLinkJar, "-json", workspace.dir]);
+    // ApexLink exits 4 when it reports problems; anything else non-zero means it did not run.
+    if (result.code !== 0 && result.code !== 4) {
+      throw new Error(`ApexLink failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
+    }
+    const jsonStart = result.stdout.indexOf("{");
+    report = jsonStart >= 0 ? (JSON.parse(result.stdout.slice(jsonStart)) as ApexLinkReport) : { files: [] };
+    for (const file of report.files) file.path = workspace.original(file.path);
+  } finally {
+    workspace.remove();
   }
-  const jsonStart = result.stdout.indexOf("{");
-  const report: ApexLinkReport =
-    jsonStart >= 0 ? (JSON.parse(result.stdout.slice(jsonStart)) as ApexLinkReport) : { files: [] };
 
   const gapsFile = path.join(projectDir, "config", "apexlink-known-gaps.json");
   const gaps: KnownGap[] = fs.existsSync(gapsFile) ? (JSON.parse(fs.readFileSync(gapsFile, "utf8")) as KnownGap[]) : [];

@@ -13,7 +13,11 @@
  * - every file belongs to a component (a .cls has its -meta.xml, and back;
  *   a bundle has its definition file);
  * - `sf project convert source` succeeds and ships exactly the components
- *   of the files .forceignore keeps, and no TypeScript, tests or mocks.
+ *   of the files .forceignore keeps, and no TypeScript, Jest tests or mocks;
+ * - Apex test classes (and test-only helpers, which are @IsTest too) live in
+ *   the package directory's `tests/` folder and nothing else does, so `main/`
+ *   is exactly what customers run. Tests still ship: the platform runs them
+ *   at deploy and package version creation.
  *
  * LWC bundles are written in TypeScript and compiled to .js by a separate
  * build; a bundle whose .js is missing but whose .ts is there is a build
@@ -73,7 +77,7 @@ interface SourceFile {
   /** Forward-slash path relative to its package directory. */
   inPackage: string;
   role: SourceFileRole;
-  /** Matches NEVER_SHIPPED or the package's test folder. */
+  /** Matches NEVER_SHIPPED. */
   nonShippable: boolean;
 }
 
@@ -120,9 +124,10 @@ export async function checkMetadata(projectDir: string): Promise<Finding[]> {
     }
     // Started first: the CLI runs while the XML is being checked.
     const converted = convertSource(projectDir, root);
-    const neverShipped = new IgnorePatterns([...NEVER_SHIPPED, `${toPosix(relative(projectDir, root))}/test/**`]);
+    const neverShipped = new IgnorePatterns(NEVER_SHIPPED);
     const sources = packageSources(projectDir, root, forceIgnore, neverShipped);
     findings.push(...checkSources(sources, versions));
+    findings.push(...checkTestPlacement(sources));
     findings.push(...compareWithConversion(sources, await converted, root, projectFile));
   }
   return sortFindings(findings);
@@ -299,6 +304,45 @@ function checkSources(sources: readonly SourceFile[], versions: VersionContext):
     findings.push({ file: path, line: 1, message: `${role.type} ${role.fullName} has no definition -meta.xml` });
   }
   return findings;
+}
+
+/** The folder of a package directory that holds Apex tests and test-only helpers. */
+export const TESTS_FOLDER = "tests";
+
+/**
+ * An @IsTest class outside `tests/` would make `main/` more than what customers run; a class in `tests/`
+ * that is not @IsTest would be production code that nobody looks for there.
+ */
+function checkTestPlacement(sources: readonly SourceFile[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const source of sources) {
+    if (source.nonShippable || !source.inPackage.endsWith(".cls")) continue;
+    if (source.role.kind === "unknown") continue;
+    const name = source.role.fullName;
+    const inTests = source.inPackage.split("/")[0] === TESTS_FOLDER;
+    const isTest = isTestClass(readFileSync(source.path, "utf8"));
+    if (isTest && !inTests) {
+      findings.push({
+        file: source.path,
+        line: 1,
+        message: `test class ${name} is outside ${TESTS_FOLDER}/: move it to ${TESTS_FOLDER}/default/classes/ so main/ holds only what customers run`
+      });
+    } else if (!isTest && inTests) {
+      findings.push({
+        file: source.path,
+        line: 1,
+        message: `${name} is not an @IsTest class: production code belongs in main/, ${TESTS_FOLDER}/ holds tests and test-only helpers`
+      });
+    }
+  }
+  return findings;
+}
+
+/** Whether the class itself (not just one of its methods) is annotated @IsTest. */
+export function isTestClass(source: string): boolean {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ");
+  const declaration = /\b(class|interface|enum)\b/i.exec(code);
+  return /@istest\b/i.test(declaration ? code.slice(0, declaration.index) : code);
 }
 
 function checkXml(

@@ -14,6 +14,8 @@ export const GATES = [
   "build",
   "check:metadata",
   "check:apex",
+  "check:apexdoc",
+  "check:lwc-apex",
   "scan",
   "test:lwc",
   "test:apex",

@@ -2,8 +2,15 @@
  * Security and quality scan: PMD (Code Analyzer's recommended Apex rules plus the AppExchange
  * security rules) over Apex and metadata XML, and Lightning Flow Scanner over flows.
  *
- * Severities follow Salesforce Code Analyzer. The scan fails on any finding rated High or worse, or
- * on a file that could not be scanned; every finding goes to the report file.
+ * Severities follow Salesforce Code Analyzer. The scan fails on any unexplained finding rated Moderate or
+ * worse, and on a file that could not be scanned; every finding goes to the report file. A finding is
+ * explained when it is accepted where it is:
+ * - in Apex, by `@SuppressWarnings('PMD.RuleName')` on the class, method or field, with a `//` comment
+ *   right above it that says why (PMD then leaves the finding out; a suppression without its reason, or
+ *   naming a rule the scan does not run, is itself a finding);
+ * - in metadata XML and flows, which have no such annotation, by an entry in config/scan-accepted.json
+ *   (file, rule, reason); an entry that no longer matches a finding fails the scan, so the list stays true.
+ * Findings rated Low or Info are listed in the report only.
  *
  * Usage: tsx scripts/scan.ts [--project DIR] [--report FILE]
  */
@@ -47,6 +54,26 @@ interface PmdResults {
   processingErrors: { file: string; message: string; detail?: string }[];
 }
 
+/**
+ * Rule properties that teach a rule this project's conventions (never a threshold raised to pass): tests that
+ * assert through a helper named assert... (assertDrift, assertFailure) do assert.
+ */
+const RULE_PROPERTIES: Record<string, Record<string, string>> = {
+  ApexUnitTestClassShouldHaveAsserts: { additionalAssertMethodPattern: "assert[A-Z]\\w*" }
+};
+
+function ruleReference(rule: PmdRuleInfo): string {
+  const properties = RULE_PROPERTIES[rule.name];
+  if (!properties) return `  <rule ref="${rule.ruleSetFile}/${rule.name}" />`;
+  return [
+    `  <rule ref="${rule.ruleSetFile}/${rule.name}">`,
+    "    <properties>",
+    ...Object.entries(properties).map(([name, value]) => `      <property name="${name}" value="${value}" />`),
+    "    </properties>",
+    "  </rule>"
+  ].join("\n");
+}
+
 /** The rules Code Analyzer runs by default ("Recommended") plus every AppExchange security rule. */
 function selectRules(described: PmdRuleInfo[]): PmdRuleInfo[] {
   return described.filter((rule) => {
@@ -67,7 +94,10 @@ async function java(args: string[], workDir: string): Promise<void> {
   }
 }
 
-async function runPmd(files: { apex: string[]; xml: string[] }): Promise<Finding[]> {
+async function runPmd(files: {
+  apex: string[];
+  xml: string[];
+}): Promise<{ findings: Finding[]; ruleNames: Set<string> }> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "stigg-scan-"));
   try {
     const rulesetList = path.join(workDir, "rulesets.txt");
@@ -83,14 +113,15 @@ async function runPmd(files: { apex: string[]; xml: string[] }): Promise<Finding
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<ruleset name="Stigg for Salesforce scan" xmlns="http://pmd.sourceforge.net/ruleset/2.0.0">',
         "  <description>Code Analyzer recommended rules and AppExchange security rules</description>",
-        ...rules.map((rule) => `  <rule ref="${rule.ruleSetFile}/${rule.name}" />`),
+        ...rules.map(ruleReference),
         "</ruleset>"
       ].join("\n")
     );
     const runDataPerLanguage: Record<string, { filesToScan: string[] }> = {};
     if (files.apex.length > 0) runDataPerLanguage.apex = { filesToScan: files.apex };
     if (files.xml.length > 0) runDataPerLanguage.xml = { filesToScan: files.xml };
-    if (Object.keys(runDataPerLanguage).length === 0) return [];
+    const ruleNames = new Set(rules.map((rule) => rule.name));
+    if (Object.keys(runDataPerLanguage).length === 0) return { findings: [], ruleNames };
 
     const inputFile = path.join(workDir, "input.json");
     fs.writeFileSync(inputFile, JSON.stringify({ ruleSetInputFile: rulesetFile, runDataPerLanguage }));
@@ -116,7 +147,7 @@ async function runPmd(files: { apex: string[]; xml: string[] }): Promise<Finding
         message: error.message.split("\n")[0]
       });
     }
-    return findings;
+    return { findings, ruleNames };
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -206,6 +237,91 @@ async function runFlowScanner(flowFiles: string[], configFile: string): Promise<
   }
 }
 
+const SUPPRESSION = /@SuppressWarnings\s*\(\s*'([^']*)'\s*\)/gi;
+
+/**
+ * Every PMD suppression in Apex must say why, in a `//` comment on the line above it (or after it on its
+ * line), and name rules the scan runs: otherwise the finding it hides is unexplained.
+ */
+function checkSuppressions(file: string, source: string, ruleNames: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  const lines = source.split("\n");
+  lines.forEach((text, index) => {
+    for (const match of text.matchAll(SUPPRESSION)) {
+      const names = match[1]
+        .split(",")
+        .map((name) => name.trim())
+        .filter((name) => /^pmd\./i.test(name));
+      if (names.length === 0) continue;
+      const where = { file, line: index + 1, column: (match.index ?? 0) + 1, severity: Severity.High };
+      const unknown = names.filter((name) => name !== "PMD" && !ruleNames.has(name.slice(4)));
+      if (unknown.length > 0) {
+        findings.push({
+          ...where,
+          rule: "scan:UnknownSuppressedRule",
+          message: `${unknown.join(", ")}: no rule of that name runs in this scan (use PMD.RuleName as the report names it)`
+        });
+      }
+      const above = index > 0 ? lines[index - 1].trim() : "";
+      const trailing = text.slice((match.index ?? 0) + match[0].length).trim();
+      const reason = above.startsWith("//")
+        ? above.slice(2).trim()
+        : trailing.startsWith("//")
+          ? trailing.slice(2).trim()
+          : "";
+      if (reason.length === 0) {
+        findings.push({
+          ...where,
+          rule: "scan:UnexplainedSuppression",
+          message: `${match[0]} needs its reason: a // comment on the line above that says why the finding is accepted`
+        });
+      }
+    }
+  });
+  return findings;
+}
+
+interface AcceptedFinding {
+  /** The file's path from the project directory. */
+  file: string;
+  /** As the report names it, e.g. pmd:ProtectSensitiveData. */
+  rule: string;
+  reason: string;
+}
+
+/** Leaves out the accepted findings of XML and flows; reports entries without a reason or without a finding. */
+function applyAccepted(findings: Finding[], projectDir: string, acceptedFile: string): Finding[] {
+  if (!fs.existsSync(acceptedFile)) return findings;
+  const entries = JSON.parse(fs.readFileSync(acceptedFile, "utf8")) as AcceptedFinding[];
+  const used = new Set<AcceptedFinding>();
+  const kept = findings.filter((finding) => {
+    const file = path.relative(projectDir, finding.file).split(path.sep).join("/");
+    const entry = entries.find((candidate) => candidate.file === file && candidate.rule === finding.rule);
+    if (!entry || /\.(cls|trigger)$/.test(file)) return true;
+    used.add(entry);
+    return false;
+  });
+  for (const entry of entries) {
+    const problem = /\.(cls|trigger)$/.test(entry.file)
+      ? "Apex findings are accepted at their line with @SuppressWarnings and a reason, not here"
+      : !entry.reason?.trim()
+        ? "has no reason"
+        : used.has(entry)
+          ? undefined
+          : "no longer matches a finding: remove it";
+    if (problem) {
+      kept.push({
+        file: acceptedFile,
+        line: 1,
+        rule: "scan:AcceptedFinding",
+        severity: Severity.High,
+        message: `${entry.file} ${entry.rule} ${problem}`
+      });
+    }
+  }
+  return kept;
+}
+
 async function main(): Promise<GateOutcome> {
   const { options } = parseArgs(process.argv.slice(2));
   const projectDir = path.resolve(options.get("project")?.[0] ?? ".");
@@ -220,15 +336,21 @@ async function main(): Promise<GateOutcome> {
   const xml = dirs.flatMap((dir) => listFiles(dir, (name) => name.endsWith("-meta.xml")));
   const flows = xml.filter((file) => file.endsWith(".flow-meta.xml"));
 
-  const findings = [...(await runPmd({ apex, xml })), ...(await runFlowScanner(flows, scanConfig))].sort(byLocation);
-  const blocking = findings.filter((finding) => (finding.severity ?? Severity.Moderate) <= Severity.High);
+  const pmd = await runPmd({ apex, xml });
+  const suppressions = apex.flatMap((file) => checkSuppressions(file, fs.readFileSync(file, "utf8"), pmd.ruleNames));
+  const findings = applyAccepted(
+    [...pmd.findings, ...suppressions, ...(await runFlowScanner(flows, scanConfig))],
+    projectDir,
+    path.join(projectDir, "config", "scan-accepted.json")
+  ).sort(byLocation);
+  const blocking = findings.filter((finding) => (finding.severity ?? Severity.Moderate) <= Severity.Moderate);
 
   fs.mkdirSync(path.dirname(reportFile), { recursive: true });
   fs.writeFileSync(
     reportFile,
     [
       `Scanned ${apex.length} Apex files, ${xml.length} metadata files, ${flows.length} flows.`,
-      `${findings.length} findings, ${blocking.length} High or worse.`,
+      `${findings.length} findings, ${blocking.length} Moderate or worse and not accepted.`,
       "",
       ...findings.map(formatFinding),
       ""
@@ -236,7 +358,7 @@ async function main(): Promise<GateOutcome> {
   );
   return {
     findings: blocking,
-    summary: `${apex.length} Apex files, ${xml.length} metadata files, ${flows.length} flows; ${blocking.length} findings High or worse, ${findings.length - blocking.length} lower (report: ${relative(reportFile)})`
+    summary: `${apex.length} Apex files, ${xml.length} metadata files, ${flows.length} flows; ${blocking.length} unexplained findings Moderate or worse, ${findings.length - blocking.length} Low or Info (report: ${relative(reportFile)})`
   };
 }
 

@@ -41,7 +41,7 @@ async function expectFindings(fixture: string, expected: readonly string[]): Pro
 
 describe("check:metadata on fixture projects", () => {
   it(
-    "passes a clean project (custom setting, flow, picklist, TypeScript LWC not built yet, ignored tests)",
+    "passes a clean project (custom setting, flow, picklist, TypeScript LWC not built yet, Apex tests in tests/)",
     TIMEOUT,
     async () => {
       const result = await check(`${FIXTURES}/clean`);
@@ -86,8 +86,14 @@ describe("check:metadata on fixture projects", () => {
     const why = "reaches the package although it is not shippable (exclude it in .forceignore)";
     await expectFindings("non-shippable", [
       `force-app/main/default/lwc/greeting/__tests__/greeting.test.js:1: lwc/greeting/__tests__/greeting.test.js ${why}`,
-      `force-app/main/default/lwc/greeting/greeting.ts:1: lwc/greeting/greeting.ts ${why}`,
-      `force-app/test/classes/GreeterTest.cls-meta.xml:1: ApexClass GreeterTest ${why}`
+      `force-app/main/default/lwc/greeting/greeting.ts:1: lwc/greeting/greeting.ts ${why}`
+    ]);
+  });
+
+  it("reports a test class outside tests/ and production code inside it", TIMEOUT, async () => {
+    await expectFindings("test-placement", [
+      "force-app/main/default/classes/GreeterTest.cls:1: test class GreeterTest is outside tests/: move it to tests/default/classes/ so main/ holds only what customers run",
+      "force-app/tests/default/classes/Greeter.cls:1: Greeter is not an @IsTest class: production code belongs in main/, tests/ holds tests and test-only helpers"
     ]);
   });
 

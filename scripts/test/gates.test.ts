@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { run } from "../lib/process";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -182,6 +182,87 @@ describe("check:apex", () => {
   });
 });
 
+describe("check:apex on Apex newer than its platform stubs", () => {
+  it("checks files that use user mode, and checks calls to Assert against its signatures", async () => {
+    const result = await gate("check-apex.ts", "--project", path.join(fixtures, "check-apex", "newer-apex"));
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const findings = result.stderr.split("\n").filter((line) => line.includes("CustomerReader.cls"));
+    // `WITH USER_MODE` and `update as user` are no syntax errors, and the rest of the file is still checked.
+    assert.deepEqual(
+      findings.map((line) => line.replace(/^.*CustomerReader\.cls:/, "")),
+      [
+        "4:42: apexlink:Missing: Unknown field 'Stigg_Customer_Idd__c' on SObject 'Schema.Account'",
+        "11:9: apexlink:Error: No matching method found for 'isTrue' on 'Assert' taking arguments 'System.String, System.String'"
+      ]
+    );
+  });
+});
+
+describe("check:apexdoc", () => {
+  // One run over the fixture: apexdocs takes seconds per class.
+  let findings: string[];
+  let code: number | null;
+  before(async () => {
+    const result = await gate("apex-reference.ts", "--project", path.join(fixtures, "check-apexdoc", "stale"));
+    code = result.code;
+    findings = result.stderr
+      .split("\n")
+      .filter((line) => line.includes("stale/") && !line.startsWith("check:apexdoc:"))
+      .map((line) => line.replace(/^.*stale\//, ""));
+  });
+
+  it("fails on a reference page the ApexDoc no longer generates, naming its first differing line", () => {
+    assert.equal(code, 1);
+    assert.deepEqual(
+      findings.filter((finding) => finding.startsWith("docs/")),
+      [
+        "docs/apex-reference/flow-actions/FarewellAction.md:1: apexdoc:Left-over page: no global class generates it any more: remove it (npm run docs:apex)",
+        // The method's ApexDoc changed after the page was generated.
+        'docs/apex-reference/flow-actions/GreetingAction.md:11: apexdoc:Stale page: differs from what the ApexDoc generates: "Greets each person by name, one greeting per request, in order." (npm run docs:apex)'
+      ]
+    );
+  });
+
+  it("fails on a global invocable variable without ApexDoc", () => {
+    assert.equal(code, 1);
+    assert.deepEqual(
+      findings.filter((finding) => finding.startsWith("force-app/")),
+      [
+        "force-app/main/default/classes/GreetingAction.cls:7: apexdoc:Missing: global field name has no ApexDoc comment (/** ... */) in front of it"
+      ]
+    );
+  });
+});
+
+describe("check:lwc-apex", () => {
+  it("fails where a component's apex.d.ts disagrees with its Apex controller", async () => {
+    const result = await gate("check-lwc-apex.ts", "--project", path.join(fixtures, "check-lwc-apex", "mismatch"));
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const findings = result.stderr
+      .split("\n")
+      .filter((line) => line.includes("planSummary/apex.d.ts:"))
+      .map((line) => line.replace(/^.*planSummary\//, ""));
+    // Every other member of the fixture matches its Apex (Datetime as string, Boolean | null, Id, an inner
+    // class through a list, another class's inner class) and must not be reported.
+    assert.deepEqual(findings, [
+      "apex.d.ts:5: lwc-apex: PlanSummaryController.Addon.quantity is Decimal in Apex, a number; apex.d.ts says string | undefined",
+      'apex.d.ts:13: lwc-apex: PlanSummaryController.Summary.tier: "ENTERPRISE" is not a value of the Apex enum PlanSummaryController.Tier',
+      "apex.d.ts:15: lwc-apex: PlanSummaryController.Summary.tags is List<String> in Apex, an array; apex.d.ts says string",
+      "apex.d.ts:16: lwc-apex: PlanSummaryController.Summary.internalNote is not @AuraEnabled, so the component never receives it",
+      'apex.d.ts:17: lwc-apex: PlanSummaryController.Summary has no field "planName"',
+      'apex.d.ts:18: lwc-apex: PlanSummaryController.Summary.planId is sent as "planId", not "PlanId"',
+      'apex.d.ts:24: lwc-apex: PlanChanger.Result has no field "status"',
+      'apex.d.ts:41: lwc-apex: PlanSummaryController.getSummary takes no parameter "recordId" (it takes accountId)',
+      "apex.d.ts:49: lwc-apex: PlanSummaryController.changePlan parameter seats is Integer in Apex, a number; apex.d.ts says string | null",
+      // An undeclared type would read as any, which nothing fails against.
+      "apex.d.ts:54: typescript: Cannot find name 'PlanTier'.",
+      "apex.d.ts:57: lwc-apex: PlanSummaryController.notExposed is not an @AuraEnabled static method, so a component cannot call it",
+      "apex.d.ts:61: lwc-apex: PlanSummaryController.renamedMethod: PlanSummaryController has no method renamedMethod",
+      "apex.d.ts:65: lwc-apex: PlanCatalogController.getPlans: the package has no Apex class PlanCatalogController"
+    ]);
+  });
+});
+
 describe("check:apex known gaps", () => {
   it("fails on a listed platform-stub gap that nothing reports any more", async () => {
     const result = await gate("check-apex.ts", "--project", path.join(fixtures, "check-apex", "stale-gap"));
@@ -200,8 +281,42 @@ describe("scan", () => {
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stderr, /classes\/AccountFinder\.cls:3:\d+: \[High\] pmd:ApexSOQLInjection:/);
     assert.match(result.stderr, /classes\/AccountFinder\.cls:7:\d+: \[High\] pmd:ApexCRUDViolation:/);
-    // Lower findings are not blocking but go to the report.
-    assert.match(fs.readFileSync(report, "utf8"), /AccountFinder\.cls:1:1: \[Moderate\] pmd:ApexSharingViolations:/);
+    // A Moderate finding fails too, unless accepted where it is.
+    assert.match(result.stderr, /classes\/AccountFinder\.cls:1:1: \[Moderate\] pmd:ApexSharingViolations:/);
+    // Low findings are not blocking but go to the report.
+    assert.doesNotMatch(result.stderr, /\[Low\]/);
+    assert.match(fs.readFileSync(report, "utf8"), /AccountFinder\.cls:\d+:\d+: \[Low\] pmd:ApexDoc:/);
+    fs.rmSync(report, { force: true });
+  });
+
+  it("fails on an unexplained Moderate finding and on suppressions without a reason or a real rule", async () => {
+    const report = path.join(os.tmpdir(), `stigg-scan-${process.pid}-moderate.txt`);
+    const result = await gate(
+      "scan.ts",
+      "--project",
+      path.join(fixtures, "scan", "moderate-defects"),
+      "--report",
+      report
+    );
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const blocking = result.stderr
+      .split("\n")
+      .filter((line) => line.includes("moderate-defects/"))
+      .map((line) => line.replace(/^.*moderate-defects\//, ""));
+    assert.deepEqual(blocking, [
+      "config/scan-accepted.json:1: [High] scan:AcceptedFinding: force-app/main/default/objects/Account/fields/Api_Token__c.field-meta.xml pmd:ProtectSensitiveData no longer matches a finding: remove it",
+      // greet(): nothing accepts it.
+      "force-app/main/default/classes/Greeter.cls:10:45: [Moderate] pmd:AvoidBooleanMethodParameters: Avoid Boolean method parameters",
+      // mumble(): suppressed without saying why (whisper(), with its reason above, passes).
+      "force-app/main/default/classes/Greeter.cls:30:5: [High] scan:UnexplainedSuppression: @SuppressWarnings('PMD.AvoidBooleanMethodParameters') needs its reason: a // comment on the line above that says why the finding is accepted",
+      // hum(): a misspelt rule suppresses nothing.
+      "force-app/main/default/classes/Greeter.cls:41:5: [High] scan:UnknownSuppressedRule: PMD.AvoidBooleanParameters: no rule of that name runs in this scan (use PMD.RuleName as the report names it)",
+      "force-app/main/default/classes/Greeter.cls:42:43: [Moderate] pmd:AvoidBooleanMethodParameters: Avoid Boolean method parameters"
+    ]);
+    assert.match(
+      result.stderr,
+      /scan: 1 Apex files, 1 metadata files, 0 flows; 5 unexplained findings Moderate or worse/
+    );
     fs.rmSync(report, { force: true });
   });
 

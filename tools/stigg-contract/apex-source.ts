@@ -5,11 +5,15 @@
  *   public static final Operation NAME = new Operation('kind', 'name', 'rootField', 'argument', 'InputType', 'selection', safeToRepeat);
  * with string literals only, and build() assembles a document for n requests with the rule mirrored in buildDocument().
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-export const CLASSES_DIR = path.join(PROJECT_ROOT, "force-app", "main", "default", "classes");
+/** The package's classes, then its Apex tests and test-only helpers. */
+export const CLASSES_DIRS = [
+  path.join(PROJECT_ROOT, "force-app", "main", "default", "classes"),
+  path.join(PROJECT_ROOT, "force-app", "tests", "default", "classes")
+];
 export const CONTRACT_PATH = path.join(__dirname, "stigg.graphql");
 
 export interface ApexOperation {
@@ -29,11 +33,14 @@ type Token =
   | { type: "boolean"; value: boolean };
 
 export function readClass(name: string): string {
-  return readFileSync(path.join(CLASSES_DIR, `${name}.cls`), "utf8");
+  const dir = CLASSES_DIRS.find((candidate) => existsSync(path.join(candidate, `${name}.cls`)));
+  if (!dir)
+    throw new Error(`no class ${name}.cls in ${CLASSES_DIRS.map((d) => path.relative(PROJECT_ROOT, d)).join(" or ")}`);
+  return readFileSync(path.join(dir, `${name}.cls`), "utf8");
 }
 
 export function listClasses(): string[] {
-  return readdirSync(CLASSES_DIR)
+  return CLASSES_DIRS.flatMap((dir) => readdirSync(dir))
     .filter((file) => file.endsWith(".cls"))
     .map((file) => file.slice(0, -".cls".length))
     .sort();
