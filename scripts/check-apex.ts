@@ -10,10 +10,12 @@
  * Usage: tsx scripts/check-apex.ts [--project DIR]
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { byLocation, type Finding, relative } from "./lib/findings";
 import { type GateOutcome, runGate } from "./lib/gate";
+import { copyWithBlankedAccessModes } from "./lib/apex-access-modes";
 import { run } from "./lib/process";
 import { parseArgs } from "./lib/project";
 
@@ -45,14 +47,22 @@ async function main(): Promise<GateOutcome> {
   const { options } = parseArgs(process.argv.slice(2));
   const projectDir = path.resolve(options.get("project")?.[0] ?? ".");
 
-  const result = await run("java", ["-jar", apexLinkJar, "-json", projectDir]);
-  // ApexLink exits 4 when it reports problems; anything else non-zero means it did not run.
-  if (result.code !== 0 && result.code !== 4) {
-    throw new Error(`ApexLink failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
+  // ApexLink reads a copy whose user-mode clauses are blanked (see lib/apex-access-modes.ts).
+  const copy = copyWithBlankedAccessModes(projectDir, fs.mkdtempSync(path.join(os.tmpdir(), "check-apex-")));
+  let report: ApexLinkReport;
+  try {
+    const result = await run("java", ["-jar", apexLinkJar, "-json", copy]);
+    // ApexLink exits 4 when it reports problems; anything else non-zero means it did not run.
+    if (result.code !== 0 && result.code !== 4) {
+      throw new Error(`ApexLink failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
+    }
+    const jsonStart = result.stdout.indexOf("{");
+    report = jsonStart >= 0 ? (JSON.parse(result.stdout.slice(jsonStart)) as ApexLinkReport) : { files: [] };
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
   }
-  const jsonStart = result.stdout.indexOf("{");
-  const report: ApexLinkReport =
-    jsonStart >= 0 ? (JSON.parse(result.stdout.slice(jsonStart)) as ApexLinkReport) : { files: [] };
+  // Findings name the project's own files.
+  for (const file of report.files) file.path = path.join(projectDir, path.relative(copy, file.path));
 
   const gapsFile = path.join(projectDir, "config", "apexlink-known-gaps.json");
   const gaps: KnownGap[] = fs.existsSync(gapsFile) ? (JSON.parse(fs.readFileSync(gapsFile, "utf8")) as KnownGap[]) : [];

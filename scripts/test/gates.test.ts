@@ -182,6 +182,20 @@ describe("check:apex", () => {
   });
 });
 
+describe("check:apex user-mode data access", () => {
+  it("reads past WITH USER_MODE and `as user` and still reports the unknown field after them, at its place", async () => {
+    const project = path.join(fixtures, "check-apex", "user-mode");
+    const result = await gate("check-apex.ts", "--project", project);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      /user-mode\/force-app\/main\/default\/classes\/CustomerCleaner\.cls:5:\d+: apexlink:Missing: Unknown field 'Stigg_Customer_Idd__c' on SObject 'Schema\.Account'/
+    );
+    assert.doesNotMatch(result.stderr, /Syntax/);
+    assert.match(result.stderr, /check:apex: 1 problem\(s\)/);
+  });
+});
+
 describe("check:apex known gaps", () => {
   it("fails on a listed platform-stub gap that nothing reports any more", async () => {
     const result = await gate("check-apex.ts", "--project", path.join(fixtures, "check-apex", "stale-gap"));
