@@ -54,8 +54,8 @@ describe("npm run bench", () => {
         provisioned
       ]),
       [
-        [1, 2, 5, 3, 1],
-        [10, 2, 5, 3, 10]
+        [1, 2, 6, 3, 1],
+        [10, 2, 6, 3, 10]
       ]
     );
     assert.ok(rows.every((entry) => entry.cpuMs > 0 && entry.wallMs > 0));
