@@ -37,8 +37,8 @@ describe("npm run bench", () => {
 
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /\n N {2}callouts \(save\/async\) {2}SOQL \(save\/async\) {2}DML \(save\/async\)/);
-    assert.match(result.stdout, /\n 1 +2 \(0\/2\) +5 \(0\/5\) +3 \(1\/2\) +1 +\d+ +\d+ +1\/1\n/);
-    assert.match(result.stdout, /\n10 +2 \(0\/2\) +5 \(0\/5\) +3 \(1\/2\) +1 +\d+ +\d+ +10\/10\n/);
+    assert.match(result.stdout, /\n 1 +2 \(0\/2\) +6 \(0\/6\) +3 \(1\/2\) +1 +\d+ +\d+ +1\/1\n/);
+    assert.match(result.stdout, /\n10 +2 \(0\/2\) +6 \(0\/6\) +3 \(1\/2\) +1 +\d+ +\d+ +10\/10\n/);
     assert.match(result.stdout, /bar: met/);
     const rows = JSON.parse(fs.readFileSync(file, "utf8")) as BenchRow[];
     assert.deepEqual(
@@ -54,8 +54,8 @@ describe("npm run bench", () => {
         provisioned
       ]),
       [
-        [1, 2, 5, 3, 1],
-        [10, 2, 5, 3, 10]
+        [1, 2, 6, 3, 1],
+        [10, 2, 6, 3, 10]
       ]
     );
     assert.ok(rows.every((entry) => entry.cpuMs > 0 && entry.wallMs > 0));

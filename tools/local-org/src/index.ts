@@ -34,10 +34,15 @@ import { FlowConfigurationError } from "./flow/errors.js";
 import { flowInputValue, type LocalOrgFlowHost, type TransactionUsage } from "./flow-host.js";
 import type { JsValue } from "./js-value.js";
 import type { FailedScheduledJob } from "./stdlib/apex-scheduler.js";
+import { deliverOutgoing } from "./stdlib/messaging.js";
+import type { SentEmail, SentNotification } from "./stdlib/outbox.js";
+import type { ApexTriggers, FailedEventDelivery } from "./apex-triggers.js";
 
 export type { LoadOptions } from "./project.js";
 export type { TestRunResult, TestResult, CoverageEntry } from "./testing/runner.js";
 export type { NamedCredentialConfig } from "./stdlib/registry.js";
+export type { SentEmail, SentNotification, EmailDeliverability } from "./stdlib/outbox.js";
+export type { FailedEventDelivery } from "./apex-triggers.js";
 export type { AuraActionRequest, AuraActionResult, AuraErrorBody } from "./aura.js";
 export type { JsValue } from "./js-value.js";
 export type { FailedInterview, PendingScheduledPath } from "./flow/engine.js";
@@ -66,12 +71,13 @@ class UnhandledFlowFault extends Error {}
 export class LocalOrg {
   private constructor(
     readonly interpreter: Interpreter,
-    private readonly flows: { engine: FlowEngine; host: LocalOrgFlowHost }
+    private readonly flows: { engine: FlowEngine; host: LocalOrgFlowHost },
+    private readonly triggers: ApexTriggers
   ) {}
 
   static load(options: LoadOptions = {}): LocalOrg {
     const project = loadProject(options);
-    return new LocalOrg(project.interpreter, project.flows);
+    return new LocalOrg(project.interpreter, project.flows, project.triggers);
   }
 
   runTests(classNames?: string[]): TestRunResult {
@@ -302,14 +308,15 @@ export class LocalOrg {
     try {
       body();
       this.flows.host.recordUsage(description);
-      // Queued jobs run after the transaction commits, each in its own transaction.
-      while (interpreter.transaction.asyncQueue.length > 0)
-        interpreter.transaction.runJob(interpreter.transaction.asyncQueue.shift()!);
+      this.settle();
       return { success: true, exceptionMessage: null, stackTrace: null, debugLog: interpreter.transaction.debugLog };
     } catch (error) {
-      // An unhandled exception rolls the transaction back.
+      // An unhandled exception rolls the transaction back: its records, its jobs, its emails and
+      // the events it published after commit; the events it published immediately are delivered.
       interpreter.data.restore(snap, counter);
       interpreter.transaction.asyncQueue = [];
+      interpreter.transaction.outgoing = [];
+      if (!(error instanceof FlowConfigurationError)) this.settle();
       if (error instanceof FlowConfigurationError) throw error;
       const d =
         error instanceof UnhandledFlowFault
@@ -325,6 +332,54 @@ export class LocalOrg {
     } finally {
       interpreter.frames.length = 0;
     }
+  }
+
+  /** After a transaction commits: what it sent leaves the org, its queued jobs run (each in a
+   * transaction of its own), and the event bus delivers, each subscriber in a transaction of its
+   * own, until nothing is left to run or deliver. */
+  private settle() {
+    const interpreter = this.interpreter;
+    const library = interpreter.stdlib;
+    const bus = library.eventBus;
+    for (let round = 0; round < 10000; round++) {
+      bus.commit();
+      deliverOutgoing(library, this.now());
+      const transaction = interpreter.transaction;
+      if (transaction.asyncQueue.length > 0) {
+        transaction.runJob(transaction.asyncQueue.shift()!);
+        continue;
+      }
+      if (!bus.hasPending()) return;
+      bus.deliver();
+    }
+    throw new Error("local-org: jobs and platform events kept queuing more work for 10,000 rounds");
+  }
+
+  /** Emails that left the org (committed transactions), oldest first. */
+  sentEmails(): SentEmail[] {
+    return [...this.interpreter.stdlib.outbox.emails];
+  }
+
+  /** Custom notifications that left the org, oldest first. */
+  sentNotifications(): SentNotification[] {
+    return [...this.interpreter.stdlib.outbox.notifications];
+  }
+
+  /** Platform events that went on the event bus, oldest first, with their field values. */
+  publishedEvents(): { event: string; fields: Record<string, JsValue> }[] {
+    return this.interpreter.stdlib.eventBus.published.map((published) => ({
+      event: published.object.name,
+      fields: Object.fromEntries(
+        [...published.object.fields.values()]
+          .filter((field) => published.record.has(field.name.toLowerCase()))
+          .map((field) => [field.name, this.toJs(published.record.get(field.name.toLowerCase()) ?? null)])
+      )
+    }));
+  }
+
+  /** Platform event deliveries whose trigger threw (their work was rolled back), oldest first. */
+  failedEventDeliveries(): FailedEventDelivery[] {
+    return [...this.triggers.failedDeliveries];
   }
 
   /** Converts a JavaScript value to an Apex value of the given type. */

@@ -3,10 +3,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
-import { parseClassFile } from "./parse/convert.js";
+import { parseClassFile, parseTriggerFile } from "./parse/convert.js";
 import { ApexSyntaxError } from "./parse/syntax-error.js";
 import { parseClassFileCached, pruneCache } from "./parse/cache.js";
-import type { TypeDecl } from "./parse/ast.js";
+import type { TriggerDecl, TypeDecl } from "./parse/ast.js";
 import { Interpreter } from "./interpreter/interpreter.js";
 import { Schema } from "./data/schema.js";
 import { validationRule } from "./data/validation-rules.js";
@@ -16,6 +16,8 @@ import { loadExternalCredentials } from "./external-credentials.js";
 import { loadFlowFile } from "./flow/loader.js";
 import type { FlowEngine } from "./flow/engine.js";
 import { installFlows, type LocalOrgFlowHost } from "./flow-host.js";
+import { ApexTriggers, installTriggers } from "./apex-triggers.js";
+import type { EmailDeliverability } from "./stdlib/outbox.js";
 
 export interface LoadOptions {
   /** Package directories laid out like force-app (default: ["force-app"]). */
@@ -32,12 +34,16 @@ export interface LoadOptions {
   /** Flows (by API name) to run as active although their metadata is not, as a subscriber
    * activates a template after Save As. */
   activateFlows?: string[];
+  /** Setup, Deliverability, Access level: "all" (the default) lets Apex send single emails;
+   * "systemOnly" and "none" make Messaging.sendEmail fail as the platform does. */
+  emailDeliverability?: EmailDeliverability;
 }
 
 export interface LoadedProject {
   interpreter: Interpreter;
   types: TypeDecl[];
   flows: { engine: FlowEngine; host: LocalOrgFlowHost };
+  triggers: ApexTriggers;
 }
 
 function walk(dir: string, visit: (path: string, isDir: boolean) => boolean | void) {
@@ -61,6 +67,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const permissionFiles: string[] = [];
   const flowFiles: string[] = [];
   const labelFiles: string[] = [];
+  const triggerFiles: string[] = [];
+  const notificationTypeFiles: string[] = [];
   for (const d of dirs) {
     if (!existsSync(d)) throw new Error(`source directory not found: ${d}`);
     walk(d, (p, isDir) => {
@@ -77,9 +85,8 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
       if (!isDir && base.endsWith(".labels-meta.xml")) labelFiles.push(p);
       if (!isDir && (base.endsWith(".permissionset-meta.xml") || base.endsWith(".customPermission-meta.xml")))
         permissionFiles.push(p);
-      if (!isDir && base.endsWith(".trigger")) {
-        throw new Error(`${base}: triggers are not supported by local-org`);
-      }
+      if (!isDir && base.endsWith(".trigger")) triggerFiles.push(p);
+      if (!isDir && base.endsWith(".notiftype-meta.xml")) notificationTypeFiles.push(p);
     });
   }
   for (const od of objectDirs) schema.loadObjectsFolder(od);
@@ -168,11 +175,18 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   }
   for (const c of options.classSources ?? []) load(c.file, () => parseClassFile(c.source, c.file), c.source);
   if (options.cache ?? true) pruneCache();
-  interpreter.registerTypes(types);
+  // A trigger that does not compile cannot be saved on the platform: it stops the load.
+  const triggerDecls: TriggerDecl[] = triggerFiles.map((file) => parseTriggerFile(readFileSync(file, "utf8"), file));
+  interpreter.registerTypes([...types, ...triggerDecls.map((trigger) => trigger.body)]);
   loadCustomMetadata(interpreter, metadataFiles, xml);
   loadPermissions(interpreter, permissionFiles);
+  loadNotificationTypes(interpreter, notificationTypeFiles);
   const flows = installFlows(interpreter, flowFiles.map(loadFlowFile), options.activateFlows ?? []);
   loadFlowDefinitions(interpreter, flows.engine);
+  const triggers = new ApexTriggers(interpreter);
+  triggers.load(triggerDecls);
+  installTriggers(interpreter, triggers);
+  if (options.emailDeliverability) interpreter.stdlib.emailDeliverability = options.emailDeliverability;
   const labelXml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
@@ -183,7 +197,31 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
     for (const l of doc.labels ?? [])
       interpreter.stdlib.labels.set(String(l.fullName).toLowerCase(), String(l.value ?? ""));
   }
-  return { interpreter, types, flows };
+  return { interpreter, types, flows, triggers };
+}
+
+/** Custom notification types (`notificationtypes/`) become CustomNotificationType rows. */
+function loadNotificationTypes(interpreter: Interpreter, files: string[]) {
+  const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
+  const obj = interpreter.schema.get("CustomNotificationType")!;
+  for (const file of files) {
+    const name = file.split(/[\\/]/).pop()!.replace(".notiftype-meta.xml", "");
+    const type = xml.parse(readFileSync(file, "utf8")).CustomNotificationType as Record<string, unknown>;
+    const id = interpreter.data.nextId(obj.keyPrefix);
+    interpreter.data.table(obj).set(
+      id,
+      new Map<string, Value>([
+        ["id", id],
+        ["developername", name],
+        ["masterlabel", String(type.masterLabel ?? name)],
+        ["customnotiftypename", String(type.customNotifTypeName ?? name)],
+        ["description", type.description === undefined ? null : String(type.description)],
+        ["desktop", String(type.desktop) === "true"],
+        ["mobile", String(type.mobile) === "true"],
+        ["namespaceprefix", null]
+      ])
+    );
+  }
 }
 
 function loadCustomMetadata(interpreter: Interpreter, files: string[], xml: XMLParser) {

@@ -10,6 +10,12 @@ export interface TestApp {
   classes?: Record<string, string>;
   /** Object name => field name => CustomField XML body (without fullName and label). */
   fields?: Record<string, Record<string, string>>;
+  /** Object name => the inner XML of its CustomObject definition (a platform event's publish behaviour). */
+  objects?: Record<string, string>;
+  /** Trigger name => its `.trigger` source. */
+  triggers?: Record<string, string>;
+  /** Custom notification type name => the inner XML of its definition. */
+  notificationTypes?: Record<string, string>;
 }
 
 /** Writes a package folder and returns its path. */
@@ -23,6 +29,24 @@ export function writeApp(app: TestApp): string {
   for (const [name, source] of Object.entries(app.classes ?? {})) {
     mkdirSync(join(base, "classes"), { recursive: true });
     writeFileSync(join(base, "classes", `${name}.cls`), source);
+  }
+  for (const [object, inner] of Object.entries(app.objects ?? {})) {
+    mkdirSync(join(base, "objects", object), { recursive: true });
+    writeFileSync(
+      join(base, "objects", object, `${object}.object-meta.xml`),
+      `<?xml version="1.0" encoding="UTF-8"?><CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"><label>${object}</label>${inner}</CustomObject>`
+    );
+  }
+  for (const [name, source] of Object.entries(app.triggers ?? {})) {
+    mkdirSync(join(base, "triggers"), { recursive: true });
+    writeFileSync(join(base, "triggers", `${name}.trigger`), source);
+  }
+  for (const [name, inner] of Object.entries(app.notificationTypes ?? {})) {
+    mkdirSync(join(base, "notificationtypes"), { recursive: true });
+    writeFileSync(
+      join(base, "notificationtypes", `${name}.notiftype-meta.xml`),
+      `<?xml version="1.0" encoding="UTF-8"?><CustomNotificationType xmlns="http://soap.sforce.com/2006/04/metadata">${inner}</CustomNotificationType>`
+    );
   }
   for (const [object, fields] of Object.entries(app.fields ?? {}))
     for (const [name, body] of Object.entries(fields)) {

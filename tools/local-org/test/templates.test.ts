@@ -263,10 +263,12 @@ test("200 deals closed in one DML: all provisioned by one asynchronous transacti
     [
       // The save itself: one DML statement; the template's synchronous part has nothing to do.
       ["api", 0, 1, 0],
-      // Get Stigg Products (1), Get Stigg Deal Type (1), the Accounts behind $Record.Account (1)
-      // and the actions' own queries (2); the opportunities' outcome and the Accounts written once
-      // each; customers and subscriptions sent in chunks of 50 (4 + 4 callouts).
-      [`${SUBSCRIPTION}: Run Asynchronously`, 5, 2, 8]
+      // Get Stigg Products (1), Get Stigg Deal Type (1), the Accounts behind $Record.Account (1),
+      // the actions' own queries (2) and the deals' attempt numbers for Create Stigg Customer's
+      // provisioning log (1); the opportunities' outcome and the Accounts written once each
+      // (publishing the log is no DML); customers and subscriptions sent in chunks of 50 (4 + 4
+      // callouts).
+      [`${SUBSCRIPTION}: Run Asynchronously`, 6, 2, 8]
     ]
   );
   const requests = (await stiggRequests()).slice(sent);

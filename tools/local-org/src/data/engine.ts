@@ -7,10 +7,11 @@ import { relationshipField, type FieldDescribe, type SObjectDescribe } from "../
 import { ApexThrow, newException, throwApex, unsupported } from "../runtime/errors.js";
 import { countLimit } from "../runtime/governor.js";
 import { ApexDatetime, ApexDecimal, ApexList, Dec, NativeObject, SObjectValue, type Value } from "../runtime/values.js";
-import { ORG_ID, PROFILE_ID, USER_ID, currentUserId } from "./fixed-ids.js";
+import { AUTOMATED_PROCESS_USER_ID, ORG_ID, PROFILE_ID, USER_ID, currentUserId } from "./fixed-ids.js";
 import type { Schema } from "./schema.js";
 import { runQuery } from "./soql.js";
 import { RecordStore, type StoredRecord } from "./store.js";
+import { STANDARD_OPPORTUNITY_STAGES } from "./standard-objects.js";
 import { DescribeTokens } from "./tokens.js";
 import { failedRules, type ValidationRule } from "./validation-rules.js";
 
@@ -44,12 +45,16 @@ export interface RecordSaveHooks {
   beforeSave(object: SObjectDescribe, operation: "insert" | "update", rows: SaveRow[]): Map<number, DmlError>;
   afterSave(object: SObjectDescribe, operation: "insert" | "update", rows: SaveRow[]): Map<number, DmlError>;
   beforeDelete(object: SObjectDescribe, rows: SaveRow[]): Map<number, DmlError>;
+  /** After the rows are deleted (after delete triggers); optional. */
+  afterDelete?(object: SObjectDescribe, rows: SaveRow[]): Map<number, DmlError>;
 }
 
 /** How many jobs were queued at a point of the transaction (see DataEngine.queuedWork). */
 export interface QueuedWorkMark {
   async: number;
   test: number;
+  /** Emails and notifications sent so far (see Transaction.outgoing). */
+  outgoing: number;
 }
 
 interface PreparedRow {
@@ -88,6 +93,18 @@ export class DataEngine extends RecordStore {
     put("Organization", ORG_ID, { Name: "Local Org", IsSandbox: true });
     put("Profile", PROFILE_ID, { Name: "System Administrator" });
     put("Profile", this.nextId("00e"), { Name: "Standard User" });
+    STANDARD_OPPORTUNITY_STAGES.forEach(([name, probability, closed, won, forecast], index) =>
+      put("OpportunityStage", this.nextId("01J"), {
+        ApiName: name,
+        MasterLabel: name,
+        IsActive: true,
+        IsClosed: closed,
+        IsWon: won,
+        DefaultProbability: ApexDecimal.parse(String(probability)),
+        ForecastCategoryName: forecast,
+        SortOrder: index + 1
+      })
+    );
     put("User", USER_ID, {
       Username: "local.user@local-org.test",
       LastName: "User",
@@ -102,6 +119,32 @@ export class DataEngine extends RecordStore {
       ProfileId: PROFILE_ID,
       IsActive: true
     });
+  }
+
+  /** The Automated Process user platform event triggers run as, created when first needed. */
+  automatedProcessUserId(): string {
+    const users = this.table(this.schema.get("User")!);
+    if (!users.has(AUTOMATED_PROCESS_USER_ID)) {
+      const record: StoredRecord = new Map<string, Value>([["id", AUTOMATED_PROCESS_USER_ID]]);
+      for (const [key, value] of Object.entries({
+        username: "autoproc@local-org.test",
+        lastname: "Process",
+        firstname: "Automated",
+        name: "Automated Process",
+        alias: "autoproc",
+        email: "autoproc@local-org.test",
+        timezonesidkey: "GMT",
+        localesidkey: "en_US",
+        emailencodingkey: "UTF-8",
+        languagelocalekey: "en_US",
+        profileid: PROFILE_ID,
+        isactive: true
+      }))
+        record.set(key, value);
+      this.stampNew(record);
+      users.set(AUTOMATED_PROCESS_USER_ID, record);
+    }
+    return AUTOMATED_PROCESS_USER_ID;
   }
 
   standardPricebookId(): string {
@@ -170,6 +213,7 @@ export class DataEngine extends RecordStore {
   }
 
   setField(record: SObjectValue, name: string, value: Value, loc: Loc): Value {
+    if (record.frozen) throwApex(this.runtime, "FinalException", "Record is read-only");
     const key = name.toLowerCase();
     const field = record.type.fields.get(key);
     if (field) {
@@ -348,7 +392,7 @@ export class DataEngine extends RecordStore {
           kind === "delete"
             ? phase === "before"
               ? hooks.beforeDelete(object, saveRows)
-              : new Map<number, DmlError>()
+              : (hooks.afterDelete?.(object, saveRows) ?? new Map<number, DmlError>())
             : phase === "before"
               ? hooks.beforeSave(object, kind, saveRows)
               : hooks.afterSave(object, kind, saveRows);
@@ -378,7 +422,11 @@ export class DataEngine extends RecordStore {
   /** Jobs queued so far, so that a failed DML statement can drop those its automation queued. */
   queuedWork(): QueuedWorkMark {
     const transaction = this.runtime.transaction;
-    return { async: transaction.asyncQueue.length, test: transaction.test?.queued.length ?? 0 };
+    return {
+      async: transaction.asyncQueue.length,
+      test: transaction.test?.queued.length ?? 0,
+      outgoing: transaction.outgoing.length
+    };
   }
 
   /** Drops the jobs queued after `mark`. */
@@ -386,6 +434,7 @@ export class DataEngine extends RecordStore {
     const transaction = this.runtime.transaction;
     transaction.asyncQueue.length = Math.min(transaction.asyncQueue.length, mark.async);
     if (transaction.test) transaction.test.queued.length = Math.min(transaction.test.queued.length, mark.test);
+    transaction.outgoing.length = Math.min(transaction.outgoing.length, mark.outgoing);
   }
 
   /** Resolves what a row does (upsert becomes insert or update) and builds its new field values. */
@@ -469,6 +518,7 @@ export class DataEngine extends RecordStore {
       this.derive(obj, rec);
       this.validate(obj, rec, null, index, table);
       table.set(newId, rec);
+      this.trackHistory(obj, rec, null);
       return { id: newId, created: true, errors: [] };
     }
     rec.set("lastmodifieddate", new ApexDatetime(this.runtime.clock.now()));
@@ -476,7 +526,25 @@ export class DataEngine extends RecordStore {
     this.derive(obj, rec);
     this.validate(obj, rec, row.old, index, table);
     table.set(row.id!, rec);
+    this.trackHistory(obj, rec, row.old);
     return { id: row.id, created: false, errors: [] };
+  }
+
+  /** The platform's stage history: an OpportunityHistory row for an opportunity created, or saved
+   * with a new stage, amount, probability or close date. */
+  private trackHistory(obj: SObjectDescribe, rec: StoredRecord, old: StoredRecord | null) {
+    if (obj.name !== "Opportunity") return;
+    const tracked = ["stagename", "amount", "probability", "closedate"];
+    if (old && tracked.every((key) => String(rec.get(key) ?? null) === String(old.get(key) ?? null))) return;
+    const history = this.schema.get("OpportunityHistory")!;
+    const id = this.insertSystemRecord(history, {
+      OpportunityId: rec.get("id") as string,
+      StageName: rec.get("stagename") ?? null,
+      Amount: rec.get("amount") ?? null,
+      CloseDate: rec.get("closedate") ?? null,
+      Probability: rec.get("probability") ?? null
+    });
+    this.table(history).get(id)!.set("createdbyid", currentUserId(this.runtime.transaction));
   }
 
   private copyFields(record: SObjectValue, rec: StoredRecord, index: number) {

@@ -13,6 +13,10 @@ export const USER_ID = withChecksum("005000000000001");
  * this one apart from the Standard User profile's, the first id the store generates. */
 export const PROFILE_ID = withChecksum("00e00000000000a");
 
+/** The Automated Process user, which platform event triggers run as (lower case keeps it apart
+ * from generated ids). */
+export const AUTOMATED_PROCESS_USER_ID = withChecksum("005000000000app");
+
 /** The running user: the one of an enclosing System.runAs block, else the default user. */
 export function currentUserId(transaction: Transaction): string {
   return transaction.runAsUserId ?? USER_ID;

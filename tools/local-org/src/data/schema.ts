@@ -20,6 +20,7 @@ export class Schema {
     childRelationships: new Map()
   };
   private customPrefixCounter = 0;
+  private eventPrefixCounter = 0;
 
   constructor() {
     for (const def of STANDARD_OBJECTS) this.addStandard(def);
@@ -100,10 +101,15 @@ export class Schema {
           ? (parser.parse(readFileSync(metaFile, "utf8")).CustomObject as Record<string, unknown>)
           : {};
         const isMdt = objName.endsWith("__mdt");
+        const isEvent = objName.endsWith("__e");
         obj = {
           name: objName,
           label: String(meta.label ?? objName),
-          keyPrefix: isMdt ? "m00" : `a${String(this.customPrefixCounter++).padStart(2, "0")}`,
+          keyPrefix: isMdt
+            ? "m00"
+            : isEvent
+              ? `e${String(this.eventPrefixCounter++).padStart(2, "0")}`
+              : `a${String(this.customPrefixCounter++).padStart(2, "0")}`,
           custom: true,
           customSettingType:
             meta.customSettingsType === "Hierarchy" ? "Hierarchy" : meta.customSettingsType === "List" ? "List" : null,
@@ -117,6 +123,17 @@ export class Schema {
           const so = fieldDescribe("SetupOwnerId", "reference");
           so.referenceTo = ["User", "Profile", "Organization"];
           obj.fields.set("setupownerid", so);
+        }
+        if (isEvent) {
+          // Published with EventBus.publish, delivered to subscribers; never saved or queried.
+          obj.readOnly = true;
+          obj.platformEvent = { publishImmediately: meta.publishBehavior !== "PublishAfterCommit" };
+          obj.fields.delete("name");
+          for (const name of ["ReplayId", "EventUuid"]) {
+            const field = fieldDescribe(name, "string");
+            field.systemField = true;
+            obj.fields.set(name.toLowerCase(), field);
+          }
         }
         if (isMdt) {
           obj.fields.set("developername", fieldDescribe("DeveloperName", "string"));
@@ -247,6 +264,7 @@ const STANDARD_CHILD_RELATIONSHIPS: Record<string, string> = {
   "Task.WhatId": "Tasks",
   "Task.WhoId": "Tasks",
   "OpportunityLineItem.OpportunityId": "OpportunityLineItems",
+  "OpportunityHistory.OpportunityId": "OpportunityHistories",
   "OpportunityLineItem.PricebookEntryId": "OpportunityLineItems",
   "PricebookEntry.Pricebook2Id": "PricebookEntries",
   "PricebookEntry.Product2Id": "PricebookEntries",

@@ -47,7 +47,9 @@ export function runQuery(
   countLimit(runtime, "queries");
   const context: QueryContext = { store, runtime, bind, loc };
   const found = store.schema.get(query.from);
-  if (!found) throwApex(runtime, "QueryException", `sObject type '${query.from}' is not supported.`);
+  // Platform events are published and delivered, never stored for queries.
+  if (!found || found.platformEvent)
+    throwApex(runtime, "QueryException", `sObject type '${query.from}' is not supported.`);
   const obj: SObjectDescribe = found;
   validate(context, obj, query);
   let rows = [...store.table(obj).values()];

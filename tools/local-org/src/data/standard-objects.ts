@@ -289,5 +289,70 @@ export const STANDARD_OBJECTS: StandardObjectDef[] = [
     label: "Organization",
     keyPrefix: "00D",
     fields: { Name: "string", IsSandbox: "boolean" }
+  },
+  {
+    // The stages of the Opportunity StageName picklist (Setup, Opportunity Stages), seeded with
+    // the standard ones.
+    name: "OpportunityStage",
+    label: "Opportunity Stage",
+    keyPrefix: "01J",
+    readOnly: true,
+    fields: {
+      ApiName: "string readonly",
+      MasterLabel: "string readonly",
+      IsActive: "boolean readonly",
+      IsClosed: "boolean readonly",
+      IsWon: "boolean readonly",
+      DefaultProbability: "percent readonly",
+      ForecastCategoryName: "string readonly",
+      SortOrder: "int readonly"
+    }
+  },
+  {
+    // A row per save that changed an opportunity's stage, amount, probability or close date,
+    // written by the platform (the Stage History related list).
+    name: "OpportunityHistory",
+    label: "Opportunity History",
+    keyPrefix: "008",
+    readOnly: true,
+    fields: {
+      OpportunityId: "reference readonly ref:Opportunity",
+      StageName: "string readonly",
+      Amount: "currency readonly",
+      ExpectedRevenue: "currency readonly",
+      CloseDate: "date readonly",
+      Probability: "percent readonly",
+      ForecastCategory: "string readonly"
+    }
+  },
+  {
+    // Custom notification types (Setup, Custom Notifications), loaded from notificationtypes/.
+    name: "CustomNotificationType",
+    label: "Custom Notification Type",
+    keyPrefix: "0ML",
+    readOnly: true,
+    fields: {
+      DeveloperName: "string readonly",
+      MasterLabel: "string readonly",
+      CustomNotifTypeName: "string readonly",
+      Description: "string readonly",
+      Desktop: "boolean readonly",
+      Mobile: "boolean readonly",
+      NamespacePrefix: "string readonly"
+    }
   }
+];
+
+/** The standard opportunity stages: API name, default probability, closed, won, forecast category. */
+export const STANDARD_OPPORTUNITY_STAGES: [string, number, boolean, boolean, string][] = [
+  ["Prospecting", 10, false, false, "Pipeline"],
+  ["Qualification", 10, false, false, "Pipeline"],
+  ["Needs Analysis", 20, false, false, "Pipeline"],
+  ["Value Proposition", 50, false, false, "Pipeline"],
+  ["Id. Decision Makers", 60, false, false, "Pipeline"],
+  ["Perception Analysis", 70, false, false, "Pipeline"],
+  ["Proposal/Price Quote", 75, false, false, "Pipeline"],
+  ["Negotiation/Review", 90, false, false, "Pipeline"],
+  ["Closed Won", 100, true, true, "Closed"],
+  ["Closed Lost", 0, true, false, "Omitted"]
 ];

@@ -24,7 +24,7 @@ import * as staticsModule from "./statics.js";
 import * as typeResolutionModule from "./type-resolution.js";
 
 // Imported functions, bound once (see evaluator.ts).
-const { ANONYMOUS_CLASS } = locationModule;
+const { ANONYMOUS_CLASS, TRIGGER_CLASS_PREFIX } = locationModule;
 const { createStdlib } = libraryModule;
 const { getMember } = callsModule;
 const { instantiate, link, makeClass, registerTypes } = classesModule;
@@ -109,7 +109,9 @@ export class Interpreter implements Evaluator {
       lines.push(
         frame.cls.name === ANONYMOUS_CLASS
           ? `AnonymousBlock: line ${frame.line}, column 1`
-          : `Class.${frame.cls.name}.${frame.method}: line ${frame.line}, column 1`
+          : frame.cls.name.startsWith(TRIGGER_CLASS_PREFIX)
+            ? `${frame.cls.name}: line ${frame.line}, column 1`
+            : `Class.${frame.cls.name}.${frame.method}: line ${frame.line}, column 1`
       );
     }
     if (this.frames.length > shown) lines.push(`(${this.frames.length - shown} more frames)`);

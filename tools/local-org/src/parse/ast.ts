@@ -370,3 +370,18 @@ export interface TypeDecl extends Loc {
   /** Source lines that hold executable code, for coverage. */
   executableLines: Set<number>;
 }
+
+/** When an Apex trigger runs: before or after an insert, update, delete or undelete. */
+export interface TriggerEvent {
+  timing: "before" | "after";
+  operation: "insert" | "update" | "delete" | "undelete";
+}
+
+/** An Apex trigger: the object it is on, its events, and its body as a class holding one static
+ * method `run` (and any members the body declares). */
+export interface TriggerDecl extends Loc {
+  name: string;
+  objectName: string;
+  events: TriggerEvent[];
+  body: TypeDecl;
+}

@@ -1,6 +1,7 @@
 // Converts the ANTLR parse tree into the runtime's own syntax tree, once per file.
 import {
   AnonymousUnitContext,
+  TriggerUnitContext,
   ApexErrorListener,
   ApexParserFactory,
   Arth1ExpressionContext,
@@ -64,13 +65,14 @@ import type {
   Modifiers,
   SoqlQuery,
   Stmt,
+  TriggerDecl,
   TypeDecl,
   TypeRef,
   WhenClause
 } from "./ast.js";
 import { SoqlConverter } from "./convert-soql.js";
 import { decodeStringLiteral } from "./literals.js";
-import { ANONYMOUS_CLASS } from "./location.js";
+import { ANONYMOUS_CLASS, TRIGGER_CLASS_PREFIX } from "./location.js";
 import { ApexSyntaxError } from "./syntax-error.js";
 
 class CollectingListener extends ApexErrorListener {
@@ -163,6 +165,75 @@ export function parseAnonymous(source: string, file: string): TypeDecl {
     isConstructor: false
   });
   return decl;
+}
+
+/** Parses a `.trigger` file: its object and events, and its body as a class whose static method
+ * `run` holds the statements (declarations of the body are its local variables). */
+export function parseTriggerFile(source: string, file: string): TriggerDecl {
+  const { parser, check } = makeParser(source, file);
+  const unit: TriggerUnitContext = parser.triggerUnit();
+  check();
+  const conv = new Converter(file);
+  conv.lines = new Set();
+  const [nameId, objectId] = unit.id_list();
+  const name = nameId.getText();
+  const decl = conv.emptyType("class", TRIGGER_CLASS_PREFIX + name, unit.start.line, {
+    keywords: new Set(["public"]),
+    annotations: []
+  });
+  const body: Stmt[] = [];
+  for (const blockMember of unit.triggerBlock().triggerBlockMember_list()) {
+    const member = blockMember.triggerMemberDeclaration();
+    const field = member?.fieldDeclaration();
+    if (field && blockMember.modifier_list().length === 0) {
+      body.push({
+        kind: "LocalVar",
+        ...conv.loc(field),
+        type: conv.typeRef(field.typeRef()),
+        declarations: field
+          .variableDeclarators()
+          .variableDeclarator_list()
+          .map((variableDeclarator) => {
+            const init = variableDeclarator.expression();
+            return {
+              name: variableDeclarator.id().getText(),
+              initializer: init ? conv.expr(init) : null,
+              line: variableDeclarator.start.line
+            };
+          })
+      });
+    } else if (member) {
+      conv.member(
+        decl,
+        member as unknown as AnonymousMemberDeclarationContext,
+        conv.modifiers(blockMember.modifier_list())
+      );
+    } else {
+      body.push(conv.stmt(blockMember.statement()));
+    }
+  }
+  decl.methods.push({
+    file,
+    line: unit.start.line,
+    name: "run",
+    params: [],
+    returnType: null,
+    body: { kind: "Block", file, line: unit.start.line, body },
+    modifiers: { keywords: new Set(["public", "static"]), annotations: [] },
+    isStatic: true,
+    isConstructor: false
+  });
+  const events = unit.triggerCase_list().map((triggerCase) => ({
+    timing: triggerCase.BEFORE() ? ("before" as const) : ("after" as const),
+    operation: triggerCase.INSERT()
+      ? ("insert" as const)
+      : triggerCase.UPDATE()
+        ? ("update" as const)
+        : triggerCase.DELETE()
+          ? ("delete" as const)
+          : ("undelete" as const)
+  }));
+  return { name, objectName: objectId.getText(), events, body: decl, file, line: unit.start.line };
 }
 
 /** Parses a dynamic SOQL string as used by Database.query. */

@@ -14,3 +14,7 @@ export function locationSuffix(loc: Loc | null): string {
 
 /** The class that holds anonymous Apex; its frames print as AnonymousBlock. */
 export const ANONYMOUS_CLASS = "AnonymousApex";
+
+/** The class that holds an Apex trigger's body is named with this prefix and the trigger's name;
+ * its frames print as `Trigger.Name: line N, column 1`, as the platform's do. */
+export const TRIGGER_CLASS_PREFIX = "Trigger.";

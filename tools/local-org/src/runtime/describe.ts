@@ -66,6 +66,9 @@ export interface SObjectDescribe {
   childRelationships: Map<string, ChildRelationship>;
   /** Kept by the platform (CronTrigger): queries only, DML on it is refused. */
   readOnly?: boolean;
+  /** A platform event (`__e`): published with EventBus.publish, never queried or saved with DML.
+   * publishImmediately is its Publish Immediately behaviour (else Publish After Commit). */
+  platformEvent?: { publishImmediately: boolean };
 }
 
 /** A field description with the defaults of its type; `overrides` sets anything else. */

@@ -10,6 +10,8 @@ export const LIMITS = {
   cpuTime: 10000,
   futureCalls: 50,
   emailInvocations: 10,
+  /** EventBus.publish calls of events published immediately (a limit of its own, not DML). */
+  publishImmediateDml: 150,
   /** Maximum cumulative timeout for all callouts in a transaction, in milliseconds. */
   calloutTime: 120000
 } as const;
@@ -29,6 +31,10 @@ export class Limits {
   callouts = 0;
   queueableJobs = 0;
   futureCalls = 0;
+  /** Messaging.sendEmail calls. */
+  emailInvocations = 0;
+  /** EventBus.publish calls of events published immediately. */
+  publishImmediateDml = 0;
   /** Milliseconds the transaction's callouts spent waiting for their answers. */
   calloutTime = 0;
   statements = 0;

@@ -6,8 +6,30 @@ import type { Value } from "./values.js";
 /** Work that runs later in its own transaction (Queueable jobs, @future calls, flow paths that
  * run asynchronously, scheduled Apex in a test). */
 export interface AsyncJob {
-  kind: "queueable" | "future" | "flow" | "scheduled";
+  kind: "queueable" | "future" | "flow" | "scheduled" | "event";
   run: () => void;
+}
+
+/** What Trigger.new, Trigger.old and the other context variables say while an Apex trigger runs. */
+export interface TriggerFrame {
+  /** The trigger's name, as stack traces and error messages name it. */
+  name: string;
+  timing: "before" | "after";
+  operation: "insert" | "update" | "delete";
+  /** Trigger.new and Trigger.old (lists of records), Trigger.newMap and Trigger.oldMap (maps by
+   * Id); null where the operation has none. */
+  newList: Value;
+  oldList: Value;
+  newMap: Value;
+  oldMap: Value;
+  size: number;
+}
+
+/** An email or custom notification a transaction sent: it leaves Salesforce only if the
+ * transaction commits (a rollback drops it). */
+export interface OutgoingMessage {
+  kind: "email" | "notification";
+  message: Record<string, unknown>;
 }
 
 /** Set while a test method runs. */
@@ -21,6 +43,9 @@ export interface TestContext {
   runningAsync: boolean;
   /** The limits before Test.startTest, restored by Test.stopTest. */
   limitsBeforeStart: Limits | null;
+  /** Platform events the test published immediately, delivered by Test.getEventBus().deliver()
+   * or at Test.stopTest (the event bus of the system library knows their shape). */
+  events: unknown[];
 }
 
 export class Transaction {
@@ -37,22 +62,30 @@ export class Transaction {
   /** The kind of asynchronous work running now, if any. */
   asyncKind: AsyncJob["kind"] | null = null;
   debugLog: string[] = [];
+  /** The Apex triggers running now, innermost last (Trigger.new and the others read the last). */
+  triggers: TriggerFrame[] = [];
+  /** Emails and custom notifications sent in this transaction, not committed yet. */
+  outgoing: OutgoingMessage[] = [];
 
   /** Starts a new transaction: fresh limits, nothing uncommitted, no test running. */
   begin() {
     this.limits = new Limits();
     this.uncommittedDml = false;
     this.test = null;
+    this.triggers = [];
   }
 
   /** Starts a test method's transaction. */
   beginTest() {
     this.begin();
+    // A test sends no email or notification.
+    this.outgoing = [];
     this.test = {
       started: false,
       stopped: false,
       mock: null,
       queued: [],
+      events: [],
       runningAsync: false,
       limitsBeforeStart: null
     };

@@ -191,6 +191,8 @@ export class SObjectValue {
   readonly fields = new Map<string, Value>();
   /** Lower-case names that may be read: everything set or queried. Null means all (a record built in Apex). */
   readable: Set<string> | null = null;
+  /** Set on the records of Trigger.new in an after trigger: assigning a field fails. */
+  frozen = false;
   constructor(public type: SObjectDescribe) {}
 }
 

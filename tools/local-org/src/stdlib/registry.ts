@@ -28,6 +28,8 @@ import {
 import { throwApex, unsupported, nullPointer } from "../runtime/errors.js";
 import { ApexScheduler } from "./apex-scheduler.js";
 import { CredentialStore } from "./credential-store.js";
+import { EventBus } from "./event-bus.js";
+import { Outbox, type EmailDeliverability } from "./outbox.js";
 
 export interface NamedCredentialConfig {
   /** Base URL; `callout:Name/path` becomes `<url>/path`. */
@@ -89,12 +91,20 @@ export class Stdlib {
   readonly externalCredentials = new CredentialStore();
   /** Scheduled Apex jobs and the Schedulables they run. */
   readonly scheduler: ApexScheduler;
+  /** Platform events published and waiting for delivery. */
+  readonly eventBus: EventBus;
+  /** Emails and custom notifications that left the org (committed transactions). */
+  readonly outbox: Outbox;
+  /** Setup, Deliverability: whether Apex may send single emails. */
+  emailDeliverability: EmailDeliverability = "all";
 
   constructor(
     readonly runtime: RuntimeContext,
     readonly data: DataEngine
   ) {
     this.scheduler = new ApexScheduler(runtime, data);
+    this.eventBus = new EventBus(runtime, data);
+    this.outbox = new Outbox();
   }
 
   // ---- registration ----

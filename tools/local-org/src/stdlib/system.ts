@@ -179,6 +179,7 @@ export function installSystem(lib: Stdlib) {
       if (test.stopped) throwApex(runtime, "FinalException", "Testing already stopped");
       test.stopped = true;
       runtime.transaction.runQueued();
+      lib.eventBus.deliverInTest();
       if (test.limitsBeforeStart) runtime.transaction.limits = test.limitsBeforeStart;
       return null;
     },
@@ -188,6 +189,25 @@ export function installSystem(lib: Stdlib) {
       return null;
     },
     getStandardPricebookId: () => data.standardPricebookId(),
+    getEventBus: (_args, loc) => {
+      if (!runtime.transaction.test) unsupported(runtime, "Test.getEventBus outside a test", loc);
+      return new NativeObject("TestBroker", {});
+    },
+    setCreatedDate: (args, loc) => {
+      const [idValue, when] = args;
+      if (idValue === null || when === null) nullPointer(runtime);
+      const found = data.findById(str(runtime, idValue));
+      if (!found)
+        throwApex(
+          runtime,
+          "IllegalArgumentException",
+          `The sObject with the ID ${str(runtime, idValue)} isn't part of this transaction.`
+        );
+      if (!(when instanceof ApexDatetime))
+        unsupported(runtime, "Test.setCreatedDate with a value that is not a Datetime", loc);
+      found.rec.set("createddate", when);
+      return null;
+    },
     loadData: (_args, loc) => unsupported(runtime, "Test.loadData", loc),
     setFixedSearchResults: (_args, loc) => unsupported(runtime, "Test.setFixedSearchResults", loc),
     createStub: (_args, loc) => unsupported(runtime, "Test.createStub", loc),
@@ -211,8 +231,10 @@ export function installSystem(lib: Stdlib) {
     getLimitCpuTime: () => LIMITS.cpuTime,
     getFutureCalls: () => runtime.transaction.limits.futureCalls,
     getLimitFutureCalls: () => LIMITS.futureCalls,
-    getEmailInvocations: () => 0,
-    getLimitEmailInvocations: () => LIMITS.emailInvocations
+    getEmailInvocations: () => runtime.transaction.limits.emailInvocations,
+    getLimitEmailInvocations: () => LIMITS.emailInvocations,
+    getPublishImmediateDML: () => runtime.transaction.limits.publishImmediateDml,
+    getLimitPublishImmediateDML: () => LIMITS.publishImmediateDml
   };
   lib.static_("Limits", limitFns);
 

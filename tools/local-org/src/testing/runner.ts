@@ -146,6 +146,8 @@ export function runTests(interpreter: Interpreter, classFilter?: string[]): Test
         } finally {
           interpreter.frames.length = 0;
           interpreter.transaction.test = null;
+          // What the test published and did not deliver is not delivered (the test event bus).
+          interpreter.stdlib.eventBus.forgetTestEvents();
         }
       }
       results.push({
