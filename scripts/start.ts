@@ -223,7 +223,7 @@ export async function runMainJob(options: StartOptions): Promise<{ record: RunRe
       accountsBefore,
       accountsAfter: org.accounts(accountIds)
     });
-    const [run, ...rest] = formatRun(record, org.flows);
+    const [run, ...rest] = formatRun(record, [...org.flows, ...org.subflows]);
     console.log(run);
     heading(5, "What happened");
     for (const line of rest.slice(rest[0] === "" ? 1 : 0)) console.log(line);

@@ -69,7 +69,11 @@ const text = (node: unknown, key: string): string | null => {
  * Reads a flow file. shownAs names the file in errors (the user's own path when the file read is a copy).
  * Throws FlowFileError, with what to do, for a file that is not a record-triggered flow on Opportunity.
  */
-export function readFlowOutline(file: string, shownAs: string = file): FlowOutline {
+export function readFlowOutline(
+  file: string,
+  shownAs: string = file,
+  options: { subflow?: boolean } = {}
+): FlowOutline {
   let xml: string;
   try {
     xml = fs.readFileSync(file, "utf8");
@@ -88,11 +92,14 @@ export function readFlowOutline(file: string, shownAs: string = file): FlowOutli
   const start = flow.start as XmlNode | undefined;
   const object = text(start, "object");
   const triggerType = text(start, "triggerType");
-  if (!start || !triggerType?.startsWith("Record") || object !== "Opportunity") {
+  // A subflow (an autolaunched flow the template calls) has a start without trigger.
+  const subflow = options.subflow === true && start !== undefined && !triggerType;
+  if (!subflow && (!start || !triggerType?.startsWith("Record") || object !== "Opportunity")) {
     throw new FlowFileError(
       `${shownAs} is not a record-triggered flow on Opportunity (${triggerType ? `trigger ${triggerType}` : "no record trigger"}${object ? ` on ${object}` : ""}): give a flow that a save of an opportunity starts, such as a copy of the subscription template`
     );
   }
+  const startNode = start as XmlNode;
   const elements = new Map<string, FlowElementOutline>();
   for (const kind of ELEMENT_LISTS) {
     for (const element of (flow[kind] as XmlNode[] | undefined) ?? []) {
@@ -109,8 +116,8 @@ export function readFlowOutline(file: string, shownAs: string = file): FlowOutli
       object,
       triggerType,
       recordTriggerType: text(start, "recordTriggerType"),
-      conditions: describeConditions(start),
-      scheduledPaths: ((start.scheduledPaths as XmlNode[] | undefined) ?? []).map((scheduled) =>
+      conditions: describeConditions(startNode),
+      scheduledPaths: ((startNode.scheduledPaths as XmlNode[] | undefined) ?? []).map((scheduled) =>
         text(scheduled, "pathType") === "AsyncAfterCommit"
           ? "Run Asynchronously"
           : (text(scheduled, "label") ?? text(scheduled, "name") ?? "a scheduled path")

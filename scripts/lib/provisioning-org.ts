@@ -27,6 +27,8 @@ import { startStiggRecorder, type StiggRecorder } from "./stigg-recorder";
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const SUBSCRIPTION_TEMPLATE = "Opportunity_Stigg_Subscription_Template";
 export const TRIAL_TEMPLATE = "Opportunity_Stigg_Trial_Template";
+/** The subflow the templates share (plan, add-ons, entitlements): active with them, as a subscriber activates it. */
+export const SUBSCRIPTION_INPUT_TEMPLATE = "Stigg_Subscription_Input_Template";
 export const CLOSED_WON = "Closed Won";
 /** The managed package's namespace: a flow retrieved from an org where the package is installed carries it. */
 const NAMESPACE_PREFIX = /\bstigg__/g;
@@ -125,6 +127,8 @@ export class ProvisioningOrg {
     readonly stigg: StiggConnection,
     /** The flows that run, as read from their files. */
     readonly flows: FlowOutline[],
+    /** The subflows the flows call, as read from their files. */
+    readonly subflows: FlowOutline[],
     private readonly cleanup: () => void
   ) {}
 
@@ -137,16 +141,27 @@ export class ProvisioningOrg {
       : flowNames.map((name) =>
           readFlowOutline(path.join(sourceDir, "main", "default", "flows", `${name}.flow-meta.xml`))
         );
+    const subflowFile = path.join(
+      sourceDir,
+      "main",
+      "default",
+      "flows",
+      `${SUBSCRIPTION_INPUT_TEMPLATE}.flow-meta.xml`
+    );
+    // Read for the labels of its steps, which the run report shows under the element that calls it.
+    const subflowOutlines = fs.existsSync(subflowFile)
+      ? [readFlowOutline(subflowFile, subflowFile, { subflow: true })]
+      : [];
     const stigg = await connectStigg(options);
     try {
       const org = LocalOrg.load({
         sourceDirs: user ? [sourceDir, user.directory] : [sourceDir],
-        activateFlows: flowNames,
+        activateFlows: [...flowNames, SUBSCRIPTION_INPUT_TEMPLATE],
         namedCredentials: { Stigg: { url: stigg.recorder?.url ?? stigg.url } },
         // The key an admin saves on the Stigg Configuration tab, in the Stigg external credential.
         credentials: { "Stigg.ApiKey": stigg.apiKey }
       });
-      return new ProvisioningOrg(org, stigg, outlines, () => {
+      return new ProvisioningOrg(org, stigg, outlines, subflowOutlines, () => {
         if (user) fs.rmSync(user.directory, { recursive: true, force: true });
       });
     } catch (error) {

@@ -151,6 +151,20 @@ function sum(transactions: TransactionUsage[], key: "soqlQueries" | "dmlStatemen
 const plural = (count: number, word: string): string =>
   `${count} ${count === 1 ? word : word.endsWith("y") && !word.endsWith("ay") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
+/** The steps of the first interview of the subflow an element called, indented under it. */
+function subflowSteps(
+  record: RunRecord,
+  call: FlowEvent,
+  indent: string,
+  labelOf: (event: FlowEvent) => string
+): string[] {
+  const path = `${call.path} > ${call.detail}`;
+  const events = record.flowEvents.filter((event) => event.flow === call.detail && event.path === path);
+  if (events.length === 0) return [];
+  const first = events.filter((event) => event.interview === events[0].interview);
+  return first.map((event) => `${indent}${describeEvent(event, labelOf(event))}`);
+}
+
 /** The steps of the run as lines of text. */
 export function formatRun(record: RunRecord, outlines: FlowOutline[]): string[] {
   const lines: string[] = [];
@@ -175,6 +189,8 @@ export function formatRun(record: RunRecord, outlines: FlowOutline[]): string[] 
   for (const [apiName, events] of byFlow) {
     const outline = outlineOf(apiName);
     const starts = events.filter((event) => event.kind === "start").length;
+    // A flow nothing started is a subflow: its steps are shown under the element that called it.
+    if (starts === 0) continue;
     lines.push("", `Flow "${outline?.label ?? apiName}" started for ${plural(starts, "opportunity")}.`);
     if (outline) lines.push(`  Start conditions: ${outline.start.conditions}`);
     const byPath = new Map<string, FlowEvent[]>();
@@ -195,7 +211,10 @@ export function formatRun(record: RunRecord, outlines: FlowOutline[]): string[] 
       const first = pathEvents.filter((event) => event.interview === interviews[0]);
       const indent = interviews.length > 1 ? "      " : "    ";
       if (interviews.length > 1) lines.push(`    The first opportunity, step by step:`);
-      for (const event of first) lines.push(`${indent}${describeEvent(event, labelOf(event))}`);
+      for (const event of first) {
+        lines.push(`${indent}${describeEvent(event, labelOf(event))}`);
+        if (event.kind === "subflow") lines.push(...subflowSteps(record, event, `${indent}  `, labelOf));
+      }
       if (interviews.length > 1) {
         lines.push(`    All ${interviews.length} opportunities, element by element:`);
         for (const summary of summarize(pathEvents, labelOf)) lines.push(`      ${summary}`);

@@ -64,11 +64,16 @@ describe("npm start", () => {
     );
     // Each element, with the decisions taken, in the order they ran.
     const steps = [
-      "Get Stigg Products: found 3 opportunity products",
-      "Which Stigg Type -> Plan",
-      "Which Stigg Type -> Add-on",
-      "Which Stigg Type -> Entitlement",
-      "Check Plan -> One Plan",
+      "Get Stigg Deal Type: Apex action GetStiggDealTypeAction, 1 request in one call",
+      "Is New Deal -> New Deal",
+      "Compile Subscription Input: Stigg_Subscription_Input_Template",
+      // The shared subflow's steps, under the element that called it.
+      "  Get Stigg Products: found 3 opportunity products",
+      "  Which Stigg Type -> Plan",
+      "  Which Stigg Type -> Add-on",
+      "  Which Stigg Type -> Entitlement",
+      "  Check Plan -> Plan Checked",
+      "Check Input -> Input Ready",
       "Create Stigg Customer: Apex action CreateStiggCustomerAction, 1 request in one call",
       "Customer Created? -> Customer Ready",
       "Create Stigg Subscription: Apex action CreateStiggSubscriptionAction, 1 request in one call",

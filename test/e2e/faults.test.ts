@@ -120,7 +120,7 @@ describe("Stigg misbehaving", () => {
       title: "Stigg down (500)",
       fault: { kind: "http-error", status: 500 },
       error:
-        /^Stigg provisioning failed \[StiggUnavailable\]: the customer could not be created in Stigg\. Stigg is unavailable \(HTTP 500\)\. Stigg had a server error or is down for maintenance: retry in a few minutes\..* Once it is fixed, set Stigg Provisioning Status back to Not Started\.$/
+        /^Stigg provisioning failed \[StiggUnavailable\]: the customer could not be created in Stigg\. Stigg is unavailable \(HTTP 500\)\. Stigg had a server error or is down for maintenance: retry in a few minutes\..* To fix: Do what the message says, then set Stigg Provisioning Status back to Not Started\.$/
     },
     {
       title: "Stigg down (503)",
@@ -150,7 +150,7 @@ describe("Stigg misbehaving", () => {
       title: "a bad API key (401)",
       fault: { kind: "wrong-key" },
       error:
-        /^Stigg provisioning failed \[Unauthorized\]: the customer could not be created in Stigg\. Stigg rejected the API key \(401\)\. Enter a valid Stigg server API key on the Stigg Configuration tab\. Once it is fixed, set Stigg Provisioning Status back to Not Started\.$/
+        /^Stigg provisioning failed \[Unauthorized\]: the customer could not be created in Stigg\. Stigg rejected the API key \(401\)\. Enter a valid Stigg server API key on the Stigg Configuration tab\. To fix: Do what the message says, then set Stigg Provisioning Status back to Not Started\.$/
     }
   ];
 

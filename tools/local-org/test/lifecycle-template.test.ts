@@ -15,6 +15,7 @@ const CPQ_STAND_IN = path.join(__dirname, "fixtures", "cpq-stand-in");
 const API_KEY = "server-lifecycle-test";
 const SUBSCRIPTION = "Opportunity_Stigg_Subscription_Template";
 const LIFECYCLE = "Opportunity_Stigg_Lifecycle_Template";
+const SUBSCRIPTION_INPUT = "Stigg_Subscription_Input_Template";
 
 type Row = Record<string, JsValue>;
 type Lines = Record<string, number>;
@@ -38,7 +39,7 @@ function day(offset: number): string {
 function loadPackage(extraSourceDirs: string[] = []) {
   const org = LocalOrg.load({
     sourceDirs: [path.join(ROOT, "force-app"), ...extraSourceDirs],
-    activateFlows: [SUBSCRIPTION, LIFECYCLE],
+    activateFlows: [SUBSCRIPTION, LIFECYCLE, SUBSCRIPTION_INPUT],
     namedCredentials: { Stigg: { url: stigg.url } },
     credentials: { "Stigg.ApiKey": API_KEY }
   });
@@ -255,7 +256,8 @@ describe("a contract's life in a plain org: new deal, upsell, renewal with a pla
     assert.deepEqual(await sentSince(mark), ["SfReadSubscriptions 200", "SfUpdateSubscriptions 200"]);
     assert.deepEqual(
       ranSince(org, flowMark, SUBSCRIPTION),
-      ["Get_Stigg_Products getRecords", "Get_Stigg_Deal_Type action", "Is_New_Deal decision: Amendment or Renewal"],
+      // The deal type comes first: an amendment's products are not even read.
+      ["Get_Stigg_Deal_Type action", "Is_New_Deal decision: Amendment or Renewal"],
       "the subscription template provisions nothing: the deal is an amendment"
     );
     const upsold = opportunity(org, deals.upsell);

@@ -13,6 +13,7 @@ const API_KEY = "server-template-test";
 const ENVIRONMENT = "acme-demo";
 const SUBSCRIPTION = "Opportunity_Stigg_Subscription_Template";
 const TRIAL = "Opportunity_Stigg_Trial_Template";
+const SUBSCRIPTION_INPUT = "Stigg_Subscription_Input_Template";
 
 interface StiggRequest {
   operationName: string;
@@ -68,7 +69,7 @@ function stiggRequests(): Promise<StiggRequest[]> {
 function loadPackage(activate: string[]): LocalOrg {
   return LocalOrg.load({
     sourceDirs: [path.join(ROOT, "force-app")],
-    activateFlows: activate,
+    activateFlows: [...activate, SUBSCRIPTION_INPUT],
     namedCredentials: { Stigg: { url: stiggUrl } },
     credentials: { "Stigg.ApiKey": API_KEY }
   });
@@ -178,9 +179,10 @@ test("a deal without a plan product is marked Failed with what to fix, and nothi
     `SELECT Stigg_Provisioning_Status__c, Stigg_Last_Error__c FROM Opportunity WHERE Id = '${deal}'`
   ) as Record<string, JsValue>[];
   assert.equal(opportunity.Stigg_Provisioning_Status__c, "Failed");
-  assert.match(
-    String(opportunity.Stigg_Last_Error__c),
-    /^Stigg provisioning failed \[NoPlan\]: no product on this opportunity has Stigg Type Plan/
+  // Worded by the Apex (Record Stigg Outcome) from what the shared subflow found.
+  assert.equal(
+    opportunity.Stigg_Last_Error__c,
+    "Stigg provisioning failed [NoPlan]: no product on this opportunity has Stigg Type Plan, so there is no plan to subscribe the customer to. To fix: add the product of the Stigg plan (a product with Stigg Type Plan and a Stigg ID) to the opportunity, then set Stigg Provisioning Status back to Not Started."
   );
 });
 
@@ -263,11 +265,10 @@ test("200 deals closed in one DML: all provisioned by one asynchronous transacti
     [
       // The save itself: one DML statement; the template's synchronous part has nothing to do.
       ["api", 0, 1, 0],
-      // Get Stigg Products (1), Get Stigg Deal Type (1), the Accounts behind $Record.Account (1),
-      // the actions' own queries (2) and the deals' attempt numbers for Create Stigg Customer's
-      // provisioning log (1); the opportunities' outcome and the Accounts written once each
-      // (publishing the log is no DML); customers and subscriptions sent in chunks of 50 (4 + 4
-      // callouts).
+      // Get Stigg Deal Type (1), Get Stigg Products in the shared subflow (1), the Accounts behind $Record.Account (1),
+      // the actions' own queries (2) and the deals' attempt numbers for Create Stigg Customer's provisioning log (1);
+      // the opportunities' outcome and the Accounts written once each (publishing the log is no DML); customers and
+      // subscriptions sent in chunks of 50 (4 + 4 callouts).
       [`${SUBSCRIPTION}: Run Asynchronously`, 6, 2, 8]
     ]
   );

@@ -13,7 +13,7 @@ import path from "node:path";
 import { spawnFakeStigg, type SpawnedFakeStigg } from "../../fake-stigg/src/remote";
 import { buildBundle, type Bundle } from "./bundle";
 import { PreviewOrg, seedPreviewOrg } from "./org";
-import { SUBSCRIPTION_TEMPLATE, seedCustomerRecords, type SeededRecords } from "./records";
+import { SUBSCRIPTION_INPUT_TEMPLATE, SUBSCRIPTION_TEMPLATE, seedCustomerRecords, type SeededRecords } from "./records";
 import { startServer, type SiteOptions } from "./server";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..", "..");
@@ -127,6 +127,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     const stiggUrl = options.stiggUrl ?? fake!.url;
     const activateFlows = [...(options.activateFlows ?? [])];
     if (options.records && !activateFlows.includes(SUBSCRIPTION_TEMPLATE)) activateFlows.push(SUBSCRIPTION_TEMPLATE);
+    if (activateFlows.length > 0 && !activateFlows.includes(SUBSCRIPTION_INPUT_TEMPLATE))
+      activateFlows.push(SUBSCRIPTION_INPUT_TEMPLATE);
     const org = PreviewOrg.load(projectDir, stiggUrl, { activateFlows });
     await (options.seed ?? seedPreviewOrg)(org);
     const apiKey = options.apiKey ?? (options.records ? fakeStiggKey : null);

@@ -9,6 +9,8 @@ import type { PreviewOrg } from "./org";
 
 /** The template that provisions a deal when it is won: activated in the org before the records are seeded. */
 export const SUBSCRIPTION_TEMPLATE = "Opportunity_Stigg_Subscription_Template";
+/** The subflow the subscription template calls: activated with it. */
+export const SUBSCRIPTION_INPUT_TEMPLATE = "Stigg_Subscription_Input_Template";
 
 type Row = Record<string, JsValue>;
 
