@@ -62,4 +62,6 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-main().then((code) => process.exit(code));
+if (require.main === module) {
+  main().then((code) => process.exit(code));
+}

@@ -1,5 +1,5 @@
 /**
- * The trial template and the subscription template active together, as the README describes: a deal at the POC
+ * The trial template and the subscription template active together, as the admin guide describes: a deal at the POC
  * stage gets a trial of its plan, and Closed Won then provisions the paid subscription for the same Stigg
  * customer.
  */
