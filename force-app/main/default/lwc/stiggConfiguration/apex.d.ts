@@ -2,7 +2,7 @@
 
 /** One line of the setup checklist. */
 interface StiggChecklistItem {
-  key: "apiKey" | "connection" | "products" | "flow" | "users";
+  key: "apiKey" | "connection" | "products" | "flow" | "subflow" | "users";
   label: string;
   state: "done" | "todo" | "warning" | "unknown";
   detail: string;
