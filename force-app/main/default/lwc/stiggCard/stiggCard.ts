@@ -1,6 +1,7 @@
 import { LightningElement, api, wire } from "lwc";
 import { refreshApex } from "@salesforce/apex";
 import getCard from "@salesforce/apex/StiggCardController.getCard";
+import { errorMessage } from "c/stiggErrors";
 
 type ViewState = "loading" | "ready" | "noCustomer" | "unreachable" | "noPermission" | "loadFailed";
 
@@ -59,17 +60,11 @@ const RESET_PERIODS: Record<string, string> = {
 /** Salesforce's words when the user's profile or permission sets do not grant the Apex class. */
 const NO_CLASS_ACCESS = /do not have access to the Apex class/i;
 
+/** What the card says when an error carries no message: its header has a refresh button. */
+const REFRESH_AND_RETRY = "Something went wrong. Refresh the page and try again.";
+
 export const NO_PERMISSION_MESSAGE =
   "You need the Stigg User, Stigg Viewer or Stigg Admin permission set to see this customer's Stigg subscriptions. Ask your Salesforce admin to assign one.";
-
-/** The message a person should read from an Apex or JavaScript error. */
-export function errorMessage(error: unknown): string {
-  const body = (error as { body?: { message?: string } | { message?: string }[] } | undefined)?.body;
-  if (Array.isArray(body)) return body.map((entry) => entry.message ?? "").join(", ");
-  if (body?.message) return body.message;
-  if (error instanceof Error) return error.message;
-  return "Something went wrong. Refresh the page and try again.";
-}
 
 function number(value: number | undefined): string {
   return value === undefined || value === null ? "0" : value.toLocaleString();
@@ -106,7 +101,7 @@ export default class StiggCard extends LightningElement {
       this.refreshIfStale(result.data);
     } else if (result.error) {
       this.card = undefined;
-      this.loadError = errorMessage(result.error);
+      this.loadError = errorMessage(result.error, REFRESH_AND_RETRY);
     }
   }
 
@@ -125,7 +120,7 @@ export default class StiggCard extends LightningElement {
     try {
       await refreshApex(this.wired);
     } catch (error) {
-      this.loadError = errorMessage(error);
+      this.loadError = errorMessage(error, REFRESH_AND_RETRY);
       this.card = undefined;
     } finally {
       this.refreshing = false;

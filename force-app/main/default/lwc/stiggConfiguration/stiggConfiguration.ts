@@ -6,6 +6,7 @@ import testConnection from "@salesforce/apex/StiggConfigurationController.testCo
 import saveCustomerUrlPattern from "@salesforce/apex/StiggConfigurationController.saveCustomerUrlPattern";
 import type { StiggAction, StiggActionDetail } from "c/stiggActions";
 import type { StiggMessageTheme } from "c/stiggMessage";
+import { errorMessage } from "c/stiggErrors";
 
 type ViewState = "loading" | "ready" | "loadFailed";
 
@@ -22,15 +23,6 @@ const STATE_ICONS: Record<StiggChecklistItem["state"], { iconName: string; iconV
     warning: { iconName: "utility:warning", iconVariant: "warning", stateLabel: "Needs attention" },
     unknown: { iconName: "utility:question", iconVariant: "", stateLabel: "Not checked yet" }
   };
-
-/** The message a person should read from an Apex or JavaScript error. */
-export function errorMessage(error: unknown): string {
-  const body = (error as { body?: { message?: string } | { message?: string }[] } | undefined)?.body;
-  if (Array.isArray(body)) return body.map((entry) => entry.message ?? "").join(", ");
-  if (body?.message) return body.message;
-  if (error instanceof Error) return error.message;
-  return "Something went wrong. Reload the page and try again.";
-}
 
 /**
  * The Stigg Configuration tab: the admin saves the Stigg API key (sent once to Apex, never shown

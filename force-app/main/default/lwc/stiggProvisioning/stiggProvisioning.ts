@@ -3,6 +3,7 @@ import { ShowToastEvent } from "lightning/platformShowToastEvent";
 import getState from "@salesforce/apex/StiggProvisioningController.getState";
 import retry from "@salesforce/apex/StiggProvisioningController.retry";
 import setJobScheduled from "@salesforce/apex/StiggProvisioningController.setJobScheduled";
+import { errorMessage } from "c/stiggErrors";
 
 type ViewState = "loading" | "ready" | "loadFailed";
 
@@ -23,15 +24,6 @@ interface FailedView extends StiggFailedDeal {
   attemptsLabel: string;
   nextLabel: string;
   nextClass: string;
-}
-
-/** The message a person should read from an Apex or JavaScript error. */
-export function errorMessage(error: unknown): string {
-  const body = (error as { body?: { message?: string } | { message?: string }[] } | undefined)?.body;
-  if (Array.isArray(body)) return body.map((entry) => entry.message ?? "").join(", ");
-  if (body?.message) return body.message;
-  if (error instanceof Error) return error.message;
-  return "Something went wrong. Reload the page and try again.";
 }
 
 /** A duration in words a person reads at a glance: 45 s, 3 min 20 s, 2 h 5 min, 1 d 3 h. */

@@ -7,6 +7,7 @@ import acknowledge from "@salesforce/apex/StiggReconciliationController.acknowle
 import fixDrift from "@salesforce/apex/StiggReconciliationController.fixDrift";
 import type { StiggAction, StiggActionDetail } from "c/stiggActions";
 import type { StiggMessageTheme } from "c/stiggMessage";
+import { errorMessage } from "c/stiggErrors";
 
 type ViewState = "loading" | "ready" | "loadFailed";
 
@@ -35,15 +36,6 @@ const STATUS_CLASSES: Record<StiggDriftRow["status"], string> = {
   "Check Failed": "slds-badge slds-theme_error",
   Acknowledged: "slds-badge"
 };
-
-/** The message a person should read from an Apex or JavaScript error. */
-export function errorMessage(error: unknown): string {
-  const body = (error as { body?: { message?: string } | { message?: string }[] } | undefined)?.body;
-  if (Array.isArray(body)) return body.map((entry) => entry.message ?? "").join(", ");
-  if (body?.message) return body.message;
-  if (error instanceof Error) return error.message;
-  return "Something went wrong. Reload the page and try again.";
-}
 
 function hourLabel(hour: number): string {
   return `${String(hour).padStart(2, "0")}:00`;

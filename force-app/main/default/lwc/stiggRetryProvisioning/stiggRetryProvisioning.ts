@@ -1,15 +1,7 @@
 import { LightningElement, api } from "lwc";
 import { ShowToastEvent } from "lightning/platformShowToastEvent";
 import retry from "@salesforce/apex/StiggOpportunityRetryController.retry";
-
-/** The message a person should read from an Apex or JavaScript error. */
-export function errorMessage(error: unknown): string {
-  const body = (error as { body?: { message?: string } | { message?: string }[] } | undefined)?.body;
-  if (Array.isArray(body)) return body.map((entry) => entry.message ?? "").join(", ");
-  if (body?.message) return body.message;
-  if (error instanceof Error) return error.message;
-  return "Something went wrong. Reload the page and try again.";
-}
+import { errorMessage } from "c/stiggErrors";
 
 /**
  * The Retry Stigg Provisioning action of the Opportunity page (a headless quick action): starts the failed deal's
