@@ -125,12 +125,38 @@ export function parseAnonymous(source: string, file: string): TypeDecl {
   const conv = new Converter(file);
   conv.lines = new Set();
   const decl = conv.emptyType("class", ANONYMOUS_CLASS, 1, { keywords: new Set(["public"]), annotations: [] });
+  addRunMethod(
+    conv,
+    decl,
+    1,
+    unit
+      .anonymousBlock()
+      .anonymousBlockMember_list()
+      .map((blockMember) => ({
+        member: blockMember.anonymousMemberDeclaration(),
+        modifiers: blockMember.modifier_list(),
+        statement: () => blockMember.statement()
+      }))
+  );
+  return decl;
+}
+
+/** A member of an anonymous block or a trigger body: a declaration (with its modifiers) or a statement. */
+interface BlockMember {
+  member: AnonymousMemberDeclarationContext | null | undefined;
+  modifiers: ModifierContext[];
+  statement: () => StatementContext;
+}
+
+/**
+ * Gives decl the static method `run` holding the block's statements. Declarations without modifiers are local
+ * variables of `run`; the others are members of decl.
+ */
+function addRunMethod(conv: Converter, decl: TypeDecl, line: number, members: BlockMember[]): void {
   const body: Stmt[] = [];
-  for (const anonymousBlockMember of unit.anonymousBlock().anonymousBlockMember_list()) {
-    const member = anonymousBlockMember.anonymousMemberDeclaration();
+  for (const { member, modifiers, statement } of members) {
     const field = member?.fieldDeclaration();
-    if (field && anonymousBlockMember.modifier_list().length === 0) {
-      // Top-level declarations in anonymous Apex are local variables.
+    if (field && modifiers.length === 0) {
       body.push({
         kind: "LocalVar",
         ...conv.loc(field),
@@ -148,23 +174,22 @@ export function parseAnonymous(source: string, file: string): TypeDecl {
           })
       });
     } else if (member) {
-      conv.member(decl, member, conv.modifiers(anonymousBlockMember.modifier_list()));
+      conv.member(decl, member, conv.modifiers(modifiers));
     } else {
-      body.push(conv.stmt(anonymousBlockMember.statement()));
+      body.push(conv.stmt(statement()));
     }
   }
   decl.methods.push({
-    file,
-    line: 1,
+    file: conv.file,
+    line,
     name: "run",
     params: [],
     returnType: null,
-    body: { kind: "Block", file, line: 1, body },
+    body: { kind: "Block", file: conv.file, line, body },
     modifiers: { keywords: new Set(["public", "static"]), annotations: [] },
     isStatic: true,
     isConstructor: false
   });
-  return decl;
 }
 
 /** Parses a `.trigger` file: its object and events, and its body as a class whose static method
@@ -181,48 +206,20 @@ export function parseTriggerFile(source: string, file: string): TriggerDecl {
     keywords: new Set(["public"]),
     annotations: []
   });
-  const body: Stmt[] = [];
-  for (const blockMember of unit.triggerBlock().triggerBlockMember_list()) {
-    const member = blockMember.triggerMemberDeclaration();
-    const field = member?.fieldDeclaration();
-    if (field && blockMember.modifier_list().length === 0) {
-      body.push({
-        kind: "LocalVar",
-        ...conv.loc(field),
-        type: conv.typeRef(field.typeRef()),
-        declarations: field
-          .variableDeclarators()
-          .variableDeclarator_list()
-          .map((variableDeclarator) => {
-            const init = variableDeclarator.expression();
-            return {
-              name: variableDeclarator.id().getText(),
-              initializer: init ? conv.expr(init) : null,
-              line: variableDeclarator.start.line
-            };
-          })
-      });
-    } else if (member) {
-      conv.member(
-        decl,
-        member as unknown as AnonymousMemberDeclarationContext,
-        conv.modifiers(blockMember.modifier_list())
-      );
-    } else {
-      body.push(conv.stmt(blockMember.statement()));
-    }
-  }
-  decl.methods.push({
-    file,
-    line: unit.start.line,
-    name: "run",
-    params: [],
-    returnType: null,
-    body: { kind: "Block", file, line: unit.start.line, body },
-    modifiers: { keywords: new Set(["public", "static"]), annotations: [] },
-    isStatic: true,
-    isConstructor: false
-  });
+  addRunMethod(
+    conv,
+    decl,
+    unit.start.line,
+    unit
+      .triggerBlock()
+      .triggerBlockMember_list()
+      .map((blockMember) => ({
+        // A trigger's member declarations have the shape of anonymous Apex's.
+        member: blockMember.triggerMemberDeclaration() as unknown as AnonymousMemberDeclarationContext | null,
+        modifiers: blockMember.modifier_list(),
+        statement: () => blockMember.statement()
+      }))
+  );
   const events = unit.triggerCase_list().map((triggerCase) => ({
     timing: triggerCase.BEFORE() ? ("before" as const) : ("after" as const),
     operation: triggerCase.INSERT()
